@@ -1,0 +1,27 @@
+package org.defpi.sdk;
+
+/**
+ * One end of a data connection between two processes, handed to the connection handler that the
+ * service's connection manager builds for it.
+ */
+public interface Connection {
+  /**
+   * Sends a message of one of the types this interface version sends. Messages sent before the
+   * connection is CONNECTED, or while it is INTERRUPTED or SUSPENDED, are buffered up to a bound
+   * and delivered in order once it is connected.
+   *
+   * @throws IllegalArgumentException the message is of a type this interface version does not send
+   * @throws IllegalStateException the connection is TERMINATED, or the buffer is full
+   */
+  void send(Object message);
+
+  ConnectionState state();
+
+  String connectionId();
+
+  String remoteProcessId();
+
+  String remoteServiceId();
+
+  String remoteInterfaceId();
+}
