@@ -1,0 +1,96 @@
+package org.defpi.orchestrator;
+
+/**
+ * Why a request is refused, as a status code and a sentence. The managers throw these for requests
+ * they will not carry out; the API throws them for requests it cannot even read. The API turns each
+ * into an RFC 9457 problem with the message as {@code detail}, so the message must say exactly what
+ * was wrong with which input.
+ */
+public abstract sealed class Refusal extends Exception {
+  private Refusal(String detail) {
+    super(detail);
+  }
+
+  /** The HTTP status this refusal maps to. */
+  public abstract int status();
+
+  /** Short, fixed summary of the kind of problem (RFC 9457 {@code title}). */
+  public abstract String title();
+
+  /** A stable slug naming the kind of problem; the API builds the problem {@code type} from it. */
+  public abstract String slug();
+
+  /** The request cannot be read: malformed JSON, a missing field, a field of the wrong type. */
+  public static final class BadRequest extends Refusal {
+    public BadRequest(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 400; }
+    @Override public String title() { return "Bad request"; }
+    @Override public String slug() { return "bad-request"; }
+  }
+
+  /** No credentials, or wrong ones. */
+  public static final class Unauthorized extends Refusal {
+    private final boolean basicChallenge;
+
+    /** @param basicChallenge whether to answer with a {@code WWW-Authenticate: Basic} challenge */
+    public Unauthorized(String detail, boolean basicChallenge) {
+      super(detail);
+      this.basicChallenge = basicChallenge;
+    }
+
+    public boolean basicChallenge() {
+      return basicChallenge;
+    }
+
+    @Override public int status() { return 401; }
+    @Override public String title() { return "Unauthorized"; }
+    @Override public String slug() { return "unauthorized"; }
+  }
+
+  /** Credentials were given but do not allow this. */
+  public static final class Forbidden extends Refusal {
+    public Forbidden(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 403; }
+    @Override public String title() { return "Forbidden"; }
+    @Override public String slug() { return "forbidden"; }
+  }
+
+  /** The resource named in the path does not exist. */
+  public static final class NotFound extends Refusal {
+    public NotFound(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 404; }
+    @Override public String title() { return "Not found"; }
+    @Override public String slug() { return "not-found"; }
+  }
+
+  /** The request clashes with what exists: a duplicate, a full interface. */
+  public static final class Conflict extends Refusal {
+    public Conflict(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 409; }
+    @Override public String title() { return "Conflict"; }
+    @Override public String slug() { return "conflict"; }
+  }
+
+  /** The request is well-formed but asks for something impossible: an unknown service, incompatible interfaces. */
+  public static final class Unprocessable extends Refusal {
+    public Unprocessable(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 422; }
+    @Override public String title() { return "Unprocessable request"; }
+    @Override public String slug() { return "unprocessable"; }
+  }
+}

@@ -1,0 +1,124 @@
+package org.defpi.orchestrator;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.api.Routes;
+import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.process.ProcessManager;
+import org.defpi.orchestrator.processes.Backoff;
+import org.defpi.orchestrator.processes.RealProcesses;
+import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.service.ServiceManager;
+import org.defpi.orchestrator.store.RealStore;
+import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.user.UserManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the orchestrator from its {@link Settings}: the connectors, the managers over them, the
+ * routes over those. All wiring is here, in plain constructor calls. Closing stops it in reverse.
+ */
+public final class Wiring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+
+  private final Javalin app;
+  private final ExecutorService executor;
+  private final RealProcesses processes;
+  private final RealSwarm swarm;
+  private final RealStore store;
+  private boolean closed;
+
+  private Wiring(Javalin app, ExecutorService executor, RealProcesses processes, RealSwarm swarm, RealStore store) {
+    this.app = app;
+    this.executor = executor;
+    this.processes = processes;
+    this.swarm = swarm;
+    this.store = store;
+  }
+
+  /** Builds everything and starts the HTTP server; refuses to start without the admin password. */
+  public static Wiring start(Settings settings) throws Exception {
+    Clock clock = Clock.systemUTC();
+    UserManager users = UserManager.fromPasswordFile(settings.adminPasswordFile(), settings.adminEmail());
+    RealStore store = RealStore.open(settings.dataDir());
+    RealSwarm swarm = null;
+    RealProcesses processes = null;
+    ExecutorService executor = null;
+    try {
+      swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), settings.processNetwork(), Duration.ofSeconds(20)));
+      swarm.ensureNetwork();
+      RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
+          Duration.ofSeconds(10)));
+      processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
+          new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
+      executor = Executors.newVirtualThreadPerTaskExecutor();
+      Ids ids = Ids.secure(clock);
+      ServiceManager services = new ServiceManager(registry);
+      ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new SecureRandom(),
+          settings.callTimeout());
+      ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
+          executor, new ProcessManager.Settings(settings.orchestratorHost(), settings.orchestratorPort(),
+              settings.configureTimeout(), settings.terminateTimeout()));
+      Javalin app = new Routes(services, processManager, connections, users, version()).app().start(settings.port());
+      LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
+          app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());
+      return new Wiring(app, executor, processes, swarm, store);
+    } catch (Exception | Error e) {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+      if (processes != null) {
+        processes.close();
+      }
+      if (swarm != null) {
+        swarm.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The build's version, from the resource Maven filters. */
+  public static String version() {
+    try (InputStream in = Wiring.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Stops taking requests, then lets running configurations finish (bounded), then closes the connectors. */
+  @Override
+  public synchronized void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    app.stop();
+    executor.shutdown();
+    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      executor.shutdownNow();
+    }
+    processes.close();
+    swarm.close();
+    store.close();
+    LOG.info("defpi orchestrator stopped");
+  }
+}

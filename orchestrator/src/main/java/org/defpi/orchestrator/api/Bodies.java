@@ -1,0 +1,132 @@
+package org.defpi.orchestrator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.defpi.orchestrator.Refusal;
+
+/**
+ * Reads request bodies by hand, field by field, so that every way a body can be wrong is a 400 whose
+ * detail names the field and what was expected, never a 500 from a binding library.
+ */
+final class Bodies {
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private Bodies() {}
+
+  /** The body as a JSON object with no fields but {@code allowed}. */
+  static ObjectNode object(String body, Set<String> allowed) throws Refusal.BadRequest {
+    if (body == null || body.isBlank()) {
+      throw new Refusal.BadRequest("the request body is empty; expected a JSON object with " + allowed);
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new Refusal.BadRequest("the request body is not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new Refusal.BadRequest("the request body must be a JSON object, not " + kind(node));
+    }
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!allowed.contains(name)) {
+        throw new Refusal.BadRequest("unknown field '" + name + "'; expected only " + allowed);
+      }
+    }
+    return object;
+  }
+
+  static String requiredText(ObjectNode object, String field) throws Refusal.BadRequest {
+    return optionalText(object, field).orElseThrow(() ->
+        new Refusal.BadRequest("field '" + field + "' is required (a non-empty string)"));
+  }
+
+  static Optional<String> optionalText(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be a string, not " + kind(value));
+    }
+    if (value.asText().isEmpty()) {
+      throw new Refusal.BadRequest("field '" + field + "' must not be empty");
+    }
+    return Optional.of(value.asText());
+  }
+
+  static ObjectNode requiredObject(ObjectNode object, String field, Set<String> allowed) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      throw new Refusal.BadRequest("field '" + field + "' is required (an object with " + allowed + ")");
+    }
+    if (!(value instanceof ObjectNode nested)) {
+      throw new Refusal.BadRequest("field '" + field + "' must be an object with " + allowed + ", not " + kind(value));
+    }
+    for (Iterator<String> it = nested.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!allowed.contains(name)) {
+        throw new Refusal.BadRequest("unknown field '" + field + "." + name + "'; expected only " + allowed);
+      }
+    }
+    return nested;
+  }
+
+  static String requiredText(ObjectNode object, String parent, String field) throws Refusal.BadRequest {
+    try {
+      return requiredText(object, field);
+    } catch (Refusal.BadRequest e) {
+      throw new Refusal.BadRequest(e.getMessage().replace("'" + field + "'", "'" + parent + "." + field + "'"));
+    }
+  }
+
+  /**
+   * An object of configuration values. Values are strings; numbers and booleans are taken as their
+   * JSON text ({@code 10} as {@code "10"}), since the management protocol carries strings only.
+   */
+  static Map<String, String> stringMap(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be an object of strings, not " + kind(value));
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
+        throw new Refusal.BadRequest("field '" + field + "." + e.getKey() + "' must be a string, not " + kind(v));
+      }
+      map.put(e.getKey(), v.asText());
+    }
+    return map;
+  }
+
+  private static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT, POJO -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      case BINARY -> "binary data";
+      case MISSING -> "nothing";
+    };
+  }
+}

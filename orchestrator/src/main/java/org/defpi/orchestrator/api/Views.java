@@ -1,0 +1,141 @@
+package org.defpi.orchestrator.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.Endpoint;
+import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.service.Image;
+import org.defpi.orchestrator.service.Service;
+import org.defpi.wire.label.InterfaceLabel;
+import org.defpi.wire.label.InterfaceVersionLabel;
+import org.defpi.wire.service.Parameter;
+
+/** The JSON the API answers with, written out field by field: what a client sees is all here. */
+final class Views {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private Views() {}
+
+  /** {@code {id, serviceId, name, version, userId, state, reason?, configuration, createdAt}}; never the token. */
+  static ObjectNode process(Process p) {
+    ObjectNode o = F.objectNode();
+    o.put("id", p.id());
+    o.put("serviceId", p.serviceId());
+    o.put("name", p.name());
+    o.put("version", p.version());
+    o.put("userId", p.userId());
+    o.put("state", p.state().name());
+    p.reason().ifPresent(r -> o.put("reason", r));
+    ObjectNode config = o.putObject("configuration");
+    p.configuration().forEach(config::put);
+    o.put("createdAt", p.createdAt().toString());
+    return o;
+  }
+
+  /**
+   * {@code {id, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
+   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}.
+   */
+  static ObjectNode connection(Connection c) {
+    ObjectNode o = F.objectNode();
+    o.put("id", c.id());
+    o.set("endpoint1", endpoint(c.endpoint1(), c.listenPort()));
+    o.set("endpoint2", endpoint(c.endpoint2(), c.listenPort()));
+    ObjectNode versions = o.putObject("interfaceVersions");
+    versions.put("endpoint1", c.endpoint1().versionName());
+    versions.put("endpoint2", c.endpoint2().versionName());
+    o.put("state", c.state().name());
+    c.reason().ifPresent(r -> o.put("reason", r));
+    o.put("createdAt", c.createdAt().toString());
+    return o;
+  }
+
+  private static ObjectNode endpoint(Endpoint e, int listenPort) {
+    ObjectNode o = F.objectNode();
+    o.put("processId", e.processId());
+    o.put("interfaceId", e.interfaceId());
+    o.put("listenPort", listenPort);
+    return o;
+  }
+
+  /**
+   * {@code {id, name, version?, interfaces, parameters, versions:[{version, digest, valid, reason?}]}}:
+   * name, interfaces and parameters are those of the default version (the one {@code latest} is).
+   */
+  static ObjectNode service(Service s) {
+    ObjectNode o = F.objectNode();
+    o.put("id", s.id());
+    o.put("name", s.name());
+    Optional<Image.Valid> shown = s.defaultImage();
+    shown.ifPresent(i -> o.put("version", i.tag()));
+    ArrayNode interfaces = o.putArray("interfaces");
+    shown.ifPresent(i -> i.labels().interfaces().forEach(iface -> interfaces.add(iface(iface))));
+    ArrayNode parameters = o.putArray("parameters");
+    shown.ifPresent(i -> i.labels().parameters().forEach(p -> parameters.add(parameter(p))));
+    ArrayNode versions = o.putArray("versions");
+    for (Image image : s.images()) {
+      ObjectNode v = versions.addObject();
+      v.put("version", image.tag());
+      v.put("digest", image.digest());
+      switch (image) {
+        case Image.Valid valid -> v.put("valid", true);
+        case Image.Invalid invalid -> {
+          v.put("valid", false);
+          v.put("reason", invalid.reason());
+        }
+      }
+    }
+    return o;
+  }
+
+  private static ObjectNode iface(InterfaceLabel i) {
+    ObjectNode o = F.objectNode();
+    o.put("id", i.id());
+    o.put("name", i.name());
+    o.put("serviceId", i.serviceId());
+    ArrayNode versions = o.putArray("interfaceVersions");
+    for (InterfaceVersionLabel v : i.interfaceVersions()) {
+      ObjectNode vo = versions.addObject();
+      vo.put("versionName", v.versionName());
+      vo.put("receivesHash", v.receivesHash());
+      vo.put("sendsHash", v.sendsHash());
+    }
+    o.put("allowMultiple", i.allowMultiple());
+    o.put("autoConnect", i.autoConnect());
+    return o;
+  }
+
+  private static ObjectNode parameter(Parameter p) {
+    ObjectNode o = F.objectNode();
+    o.put("id", p.id());
+    o.put("name", p.name());
+    o.put("type", p.type().jsonName());
+    o.put("isArray", p.isArray());
+    o.put("isOptional", p.isOptional());
+    p.values().forEach(o.putArray("values")::add);
+    p.labels().forEach(o.putArray("labels")::add);
+    p.defaultValue().ifPresent(d -> o.put("default", d));
+    return o;
+  }
+
+  static <T> ArrayNode list(List<T> items, java.util.function.Function<T, ObjectNode> view) {
+    ArrayNode a = F.arrayNode();
+    items.forEach(i -> a.add(view.apply(i)));
+    return a;
+  }
+
+  /** RFC 9457: {@code {type, title, status, detail, instance}}. */
+  static ObjectNode problem(String slug, String title, int status, String detail, String instance) {
+    ObjectNode o = F.objectNode();
+    o.put("type", Routes.PROBLEM_TYPE_PREFIX + slug);
+    o.put("title", title);
+    o.put("status", status);
+    o.put("detail", detail);
+    o.put("instance", instance);
+    return o;
+  }
+}

@@ -1,0 +1,213 @@
+package org.defpi.orchestrator.connection;
+
+import com.google.protobuf.Message;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.ProcessConnections;
+import org.defpi.orchestrator.process.ProcessState;
+import org.defpi.orchestrator.process.ProcessStore;
+import org.defpi.orchestrator.process.Processes;
+import org.defpi.orchestrator.process.Processes.ManagementException;
+import org.defpi.wire.protocol.ConnectionProto;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
+import org.defpi.wire.protocol.ProcessProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and removes connections and tells their processes (WIRE.md section 7). Decisions are made
+ * by {@link ConnectionPlanner}; this class records them and sends the ConnectionMessages. A process
+ * that is not RUNNING gets its CREATE when it is (see {@link #restore}).
+ */
+public final class ConnectionManager implements ProcessConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+
+  /** A request for a connection between two process interfaces. */
+  public record NewConnection(String processId1, String interfaceId1, String processId2, String interfaceId2) {
+    public NewConnection {
+      Objects.requireNonNull(processId1, "processId1");
+      Objects.requireNonNull(interfaceId1, "interfaceId1");
+      Objects.requireNonNull(processId2, "processId2");
+      Objects.requireNonNull(interfaceId2, "interfaceId2");
+    }
+  }
+
+  private final ProcessStore processStore;
+  private final ConnectionStore store;
+  private final Processes processes;
+  private final Ids ids;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final Duration callBudget;
+  // Planning reads the connections of both processes and inserts the new one: one plan at a time,
+  // so two concurrent requests cannot both take the last slot of an interface or the same port.
+  private final Object planLock = new Object();
+
+  public ConnectionManager(ProcessStore processStore, ConnectionStore store, Processes processes, Ids ids, Clock clock,
+      RandomGenerator random, Duration callBudget) {
+    this.processStore = Objects.requireNonNull(processStore, "processStore");
+    this.store = Objects.requireNonNull(store, "store");
+    this.processes = Objects.requireNonNull(processes, "processes");
+    this.ids = Objects.requireNonNull(ids, "ids");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.callBudget = Objects.requireNonNull(callBudget, "callBudget");
+  }
+
+  /** Plans, records and announces a connection; returns it with the outcome of the CREATEs. */
+  public Connection create(NewConnection request) throws Refusal, InterruptedException {
+    Process process1 = existing(request.processId1());
+    Process process2 = existing(request.processId2());
+    Connection connection;
+    synchronized (planLock) {
+      List<Connection> existing = new ArrayList<>(store.connectionsOf(process1.id()));
+      store.connectionsOf(process2.id()).stream().filter(c -> !c.touches(process1.id())).forEach(existing::add);
+      ConnectionPlanner.Plan plan = ConnectionPlanner.plan(process1, request.interfaceId1(), process2,
+          request.interfaceId2(), existing,
+          random.nextInt(ConnectionPlanner.MIN_PORT, ConnectionPlanner.MAX_PORT + 1));
+      connection = new Connection(ids.newId(), plan.endpoint1(), plan.endpoint2(), plan.listenPort(), now());
+      store.insert(connection);
+    }
+    LOG.info("created connection {} between {} of {} and {} of {} on port {}", connection.id(),
+        connection.endpoint1().interfaceId(), process1.id(), connection.endpoint2().interfaceId(), process2.id(),
+        connection.listenPort());
+    // The server first, so the client usually finds it listening (it retries anyway).
+    int serverSide = ConnectionPlanner.isClient(process1.id(), process2.id()) ? 2 : 1;
+    connection = announce(connection, serverSide, process(connection, serverSide, process1, process2),
+        process(connection, 3 - serverSide, process1, process2));
+    connection = announce(connection, 3 - serverSide, process(connection, 3 - serverSide, process1, process2),
+        process(connection, serverSide, process1, process2));
+    return connection;
+  }
+
+  private static Process process(Connection c, int side, Process a, Process b) {
+    return c.endpoint(side).processId().equals(a.id()) ? a : b;
+  }
+
+  public List<Connection> list() {
+    return store.listConnections();
+  }
+
+  public Connection get(String id) throws Refusal.NotFound {
+    return store.findConnection(id).orElseThrow(() -> new Refusal.NotFound("connection '" + id + "' does not exist"));
+  }
+
+  /** Sends TERMINATE to both ends that run (best effort) and forgets the connection. */
+  public void delete(String id) throws Refusal.NotFound, InterruptedException {
+    Connection connection = get(id);
+    for (int side = 1; side <= 2; side++) {
+      Optional<Process> process = processStore.findProcess(connection.endpoint(side).processId());
+      if (process.isPresent()) {
+        terminateOn(connection, process.get());
+      }
+    }
+    store.deleteConnection(id);
+    LOG.info("deleted connection {}", id);
+  }
+
+  @Override
+  public void restore(Process process) throws InterruptedException {
+    for (Connection connection : store.connectionsOf(process.id())) {
+      int side = connection.sideOf(process.id());
+      Optional<Process> other = processStore.findProcess(connection.endpoint(3 - side).processId());
+      if (other.isEmpty()) {
+        continue; // being removed: its dropAll deletes this connection
+      }
+      announce(connection, side, process, other.get());
+    }
+  }
+
+  @Override
+  public void dropAll(Process process) throws InterruptedException {
+    for (Connection connection : store.connectionsOf(process.id())) {
+      int side = connection.sideOf(process.id());
+      Optional<Process> other = processStore.findProcess(connection.endpoint(3 - side).processId());
+      if (other.isPresent()) {
+        terminateOn(connection, other.get());
+      }
+      store.deleteConnection(connection.id());
+    }
+  }
+
+  /** Sends CREATE to the end on {@code side} if its process runs; records and returns the outcome. */
+  private Connection announce(Connection connection, int side, Process self, Process other) throws InterruptedException {
+    if (self.state() != ProcessState.RUNNING) {
+      Connection pending = connection.withEndpoint(side, connection.endpoint(side).withOutcome(false, Optional.empty()));
+      store.updateEndpoint(connection.id(), side, false, Optional.empty());
+      return pending;
+    }
+    ConnectionMessage create = createMessage(connection, side, self, other);
+    Optional<String> failure;
+    try {
+      Message reply = processes.call(self.id(), create, callBudget);
+      failure = switch (reply) {
+        case ConnectionProto.ConnectionHandshake handshake -> Optional.empty();
+        case ProcessProto.ErrorMessage error -> Optional.of("process " + self.id() + " refused the connection: "
+            + error.getDebugInformation());
+        default -> Optional.of("process " + self.id() + " answered CREATE with an unexpected "
+            + reply.getDescriptorForType().getName());
+      };
+    } catch (ManagementException e) {
+      failure = Optional.of("cannot tell process " + self.id() + " about the connection: " + e.getMessage());
+    }
+    failure.ifPresent(f -> LOG.warn("connection {}: {}", connection.id(), f));
+    store.updateEndpoint(connection.id(), side, failure.isEmpty(), failure);
+    return connection.withEndpoint(side, connection.endpoint(side).withOutcome(failure.isEmpty(), failure));
+  }
+
+  private void terminateOn(Connection connection, Process process) throws InterruptedException {
+    if (process.state() != ProcessState.RUNNING) {
+      return;
+    }
+    ConnectionMessage terminate = ConnectionMessage.newBuilder()
+        .setMode(ConnectionMessage.ModeType.TERMINATE).setConnectionId(connection.id()).build();
+    try {
+      Message reply = processes.call(process.id(), terminate, callBudget);
+      if (reply instanceof ProcessProto.ErrorMessage error) {
+        LOG.info("process {} refused TERMINATE of connection {}: {}", process.id(), connection.id(), error.getDebugInformation());
+      }
+    } catch (ManagementException e) {
+      // Best effort: the connection is forgotten either way; a process that missed the TERMINATE
+      // sees its peer go away.
+      LOG.info("process {} did not get TERMINATE of connection {}: {}", process.id(), connection.id(), e.getMessage());
+    }
+  }
+
+  /** The CREATE for the end on {@code side}, run by {@code self}, whose peer is {@code other} (WIRE.md section 7). */
+  static ConnectionMessage createMessage(Connection connection, int side, Process self, Process other) {
+    Endpoint mine = connection.endpoint(side);
+    Endpoint theirs = connection.endpoint(3 - side);
+    return ConnectionMessage.newBuilder()
+        .setMode(ConnectionMessage.ModeType.CREATE)
+        .setConnectionId(connection.id())
+        .setTargetAddress(ConnectionPlanner.isClient(self.id(), other.id()) ? other.id() : "")
+        .setListenPort(connection.listenPort())
+        .setReceiveHash(mine.receivesHash())
+        .setSendHash(mine.sendsHash())
+        .setRemoteInterfaceId(theirs.interfaceId())
+        .setRemoteProcessId(other.id())
+        .setRemoteServiceId(other.serviceId())
+        .setRemoteProcessName(other.name())
+        .build();
+  }
+
+  private Process existing(String processId) throws Refusal.Unprocessable {
+    return processStore.findProcess(processId).orElseThrow(() ->
+        new Refusal.Unprocessable("process '" + processId + "' does not exist"));
+  }
+
+  /** Now, to the microsecond the store keeps, so a record reads back as it was made. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

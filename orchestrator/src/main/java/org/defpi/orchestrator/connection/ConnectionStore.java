@@ -1,0 +1,23 @@
+package org.defpi.orchestrator.connection;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where connection records live (implemented by the {@code store} connector). */
+public interface ConnectionStore {
+  void insert(Connection connection);
+
+  Optional<Connection> findConnection(String id);
+
+  /** All connections, oldest first. */
+  List<Connection> listConnections();
+
+  /** The connections with an end at this process, oldest first. */
+  List<Connection> connectionsOf(String processId);
+
+  /** Records the outcome of a CREATE to one end; false when the connection no longer exists. */
+  boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure);
+
+  /** False when it did not exist. */
+  boolean deleteConnection(String id);
+}

@@ -1,0 +1,14 @@
+package org.defpi.orchestrator.process;
+
+/**
+ * What the process manager asks of the connection manager at the two moments of a process's life
+ * that concern its connections. Implemented by {@code connection.ConnectionManager}; the
+ * connection manager reads processes, so this interface keeps the dependency one-way.
+ */
+public interface ProcessConnections {
+  /** The process reached RUNNING (again): send it CREATE for each of its connections. */
+  void restore(Process process) throws InterruptedException;
+
+  /** The process is being removed: terminate its connections on the other ends and forget them. */
+  void dropAll(Process process) throws InterruptedException;
+}

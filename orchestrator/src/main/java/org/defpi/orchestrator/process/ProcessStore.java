@@ -1,0 +1,20 @@
+package org.defpi.orchestrator.process;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where process records live (implemented by the {@code store} connector). */
+public interface ProcessStore {
+  void insert(Process process);
+
+  Optional<Process> findProcess(String id);
+
+  /** All processes, oldest first. */
+  List<Process> listProcesses();
+
+  /** Sets state and reason; false when the process no longer exists. */
+  boolean updateState(String id, ProcessState state, Optional<String> reason);
+
+  /** False when it did not exist. */
+  boolean deleteProcess(String id);
+}

@@ -1,0 +1,33 @@
+package org.defpi.orchestrator.process;
+
+import com.google.protobuf.Message;
+import java.time.Duration;
+
+/**
+ * The management channel to running processes (WIRE.md section 6), implemented by the
+ * {@code processes} connector: strict request/reply, one outstanding request per process.
+ */
+public interface Processes {
+  /**
+   * Sends {@code request} to the process and returns its reply ({@code ProcessStateUpdateMessage},
+   * {@code ConnectionHandshake}, {@code ErrorMessage}, …). Requests to one process are serialised.
+   * While the process is starting, connecting is retried with back-off.
+   *
+   * @param budget the most this call may take, waiting for the channel, connecting and the reply
+   */
+  Message call(String processId, Message request, Duration budget) throws ManagementException, InterruptedException;
+
+  /** Closes the channel to the process and makes a call that is waiting for it give up. */
+  void forget(String processId);
+
+  /** The process could not be reached, did not answer in time, or broke the protocol. */
+  final class ManagementException extends Exception {
+    public ManagementException(String message) {
+      super(message);
+    }
+
+    public ManagementException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.defpi.orchestrator.process;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What the process manager needs from Docker Swarm (implemented by the {@code swarm} connector). */
+public interface Swarm {
+  /**
+   * Creates the Swarm service of a process: named and reachable (network alias) by the process id,
+   * with the given image and env. Idempotent: an existing service of that name is left alone.
+   */
+  void createService(ProcessService service) throws SwarmException;
+
+  /** Removes the service and waits (bounded) until its containers on this node are gone. No-op if absent. */
+  void removeService(String processId) throws SwarmException, InterruptedException;
+
+  /** The last {@code tail} lines of the service's output (stdout and stderr, in order). */
+  String logs(String processId, int tail) throws SwarmException, InterruptedException;
+
+  /** Names of the Swarm services this orchestrator manages. */
+  List<String> managedServices() throws SwarmException;
+
+  /** The Swarm service of one process. */
+  record ProcessService(String processId, String image, Map<String, String> env) {
+    public ProcessService {
+      Objects.requireNonNull(processId, "processId");
+      Objects.requireNonNull(image, "image");
+      env = Map.copyOf(env);
+    }
+
+    @Override
+    public String toString() {
+      return "ProcessService[processId=" + processId + ", image=" + image + ", env=" + env.keySet() + "]";
+    }
+  }
+
+  /** Docker refused or could not be reached. */
+  final class SwarmException extends Exception {
+    public SwarmException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

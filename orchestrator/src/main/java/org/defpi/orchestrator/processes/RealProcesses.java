@@ -1,0 +1,272 @@
+package org.defpi.orchestrator.processes;
+
+import com.google.protobuf.Message;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.defpi.orchestrator.process.Processes;
+import org.defpi.wire.frame.CorruptedFrameException;
+import org.defpi.wire.frame.FrameReader;
+import org.defpi.wire.frame.FrameWriter;
+import org.defpi.wire.frame.Heartbeat;
+import org.defpi.wire.message.ProtobufMessageCodec;
+import org.defpi.wire.message.UnknownMessageException;
+import org.defpi.wire.protocol.ConnectionProto;
+import org.defpi.wire.protocol.ProcessProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The management protocol client (WIRE.md section 6): TCP to {@code <processId>:4999}, frames of
+ * section 5 holding name-prefixed protobuf messages, strict request/reply.
+ *
+ * <p>One channel per process, kept open between requests and guarded by a lock, so a process never
+ * has two outstanding requests. A channel whose socket broke (the container restarted) is
+ * reconnected and the request sent again once: the requests are safe to repeat (SetConfig
+ * initialises afresh, CREATE on a known connection answers CONNECTED). Connecting is retried with
+ * {@link Backoff} until the call's budget runs out, since a process may still be starting.
+ */
+public final class RealProcesses implements Processes, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RealProcesses.class);
+  /** The replies a process sends; decoding anything else is a protocol error. */
+  static final ProtobufMessageCodec REPLIES = ProtobufMessageCodec.of(
+      ProcessProto.ProcessStateUpdateMessage.getDefaultInstance(),
+      ProcessProto.ErrorMessage.getDefaultInstance(),
+      ConnectionProto.ConnectionHandshake.getDefaultInstance());
+  public static final int MANAGEMENT_PORT = 4999;
+
+  /** Waits between connect attempts; tests pass one that also acts. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /**
+   * @param addressOf where a process listens, looked up afresh for every connect attempt (DNS: the
+   *     process id is its host name)
+   */
+  public record Settings(Function<String, InetSocketAddress> addressOf, Duration connectTimeout, Backoff backoff) {
+    public Settings {
+      Objects.requireNonNull(addressOf, "addressOf");
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(backoff, "backoff");
+    }
+
+    /** Processes reached by their process id as host name on port 4999. */
+    public static Settings byHostName(Duration connectTimeout, Backoff backoff) {
+      return new Settings(id -> new InetSocketAddress(id, MANAGEMENT_PORT), connectTimeout, backoff);
+    }
+  }
+
+  private final Settings settings;
+  private final Sleeper sleeper;
+  private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+
+  public RealProcesses(Settings settings, Sleeper sleeper) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  public RealProcesses(Settings settings) {
+    this(settings, d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+  }
+
+  @Override
+  public Message call(String processId, Message request, Duration budget) throws ManagementException, InterruptedException {
+    long deadline = System.nanoTime() + budget.toNanos();
+    Channel channel = channels.computeIfAbsent(processId, Channel::new);
+    if (!channel.lock.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new ManagementException("the previous request to process " + processId + " still waits for its reply");
+    }
+    try {
+      channel.checkOpen();
+      boolean fresh = channel.connectIfNeeded(deadline);
+      try {
+        return channel.exchange(request, deadline);
+      } catch (StaleChannelException e) {
+        if (fresh) {
+          throw new ManagementException("process " + processId + " closed the management connection: " + e.getMessage(), e);
+        }
+        LOG.debug("management connection to {} was stale ({}); reconnecting", processId, e.getMessage());
+        channel.connectIfNeeded(deadline);
+        try {
+          return channel.exchange(request, deadline);
+        } catch (StaleChannelException again) {
+          throw new ManagementException("process " + processId + " closed the management connection: " + again.getMessage(), again);
+        }
+      }
+    } finally {
+      channel.lock.unlock();
+    }
+  }
+
+  @Override
+  public void forget(String processId) {
+    Channel channel = channels.remove(processId);
+    if (channel != null) {
+      channel.forget();
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.keySet().forEach(this::forget);
+  }
+
+  /** The socket broke before a reply started: the request can safely be sent again on a new one. */
+  private static final class StaleChannelException extends Exception {
+    StaleChannelException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final class Channel {
+    final String processId;
+    final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean forgotten;
+    private volatile Socket socket; // written under lock; read by forget() to unblock a read
+    private FrameReader reader;
+    private FrameWriter writer;
+
+    Channel(String processId) {
+      this.processId = processId;
+    }
+
+    void checkOpen() throws ManagementException {
+      if (forgotten) {
+        throw new ManagementException("process " + processId + " is being removed");
+      }
+    }
+
+    /** Connects unless connected; true when it made a new connection. */
+    boolean connectIfNeeded(long deadline) throws ManagementException, InterruptedException {
+      if (socket != null) {
+        return false;
+      }
+      int failures = 0;
+      while (true) {
+        checkOpen();
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          throw new ManagementException("cannot connect to the management port of process " + processId
+              + " after " + failures + " attempts");
+        }
+        Socket s = new Socket();
+        try {
+          InetSocketAddress address = settings.addressOf().apply(processId);
+          if (address.isUnresolved()) {
+            throw new UnknownHostException(address.getHostString());
+          }
+          int timeout = (int) Math.max(1, Math.min(settings.connectTimeout().toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining)));
+          s.connect(address, timeout);
+          s.setTcpNoDelay(true);
+          reader = new FrameReader(s.getInputStream());
+          writer = new FrameWriter(s.getOutputStream());
+          socket = s;
+          if (forgotten) { // forget() ran while we connected
+            closeSocket();
+            checkOpen();
+          }
+          return true;
+        } catch (UnknownHostException | ConnectException | NoRouteToHostException | SocketTimeoutException e) {
+          closeQuietly(s);
+          failures++;
+          Duration wait = settings.backoff().delayAfter(failures);
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new ManagementException("cannot connect to the management port of process " + processId + " after "
+                + failures + " attempts: " + e, e);
+          }
+          sleeper.sleep(Duration.ofNanos(Math.min(wait.toNanos(), left)));
+        } catch (IOException e) {
+          closeQuietly(s);
+          throw new ManagementException("cannot connect to the management port of process " + processId + ": " + e, e);
+        }
+      }
+    }
+
+    Message exchange(Message request, long deadline) throws ManagementException, StaleChannelException {
+      Socket s = socket;
+      boolean replyStarted = false;
+      try {
+        writer.write(REPLIES.encode(request)); // encoding needs no parser table
+        while (true) {
+          long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (remaining <= 0) {
+            throw new SocketTimeoutException("budget spent");
+          }
+          s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remaining));
+          Optional<byte[]> frame;
+          try {
+            frame = reader.read();
+          } catch (CorruptedFrameException e) {
+            LOG.warn("process {} sent a corrupted frame: {}", processId, e.getMessage());
+            continue; // the reader resynchronised on the next end-of-message byte
+          }
+          if (frame.isEmpty()) {
+            throw new EOFException("end of stream");
+          }
+          replyStarted = true;
+          byte[] payload = frame.get();
+          if (Heartbeat.isHeartbeat(payload)) {
+            if (payload[0] == Heartbeat.PING) {
+              writer.writeHeartbeat(Heartbeat.PONG);
+            }
+            continue;
+          }
+          return REPLIES.decode(payload);
+        }
+      } catch (SocketTimeoutException e) {
+        // A late reply would be taken for the answer to the next request: start afresh.
+        closeSocket();
+        throw new ManagementException("process " + processId + " did not answer "
+            + request.getDescriptorForType().getName() + " in time", e);
+      } catch (UnknownMessageException e) {
+        closeSocket();
+        throw new ManagementException("process " + processId + " broke the protocol: " + e.getMessage(), e);
+      } catch (IOException e) {
+        closeSocket();
+        if (forgotten) {
+          throw new ManagementException("process " + processId + " is being removed", e);
+        }
+        if (!replyStarted) {
+          throw new StaleChannelException(e.toString(), e);
+        }
+        throw new ManagementException("the management connection to process " + processId + " broke: " + e, e);
+      }
+    }
+
+    void forget() {
+      forgotten = true;
+      closeSocket();
+    }
+
+    private void closeSocket() {
+      Socket s = socket;
+      socket = null;
+      if (s != null) {
+        closeQuietly(s);
+      }
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // Closing a socket we give up on: nothing to do about a failure.
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package org.defpi.orchestrator.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.defpi.orchestrator.service.Image;
+import org.defpi.orchestrator.service.Registry;
+import org.defpi.wire.label.ImageLabels;
+import org.defpi.wire.label.InvalidLabelsException;
+
+/**
+ * The image registry over the Docker Registry HTTP API v2: catalog, then the tags of each
+ * {@code services/<serviceId>} repository, then per tag its manifest (Docker schema 2 or OCI; an
+ * index or manifest list is resolved to its linux/amd64 entry), the config blob and its labels.
+ *
+ * <p>One bad image never breaks a listing: whatever is wrong with it becomes an
+ * {@link Image.Invalid} with the reason. Only a registry that cannot be reached, or that answers the
+ * catalog or a tag list with something unreadable, is an exception.
+ */
+public final class RealRegistry implements Registry {
+  static final String SERVICES = "services/";
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  private static final String ACCEPT = String.join(", ", DOCKER_MANIFEST, OCI_MANIFEST, OCI_INDEX, DOCKER_LIST);
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param url where the orchestrator reaches the registry ({@code http://defpi-registry:5000})
+   * @param imagePrefix the registry as the Docker engines name it in image references
+   *     ({@code 127.0.0.1:5000}): they pull from their own loopback, not from our network
+   */
+  public record Settings(URI url, String imagePrefix, Duration timeout) {
+    public Settings {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(imagePrefix, "imagePrefix");
+      Objects.requireNonNull(timeout, "timeout");
+    }
+  }
+
+  private final Settings settings;
+  private final HttpClient http;
+
+  public RealRegistry(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(settings.timeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  @Override
+  public List<String> serviceIds() throws RegistryException {
+    List<String> ids = new ArrayList<>();
+    Optional<URI> page = Optional.of(resolve("/v2/_catalog?n=1000"));
+    while (page.isPresent()) {
+      HttpResponse<String> response = get(page.get(), "application/json");
+      if (response.statusCode() != 200) {
+        throw new RegistryException("the registry answered its catalog with " + response.statusCode() + ": "
+            + abbreviate(response.body()));
+      }
+      JsonNode repositories = parseOrThrow(response.body(), "the catalog").path("repositories");
+      for (JsonNode repository : repositories) {
+        String name = repository.asText();
+        if (name.startsWith(SERVICES) && name.length() > SERVICES.length()) {
+          ids.add(name.substring(SERVICES.length()));
+        }
+      }
+      page = nextPage(response);
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  @Override
+  public List<Image> images(String serviceId) throws RegistryException {
+    if (!serviceId.matches("[a-z0-9]+(?:[._-][a-z0-9]+)*")) {
+      return List.of(); // not a repository name component: no such repository
+    }
+    String repository = SERVICES + serviceId;
+    HttpResponse<String> response = get(resolve("/v2/" + repository + "/tags/list"), "application/json");
+    if (response.statusCode() == 404) {
+      return List.of();
+    }
+    if (response.statusCode() != 200) {
+      throw new RegistryException("the registry answered the tags of " + repository + " with " + response.statusCode()
+          + ": " + abbreviate(response.body()));
+    }
+    List<String> tags = new ArrayList<>();
+    parseOrThrow(response.body(), "the tags of " + repository).path("tags").forEach(t -> tags.add(t.asText()));
+    tags.sort(null);
+    List<Image> images = new ArrayList<>();
+    for (String tag : tags) {
+      images.add(image(serviceId, tag));
+    }
+    return images;
+  }
+
+  @Override
+  public String imageReference(String serviceId, String tag, String digest) {
+    return settings.imagePrefix() + "/" + SERVICES + serviceId + ":" + tag + "@" + digest;
+  }
+
+  /** One tag's image; everything wrong with it becomes an {@link Image.Invalid}. */
+  private Image image(String serviceId, String tag) throws RegistryException {
+    String repository = SERVICES + serviceId;
+    HttpResponse<String> manifest = get(resolve("/v2/" + repository + "/manifests/" + tag), ACCEPT);
+    if (manifest.statusCode() != 200) {
+      return new Image.Invalid(serviceId, tag, "", "the registry answered its manifest with " + manifest.statusCode());
+    }
+    String digest = manifest.headers().firstValue("Docker-Content-Digest").orElseGet(() -> sha256(manifest.body()));
+    try {
+      JsonNode body = parse(manifest.body(), "the manifest");
+      String mediaType = body.path("mediaType").asText(manifest.headers().firstValue("Content-Type").orElse(""));
+      if (mediaType.equals(OCI_INDEX) || mediaType.equals(DOCKER_LIST) || body.has("manifests")) {
+        String platformDigest = platformManifest(body);
+        HttpResponse<String> platform = get(resolve("/v2/" + repository + "/manifests/" + platformDigest), ACCEPT);
+        if (platform.statusCode() != 200) {
+          return new Image.Invalid(serviceId, tag, digest, "the registry answered the linux/amd64 manifest "
+              + platformDigest + " with " + platform.statusCode());
+        }
+        body = parse(platform.body(), "the linux/amd64 manifest");
+      }
+      String configDigest = body.path("config").path("digest").asText("");
+      if (configDigest.isEmpty()) {
+        return new Image.Invalid(serviceId, tag, digest,
+            "the manifest has no config digest (media type '" + mediaType + "'; schema 1 manifests are not supported)");
+      }
+      HttpResponse<String> config = get(resolve("/v2/" + repository + "/blobs/" + configDigest), "*/*");
+      if (config.statusCode() != 200) {
+        return new Image.Invalid(serviceId, tag, digest, "the registry answered the config blob with " + config.statusCode());
+      }
+      JsonNode labels = parse(config.body(), "the image config").path("config").path("Labels");
+      Map<String, String> labelMap = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        labelMap.put(e.getKey(), e.getValue().asText());
+      }
+      return new Image.Valid(serviceId, tag, digest, ImageLabels.read(labelMap));
+    } catch (InvalidLabelsException | UnreadableException e) {
+      return new Image.Invalid(serviceId, tag, digest, e.getMessage());
+    }
+  }
+
+  private static String platformManifest(JsonNode index) throws UnreadableException {
+    JsonNode first = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (first == null) {
+        first = m;
+      }
+      JsonNode platform = m.path("platform");
+      if (platform.path("os").asText().equals("linux") && platform.path("architecture").asText().equals("amd64")) {
+        return m.path("digest").asText();
+      }
+    }
+    if (first == null || first.path("digest").asText().isEmpty()) {
+      throw new UnreadableException("the image index lists no manifest");
+    }
+    return first.path("digest").asText();
+  }
+
+  private HttpResponse<String> get(URI uri, String accept) throws RegistryException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", accept).GET().build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new RegistryException("cannot reach the registry at " + settings.url() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while asking the registry " + uri, e);
+    }
+  }
+
+  private Optional<URI> nextPage(HttpResponse<String> response) {
+    return response.headers().firstValue("Link").flatMap(link -> {
+      Matcher m = NEXT_LINK.matcher(link);
+      return m.find() ? Optional.of(resolve(m.group(1))) : Optional.empty();
+    });
+  }
+
+  private URI resolve(String pathAndQuery) {
+    return settings.url().resolve(pathAndQuery);
+  }
+
+  private static JsonNode parse(String body, String what) throws UnreadableException {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UnreadableException(what + " is not JSON: " + abbreviate(body));
+    }
+  }
+
+  private static JsonNode parseOrThrow(String body, String what) throws RegistryException {
+    try {
+      return parse(body, what);
+    } catch (UnreadableException e) {
+      throw new RegistryException(e.getMessage());
+    }
+  }
+
+  private static String sha256(String body) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static String abbreviate(String s) {
+    String flat = s.strip().replaceAll("\\s+", " ");
+    return flat.length() <= 200 ? flat : flat.substring(0, 200) + "…";
+  }
+
+  /** Something the registry sent cannot be read; for one image that makes it invalid. */
+  private static final class UnreadableException extends Exception {
+    UnreadableException(String message) {
+      super(message);
+    }
+  }
+}

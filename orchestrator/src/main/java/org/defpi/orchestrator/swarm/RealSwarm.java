@@ -1,0 +1,213 @@
+package org.defpi.orchestrator.swarm;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.process.Swarm;
+
+/**
+ * Docker Swarm over the engine's API (1.41) with docker-java. Each process is one Swarm service:
+ * named by the process id, on the processes' overlay network with the process id as alias, endpoint
+ * mode dnsrr (this kernel has no IPVS for VIPs), restart condition {@code any} (an original process
+ * exits with 0 when its trigger fails: a failed start, to be retried), labelled as ours.
+ */
+public final class RealSwarm implements Swarm, AutoCloseable {
+  public static final String MANAGED_LABEL = "org.defpi.managed";
+  public static final String PROCESS_ID_LABEL = "org.defpi.process-id";
+  /** Label Swarm puts on a task's container. */
+  static final String SWARM_SERVICE_NAME_LABEL = "com.docker.swarm.service.name";
+
+  /**
+   * @param network the overlay network of the processes (created attachable if absent)
+   * @param removalWait how long {@link #removeService} waits for the containers to go
+   */
+  public record Settings(URI dockerHost, String network, Duration removalWait) {
+    public Settings {
+      Objects.requireNonNull(dockerHost, "dockerHost");
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(removalWait, "removalWait");
+    }
+  }
+
+  private final DockerClient docker;
+  private final Settings settings;
+
+  private RealSwarm(DockerClient docker, Settings settings) {
+    this.docker = docker;
+    this.settings = settings;
+  }
+
+  public static RealSwarm connect(Settings settings) {
+    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost(settings.dockerHost().toString())
+        .withApiVersion(RemoteApiVersion.VERSION_1_41)
+        .build();
+    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofSeconds(60))
+        .build();
+    return new RealSwarm(DockerClientImpl.getInstance(config, http), settings);
+  }
+
+  /** For this package's tests, to inspect what was created. */
+  DockerClient docker() {
+    return docker;
+  }
+
+  /** Creates the processes' network (overlay, attachable) unless it exists. */
+  public void ensureNetwork() throws SwarmException {
+    try {
+      boolean exists = docker.listNetworksCmd().withNameFilter(settings.network()).exec().stream()
+          .anyMatch(n -> n.getName().equals(settings.network()));
+      if (!exists) {
+        docker.createNetworkCmd().withName(settings.network()).withDriver("overlay").withAttachable(true)
+            .withLabels(Map.of(MANAGED_LABEL, "true")).exec();
+      }
+    } catch (RuntimeException e) {
+      throw new SwarmException("cannot make sure network " + settings.network() + " exists: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void createService(ProcessService service) throws SwarmException {
+    ServiceSpec spec = spec(service, settings.network());
+    try {
+      if (exists(service.processId())) {
+        return;
+      }
+      docker.createServiceCmd(spec).exec();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  /** The Swarm service spec of a process. */
+  static ServiceSpec spec(ProcessService service, String network) {
+    Map<String, String> labels = Map.of(MANAGED_LABEL, "true", PROCESS_ID_LABEL, service.processId());
+    List<String> env = service.env().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .toList();
+    return new ServiceSpec()
+        .withName(service.processId())
+        .withLabels(labels)
+        .withTaskTemplate(new TaskSpec()
+            .withContainerSpec(new ContainerSpec()
+                .withImage(service.image())
+                .withEnv(env)
+                .withLabels(labels))
+            .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY))
+            .withNetworks(List.of(new NetworkAttachmentConfig()
+                .withTarget(network)
+                .withAliases(List.of(service.processId())))))
+        .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR));
+  }
+
+  private boolean exists(String name) {
+    // The name filter matches prefixes: compare exactly.
+    return docker.listServicesCmd().withNameFilter(List.of(name)).exec().stream()
+        .anyMatch(s -> s.getSpec() != null && name.equals(s.getSpec().getName()));
+  }
+
+  @Override
+  public void removeService(String processId) throws SwarmException, InterruptedException {
+    try {
+      docker.removeServiceCmd(processId).exec();
+    } catch (NotFoundException e) {
+      // already gone: removal is idempotent
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+    // Swarm stops the task's container about a second after the service is gone; wait for it so
+    // that "removed" means no container is left (on this node: others are out of sight).
+    long deadline = System.nanoTime() + settings.removalWait().toNanos();
+    while (!containersOf(processId).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new SwarmException("the containers of service " + processId + " are still there after "
+            + settings.removalWait().toMillis() + " ms", null);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /** Ids of this node's containers (running or not) of the service. */
+  public List<String> containersOf(String serviceName) throws SwarmException {
+    try {
+      return docker.listContainersCmd().withShowAll(true)
+          .withLabelFilter(Map.of(SWARM_SERVICE_NAME_LABEL, serviceName)).exec().stream()
+          .map(c -> c.getId())
+          .toList();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  @Override
+  public String logs(String processId, int tail) throws SwarmException, InterruptedException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ResultCallback.Adapter<Frame> callback = docker.logServiceCmd(processId)
+          .withStdout(true).withStderr(true).withTail(tail)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+              out.writeBytes(frame.getPayload());
+            }
+          });
+      if (!callback.awaitCompletion(30, TimeUnit.SECONDS)) {
+        callback.close();
+        throw new SwarmException("the logs of service " + processId + " did not end within 30 s", null);
+      }
+    } catch (NotFoundException e) {
+      throw new SwarmException("service " + processId + " does not exist", e);
+    } catch (IOException | RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public List<String> managedServices() throws SwarmException {
+    try {
+      return docker.listServicesCmd().withLabelFilter(Map.of(MANAGED_LABEL, "true")).exec().stream()
+          .map(s -> s.getSpec().getName())
+          .sorted()
+          .toList();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  /** The engine's own words: docker-java puts the JSON error body in the message. */
+  private static String message(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.strip();
+  }
+
+  @Override
+  public void close() throws IOException {
+    docker.close();
+  }
+}

@@ -1,0 +1,405 @@
+package org.defpi.orchestrator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.process.FakeProcesses;
+import org.defpi.orchestrator.process.ProcessManager;
+import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.service.ServiceManager;
+import org.defpi.orchestrator.store.RealStore;
+import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.user.UserManager;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
+import org.defpi.wire.protocol.ProcessProto;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The real server on a free port, over the real store (H2 in a temp dir), the real registry
+ * (127.0.0.1:5000) and the real Swarm. Only the processes' management ports are faked: the test's
+ * containers are shells that sleep, and what the orchestrator tells them is checked on the fake.
+ * Configuring runs on the calling thread here, so a trigger's effect is visible when it returns.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiTest {
+  private static final String PASSWORD = "test-password";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String METER_IFACE = TestImages.METER + "/power-measurement";
+  private static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
+
+  private Path data;
+  private RealStore store;
+  private RealSwarm swarm;
+  private FakeProcesses processes;
+  private Javalin app;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> created = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    TestImages.meter();
+    TestImages.logger();
+    TestImages.invalid();
+    data = java.nio.file.Files.createTempDirectory("defpi-api-test");
+    store = RealStore.open(data);
+    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
+        Duration.ofSeconds(20)));
+    swarm.ensureNetwork();
+    processes = new FakeProcesses();
+    Clock clock = Clock.systemUTC();
+    Ids ids = Ids.secure(clock);
+    ServiceManager services = new ServiceManager(new RealRegistry(new RealRegistry.Settings(
+        URI.create("http://" + TestImages.REGISTRY), TestImages.REGISTRY, Duration.ofSeconds(10))));
+    ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new Random(7),
+        Duration.ofSeconds(1));
+    ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
+        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    app = new Routes(services, processManager, connections, UserManager.withPassword(PASSWORD, "admin@localhost"),
+        "1.2.3").app().start(0);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (swarm != null) {
+      for (String id : created) {
+        swarm.removeService(id); // in case a test failed before removing it
+      }
+      swarm.close();
+    }
+    if (app != null) {
+      app.stop();
+    }
+    if (store != null) {
+      store.close();
+    }
+    try (var files = java.nio.file.Files.walk(data)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  // ---- plumbing
+
+  private HttpResponse<String> send(String method, String path, String body, String authorization, String token)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    if (token != null) {
+      b.header("X-Auth-Token", token);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+    return send(method, path, body, basic("admin", PASSWORD), null);
+  }
+
+  private HttpResponse<String> trigger(String id, String token) throws Exception {
+    return send("PUT", "/process/trigger/" + id, null, null, token);
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  /** Asserts an RFC 9457 problem with this status whose detail contains {@code detail}. */
+  private static void assertProblem(HttpResponse<String> response, int status, String detail) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        t -> assertThat(t).startsWith("application/problem+json"));
+    JsonNode problem = json(response);
+    assertThat(problem.path("status").asInt()).isEqualTo(status);
+    assertThat(problem.path("type").asText()).startsWith("urn:defpi:problem:");
+    assertThat(problem.path("title").asText()).isNotBlank();
+    assertThat(problem.path("detail").asText()).contains(detail);
+  }
+
+  private JsonNode createProcess(String body) throws Exception {
+    HttpResponse<String> response = admin("POST", "/process", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode process = json(response);
+    created.add(process.path("id").asText());
+    return process;
+  }
+
+  private String tokenOf(String processId) {
+    return store.findProcess(processId).orElseThrow().token().value();
+  }
+
+  // ---- tests
+
+  @Test
+  void healthAndVersionNeedNoCredentials() throws Exception {
+    HttpResponse<String> health = send("GET", "/health", null, null, null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(json(health).path("status").asText()).isEqualTo("UP");
+    assertThat(json(send("GET", "/version", null, null, null)).path("version").asText()).isEqualTo("1.2.3");
+  }
+
+  @Test
+  void everyOtherRouteNeedsTheAdminsCredentials() throws Exception {
+    HttpResponse<String> none = send("GET", "/process", null, null, null);
+    assertProblem(none, 401, "needs HTTP Basic authentication");
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    assertProblem(send("GET", "/service", null, basic("admin", "wrong"), null), 401, "wrong user name or password");
+    assertProblem(send("POST", "/process", "{}", basic("root", PASSWORD), null), 401, "wrong user name or password");
+    assertProblem(send("GET", "/connection", null, "Basic !!!not-base64", null), 401, "not valid HTTP Basic");
+    assertProblem(send("DELETE", "/process/65a1b2c30000000000000001", null, "Bearer x", null), 401, "HTTP Basic");
+    assertThat(admin("GET", "/process", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aMalformedBodyIs400WithTheReason() throws Exception {
+    assertProblem(admin("POST", "/process", "{\"serviceId\": "), 400, "not valid JSON");
+    assertProblem(admin("POST", "/process", ""), 400, "the request body is empty");
+    assertProblem(admin("POST", "/process", "[1]"), 400, "must be a JSON object, not an array");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": 5}"), 400, "field 'serviceId' must be a string, not a number");
+    assertProblem(admin("POST", "/process", "{\"name\": \"x\"}"), 400, "field 'serviceId' is required");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"x\", \"servce\": 1}"), 400, "unknown field 'servce'");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"x\", \"configuration\": [\"a\"]}"), 400,
+        "field 'configuration' must be an object of strings, not an array");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"x\", \"configuration\": {\"count\": {}}}"), 400,
+        "field 'configuration.count' must be a string, not an object");
+    assertProblem(admin("POST", "/connection", "{\"endpoint1\": {\"processId\": \"a\", \"interfaceId\": \"b\"}}"), 400,
+        "field 'endpoint2' is required");
+    assertProblem(admin("POST", "/connection",
+        "{\"endpoint1\": {\"processId\": \"a\"}, \"endpoint2\": {\"processId\": \"a\", \"interfaceId\": \"b\"}}"), 400,
+        "field 'endpoint1.interfaceId' is required");
+    assertProblem(admin("GET", "/process/65a1b2c30000000000000001/log?tail=all", null), 400,
+        "query parameter 'tail' must be a whole number");
+  }
+
+  @Test
+  void unknownIdsAre404() throws Exception {
+    assertProblem(admin("GET", "/process/65a1b2c30000000000000001", null), 404, "process '65a1b2c30000000000000001' does not exist");
+    assertProblem(admin("DELETE", "/process/65a1b2c30000000000000001", null), 404, "does not exist");
+    assertProblem(admin("GET", "/process/65a1b2c30000000000000001/log", null), 404, "does not exist");
+    assertProblem(admin("GET", "/connection/nope", null), 404, "connection 'nope' does not exist");
+    assertProblem(admin("DELETE", "/connection/nope", null), 404, "connection 'nope' does not exist");
+    assertProblem(admin("GET", "/service/defpi-test-no-such-service", null), 404, "has no image in the registry");
+    assertProblem(trigger("65a1b2c30000000000000001", "x"), 404, "does not exist");
+    assertProblem(admin("GET", "/no/such/route", null), 404, "no route GET /no/such/route");
+  }
+
+  @Test
+  void aRequestTheRegistryCannotSatisfyIs422() throws Exception {
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"defpi-test-no-such-service\"}"), 422,
+        "service 'defpi-test-no-such-service' has no image in the registry");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"" + TestImages.METER + "\", \"version\": \"9.9\"}"), 422,
+        "has no version '9.9'; it has [0.1.0, latest]");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"" + TestImages.METER + "\", \"configuration\": {\"cuont\": 3}}"),
+        422, "unknown key 'cuont' (parameters: [count])");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"" + TestImages.METER + "\", \"configuration\": {\"count\": \"x\"}}"),
+        422, "parameter 'count' is 'x', not a integer");
+    assertProblem(admin("POST", "/process", "{\"serviceId\": \"" + TestImages.INVALID + "\"}"), 422,
+        "cannot be run: label org.flexiblepower.serviceName is missing");
+  }
+
+  @Test
+  void servicesAreListedFromTheRegistryLabelsAndInvalidImagesSayWhy() throws Exception {
+    HttpResponse<String> response = admin("GET", "/service", null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode meter = null;
+    JsonNode invalid = null;
+    for (JsonNode s : json(response)) {
+      if (s.path("id").asText().equals(TestImages.METER)) {
+        meter = s;
+      } else if (s.path("id").asText().equals(TestImages.INVALID)) {
+        invalid = s;
+      }
+    }
+    assertThat(meter).isNotNull();
+    assertThat(meter.path("name").asText()).isEqualTo("Test Meter");
+    assertThat(meter.path("version").asText()).isEqualTo("0.1.0");
+    assertThat(meter.path("interfaces").get(0).path("id").asText()).isEqualTo(METER_IFACE);
+    assertThat(meter.path("interfaces").get(0).path("interfaceVersions").get(0).path("sendsHash").asText())
+        .isEqualTo(TestImages.HASH_A);
+    assertThat(meter.path("parameters").get(0).path("id").asText()).isEqualTo("count");
+    assertThat(meter.path("parameters").get(0).path("default").asText()).isEqualTo("10");
+    assertThat(invalid).isNotNull();
+    assertThat(invalid.path("versions").get(0).path("valid").asBoolean()).isFalse();
+    assertThat(invalid.path("versions").get(0).path("reason").asText()).isEqualTo("label org.flexiblepower.serviceName is missing");
+
+    JsonNode one = json(admin("GET", "/service/" + TestImages.METER, null));
+    assertThat(one.path("versions")).extracting(v -> v.path("version").asText()).containsExactly("0.1.0", "latest");
+  }
+
+  @Test
+  void aProcessIsStartedTriggeredConfiguredConnectedAndRemoved() throws Exception {
+    // Created: stored with its token, then its Swarm service.
+    JsonNode meter = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"meter-1\", "
+        + "\"configuration\": {\"count\": 5}}");
+    String meterId = meter.path("id").asText();
+    assertThat(meterId).matches("[0-9a-f]{24}");
+    assertThat(meter.path("state").asText()).isEqualTo("STARTING");
+    assertThat(meter.path("version").asText()).isEqualTo("0.1.0");
+    assertThat(meter.path("name").asText()).isEqualTo("meter-1");
+    assertThat(meter.path("userId").asText()).isEqualTo("admin");
+    assertThat(meter.path("configuration").path("count").asText()).isEqualTo("5");
+    assertThat(meter.has("token")).isFalse();
+    assertThat(swarm.managedServices()).contains(meterId);
+
+    // The trigger is refused without the right token...
+    assertProblem(trigger(meterId, null), 401, "needs the process's token in X-Auth-Token");
+    assertProblem(trigger(meterId, "wrong"), 403, "X-Auth-Token does not match");
+    assertThat(processes.requestsTo(meterId, ProcessProto.SetConfigMessage.class)).isEmpty();
+
+    // ...and with it answered 204, then the process is configured and RUNNING.
+    HttpResponse<String> triggered = trigger(meterId, tokenOf(meterId));
+    assertThat(triggered.statusCode()).isEqualTo(204);
+    assertThat(processes.requestsTo(meterId, ProcessProto.SetConfigMessage.class)).containsExactly(
+        ProcessProto.SetConfigMessage.newBuilder().setProcessId(meterId).setIsUpdate(false).putConfig("count", "5").build());
+    assertThat(json(admin("GET", "/process/" + meterId, null)).path("state").asText()).isEqualTo("RUNNING");
+
+    JsonNode logger = createProcess("{\"serviceId\": \"" + TestImages.LOGGER + "\", \"version\": \"0.1.0\"}");
+    String loggerId = logger.path("id").asText();
+    assertThat(logger.path("name").asText()).isEqualTo(TestImages.LOGGER);
+    assertThat(trigger(loggerId, tokenOf(loggerId)).statusCode()).isEqualTo(204);
+    assertThat(admin("GET", "/process", null).body()).contains(meterId, loggerId);
+
+    // Connections that cannot be are refused with the reason.
+    assertProblem(admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, TestImages.LOGGER + "/other")),
+        422, "interface " + METER_IFACE + " v1 sends hash " + TestImages.HASH_A + " but " + TestImages.LOGGER
+            + "/other v1 receives " + "c3".repeat(32));
+    assertProblem(admin("POST", "/connection", connectionBody(meterId, METER_IFACE, meterId, METER_IFACE)), 422,
+        "cannot be connected to itself");
+    assertProblem(admin("POST", "/connection", connectionBody(meterId, "nope/x", loggerId, LOGGER_IFACE)), 422,
+        "has no interface 'nope/x'");
+    assertProblem(admin("POST", "/connection", connectionBody("65a1b2c30000000000000009", METER_IFACE, loggerId, LOGGER_IFACE)),
+        422, "process '65a1b2c30000000000000009' does not exist");
+
+    // A connection: both ends told, same port, the larger id is the client.
+    processes.clear();
+    HttpResponse<String> response = admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, LOGGER_IFACE));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode connection = json(response);
+    String connectionId = connection.path("id").asText();
+    int port = connection.path("endpoint1").path("listenPort").asInt();
+    assertThat(port).isBetween(5000, 9999);
+    assertThat(connection.path("endpoint2").path("listenPort").asInt()).isEqualTo(port);
+    assertThat(connection.path("endpoint1").path("processId").asText()).isEqualTo(meterId);
+    assertThat(connection.path("endpoint2").path("interfaceId").asText()).isEqualTo(LOGGER_IFACE);
+    assertThat(connection.path("interfaceVersions").path("endpoint1").asText()).isEqualTo("v1");
+    assertThat(connection.path("state").asText()).isEqualTo("ACTIVE");
+    ConnectionMessage toMeter = processes.requestsTo(meterId, ConnectionMessage.class).getFirst();
+    ConnectionMessage toLogger = processes.requestsTo(loggerId, ConnectionMessage.class).getFirst();
+    assertThat(toMeter.getListenPort()).isEqualTo(port);
+    assertThat(toLogger.getListenPort()).isEqualTo(port);
+    boolean meterIsClient = meterId.compareTo(loggerId) > 0;
+    assertThat(toMeter.getTargetAddress()).isEqualTo(meterIsClient ? loggerId : "");
+    assertThat(toLogger.getTargetAddress()).isEqualTo(meterIsClient ? "" : meterId);
+    assertThat(toMeter.getSendHash()).isEqualTo(TestImages.HASH_A);
+    assertThat(toMeter.getReceiveHash()).isEqualTo(TestImages.HASH_B);
+    assertThat(toLogger.getRemoteProcessId()).isEqualTo(meterId);
+    assertThat(toLogger.getRemoteServiceId()).isEqualTo(TestImages.METER);
+    assertThat(toLogger.getRemoteProcessName()).isEqualTo("meter-1");
+    assertThat(toLogger.getRemoteInterfaceId()).isEqualTo(METER_IFACE);
+
+    assertProblem(admin("POST", "/connection", connectionBody(loggerId, LOGGER_IFACE, meterId, METER_IFACE)), 409,
+        "connection " + connectionId + " already connects");
+    assertThat(json(admin("GET", "/connection/" + connectionId, null)).path("id").asText()).isEqualTo(connectionId);
+    assertThat(admin("GET", "/connection", null).body()).contains(connectionId);
+
+    // A restarted container calls the trigger again and gets its configuration and connection back.
+    processes.clear();
+    assertThat(trigger(loggerId, tokenOf(loggerId)).statusCode()).isEqualTo(204);
+    assertThat(processes.requestsTo(loggerId, ProcessProto.SetConfigMessage.class)).hasSize(1);
+    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getConnectionId()).isEqualTo(connectionId))
+        .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.CREATE));
+    assertThat(processes.requestsTo(meterId, ConnectionMessage.class)).isEmpty();
+
+    // The container's output.
+    String logs = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!logs.contains("started " + meterId) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200); // the container starts a second or so after its service
+      HttpResponse<String> log = admin("GET", "/process/" + meterId + "/log?tail=5", null);
+      assertThat(log.statusCode()).isEqualTo(200);
+      assertThat(log.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      logs = log.body();
+    }
+    assertThat(logs).contains("started " + meterId);
+
+    // Deleting a connection tells both ends.
+    processes.clear();
+    assertThat(admin("DELETE", "/connection/" + connectionId, null).statusCode()).isEqualTo(204);
+    assertThat(processes.requestsTo(meterId, ConnectionMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
+    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
+    assertProblem(admin("GET", "/connection/" + connectionId, null), 404, "does not exist");
+
+    // Deleting a process: TERMINATE on the other end, TERMINATED asked, service and record gone.
+    String again = json(admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, LOGGER_IFACE))).path("id").asText();
+    processes.clear();
+    assertThat(admin("DELETE", "/process/" + meterId, null).statusCode()).isEqualTo(204);
+    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getConnectionId()).isEqualTo(again))
+        .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
+    assertThat(processes.requestsTo(meterId, ProcessProto.GoToProcessStateMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getTargetState()).isEqualTo(ProcessProto.ProcessState.TERMINATED));
+    assertThat(processes.forgotten()).containsExactly(meterId);
+    assertThat(swarm.managedServices()).doesNotContain(meterId);
+    assertThat(swarm.containersOf(meterId)).isEmpty();
+    assertProblem(admin("GET", "/process/" + meterId, null), 404, "does not exist");
+    assertProblem(admin("GET", "/connection/" + again, null), 404, "does not exist");
+
+    assertThat(admin("DELETE", "/process/" + loggerId, null).statusCode()).isEqualTo(204);
+    assertThat(swarm.managedServices()).doesNotContain(loggerId);
+  }
+
+  @Test
+  void aProcessThatRefusesItsConfigurationIsFailedWithTheReason() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\"}").path("id").asText();
+    processes.refusing.add(id);
+    try {
+      assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+      JsonNode process = json(admin("GET", "/process/" + id, null));
+      assertThat(process.path("state").asText()).isEqualTo("FAILED");
+      assertThat(process.path("reason").asText()).isEqualTo("the process refused its configuration: refused by test");
+    } finally {
+      processes.refusing.remove(id);
+    }
+    // A FAILED process is removed without asking it anything.
+    processes.clear();
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+    assertThat(processes.requestsTo(id, ProcessProto.GoToProcessStateMessage.class)).isEmpty();
+    assertThat(swarm.managedServices()).doesNotContain(id);
+  }
+
+  private static String connectionBody(String p1, String i1, String p2, String i2) {
+    return "{\"endpoint1\": {\"processId\": \"" + p1 + "\", \"interfaceId\": \"" + i1 + "\"}, "
+        + "\"endpoint2\": {\"processId\": \"" + p2 + "\", \"interfaceId\": \"" + i2 + "\"}}";
+  }
+}

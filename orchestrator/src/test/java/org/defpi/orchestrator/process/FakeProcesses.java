@@ -1,0 +1,72 @@
+package org.defpi.orchestrator.process;
+
+import com.google.protobuf.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.defpi.wire.protocol.ConnectionProto;
+import org.defpi.wire.protocol.ProcessProto;
+
+/**
+ * An in-memory stand-in for the processes' management ports, for tests of the logic above the
+ * connector (the real one is tested against a real socket peer). Answers like a healthy process:
+ * RUNNING to SetConfig, the target state to GoToProcessState, CONNECTED or TERMINATED to a
+ * ConnectionMessage. Processes in {@link #unreachable} cannot be reached; processes in
+ * {@link #refusing} answer everything with an ErrorMessage.
+ */
+public final class FakeProcesses implements Processes {
+  public record Call(String processId, Message request) {}
+
+  private final List<Call> calls = new ArrayList<>();
+  private final List<String> forgotten = new ArrayList<>();
+  public final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+  public final Set<String> refusing = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public synchronized Message call(String processId, Message request, Duration budget) throws ManagementException {
+    calls.add(new Call(processId, request));
+    if (unreachable.contains(processId)) {
+      throw new ManagementException("cannot connect to the management port of process " + processId);
+    }
+    if (refusing.contains(processId)) {
+      return ProcessProto.ErrorMessage.newBuilder().setProcessId(processId).setDebugInformation("refused by test").build();
+    }
+    return switch (request) {
+      case ProcessProto.SetConfigMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
+          .setProcessId(processId).setState(ProcessProto.ProcessState.RUNNING).build();
+      case ProcessProto.GoToProcessStateMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
+          .setProcessId(processId).setState(m.getTargetState()).build();
+      case ConnectionProto.ConnectionMessage m -> ConnectionProto.ConnectionHandshake.newBuilder()
+          .setConnectionId(m.getConnectionId())
+          .setConnectionState(m.getMode() == ConnectionProto.ConnectionMessage.ModeType.TERMINATE
+              ? ConnectionProto.ConnectionState.TERMINATED : ConnectionProto.ConnectionState.CONNECTED)
+          .build();
+      default -> throw new ManagementException("unexpected request " + request.getDescriptorForType().getName());
+    };
+  }
+
+  @Override
+  public synchronized void forget(String processId) {
+    forgotten.add(processId);
+  }
+
+  public synchronized List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  public synchronized <T extends Message> List<T> requestsTo(String processId, Class<T> type) {
+    return calls.stream().filter(c -> c.processId().equals(processId)).map(Call::request)
+        .filter(type::isInstance).map(type::cast).toList();
+  }
+
+  public synchronized List<String> forgotten() {
+    return List.copyOf(forgotten);
+  }
+
+  public synchronized void clear() {
+    calls.clear();
+    forgotten.clear();
+  }
+}

@@ -1,0 +1,91 @@
+package org.defpi.orchestrator.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.service.Image;
+import org.defpi.orchestrator.service.Registry.RegistryException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The registry connector against the project's registry on 127.0.0.1:5000 (scripts/env.sh up). */
+class RealRegistryTest {
+  private static final RealRegistry REGISTRY = new RealRegistry(new RealRegistry.Settings(
+      URI.create("http://" + TestImages.REGISTRY), "127.0.0.1:5000", Duration.ofSeconds(10)));
+  private static String meterDigest;
+
+  @BeforeAll
+  static void push() throws Exception {
+    meterDigest = TestImages.meter();
+    TestImages.invalid();
+    TestImages.malformed();
+  }
+
+  @Test
+  void theCatalogListsServicesButNotOtherRepositories() throws Exception {
+    List<String> ids = REGISTRY.serviceIds();
+    assertThat(ids).contains(TestImages.METER, TestImages.INVALID, TestImages.MALFORMED).doesNotContain("defpi/jre", "jre");
+    assertThat(ids).isSorted();
+  }
+
+  @Test
+  void aLabelledImageIsReadWithEveryTag() throws Exception {
+    List<Image> images = REGISTRY.images(TestImages.METER);
+    assertThat(images).extracting(Image::tag).containsExactly(TestImages.VERSION, "latest");
+    assertThat(images).allSatisfy(i -> {
+      assertThat(i).isInstanceOf(Image.Valid.class);
+      assertThat(i.digest()).isEqualTo(meterDigest);
+      assertThat(((Image.Valid) i).labels()).isEqualTo(TestImages.meterLabels());
+    });
+  }
+
+  @Test
+  void imagesWithoutOrWithBrokenLabelsAreListedAsInvalidWithTheReason() throws Exception {
+    assertThat(REGISTRY.images(TestImages.INVALID)).first().isInstanceOfSatisfying(Image.Invalid.class,
+        i -> assertThat(i.reason()).isEqualTo("label org.flexiblepower.serviceName is missing"));
+    assertThat(REGISTRY.images(TestImages.MALFORMED)).first().isInstanceOfSatisfying(Image.Invalid.class,
+        i -> assertThat(i.reason()).startsWith("label org.flexiblepower.interfaces is malformed"));
+  }
+
+  @Test
+  void aManifestListIsResolvedToItsAmd64Image() throws Exception {
+    String digest = TestImages.indexed();
+    assertThat(REGISTRY.images(TestImages.INDEXED)).first().isInstanceOfSatisfying(Image.Valid.class, i -> {
+      assertThat(i.labels()).isEqualTo(TestImages.meterLabels());
+      assertThat(i.digest()).isEqualTo(digest);
+    });
+  }
+
+  @Test
+  void anOciManifestIsReadToo() throws Exception {
+    TestImages.oci();
+    assertThat(REGISTRY.images(TestImages.OCI)).first().isInstanceOfSatisfying(Image.Valid.class,
+        i -> assertThat(i.labels()).isEqualTo(TestImages.meterLabels()));
+  }
+
+  @Test
+  void anUnknownServiceHasNoImages() throws Exception {
+    assertThat(REGISTRY.images("defpi-test-no-such-service")).isEmpty();
+    assertThat(REGISTRY.images("Not A Name/..")).isEmpty();
+  }
+
+  @Test
+  void theImageReferenceNamesTheRegistryAsTheEnginesSeeItAndPinsTheDigest() {
+    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://defpi-registry:5000"),
+        "127.0.0.1:5000", Duration.ofSeconds(1)));
+    assertThat(registry.imageReference("power-meter", "0.1.0", "sha256:ab"))
+        .isEqualTo("127.0.0.1:5000/services/power-meter:0.1.0@sha256:ab");
+  }
+
+  @Test
+  void anUnreachableRegistryIsAnException() {
+    RealRegistry nowhere = new RealRegistry(new RealRegistry.Settings(URI.create("http://127.0.0.1:1"), "x",
+        Duration.ofSeconds(2)));
+    assertThatThrownBy(nowhere::serviceIds).isInstanceOf(RegistryException.class)
+        .hasMessageContaining("cannot reach the registry at http://127.0.0.1:1");
+  }
+}

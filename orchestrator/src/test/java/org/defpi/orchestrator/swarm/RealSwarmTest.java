@@ -1,0 +1,87 @@
+package org.defpi.orchestrator.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceSpec;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.process.Swarm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The swarm connector against the machine's real single-node Swarm (scripts/env.sh up). */
+class RealSwarmTest {
+  private static RealSwarm swarm;
+  private static String image;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
+        Duration.ofSeconds(15)));
+    swarm.ensureNetwork();
+    image = TestImages.REGISTRY + "/services/" + TestImages.METER + ":" + TestImages.VERSION + "@" + TestImages.meter();
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    swarm.close();
+  }
+
+  @Test
+  void aProcessServiceIsCreatedAsSpecifiedLogsAndIsRemovedWithItsContainer() throws Exception {
+    String id = Ids.secure(Clock.systemUTC()).newId();
+    Map<String, String> env = Map.of("PROCESS_ID", id, "ORCHESTRATOR_TOKEN", "t0k3n", "JVM_ARGUMENTS", "");
+    try {
+      swarm.createService(new Swarm.ProcessService(id, image, env));
+      swarm.createService(new Swarm.ProcessService(id, image, env)); // idempotent
+
+      ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
+      assertThat(spec.getName()).isEqualTo(id);
+      assertThat(spec.getLabels()).containsEntry("org.defpi.managed", "true").containsEntry("org.defpi.process-id", id);
+      assertThat(spec.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.DNSRR);
+      assertThat(spec.getTaskTemplate().getRestartPolicy().getCondition()).isEqualTo(ServiceRestartCondition.ANY);
+      assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(image);
+      assertThat(spec.getTaskTemplate().getContainerSpec().getEnv())
+          .containsExactlyInAnyOrder("PROCESS_ID=" + id, "ORCHESTRATOR_TOKEN=t0k3n", "JVM_ARGUMENTS=");
+      NetworkAttachmentConfig network = spec.getTaskTemplate().getNetworks().getFirst();
+      String networkId = swarm.docker().inspectNetworkCmd().withNetworkId("defpi-processes").exec().getId();
+      assertThat(network.getTarget()).isIn("defpi-processes", networkId);
+      assertThat(network.getAliases()).containsExactly(id);
+      assertThat(swarm.managedServices()).contains(id);
+
+      // The container starts within a second or two; its output is then in the service's log.
+      String logs = "";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!logs.contains("to stderr") && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(200);
+        logs = swarm.logs(id, 10);
+      }
+      assertThat(logs).contains("started " + id).contains("to stderr");
+      assertThat(swarm.containersOf(id)).hasSize(1);
+    } finally {
+      swarm.removeService(id);
+    }
+    assertThat(swarm.containersOf(id)).isEmpty();
+    assertThat(swarm.managedServices()).doesNotContain(id);
+    swarm.removeService(id); // idempotent
+  }
+
+  @Test
+  void theNetworkIsEnsuredIdempotently() throws Exception {
+    swarm.ensureNetwork();
+    var networks = swarm.docker().listNetworksCmd().withNameFilter("defpi-processes").exec().stream()
+        .filter(n -> n.getName().equals("defpi-processes")).toList();
+    assertThat(networks).hasSize(1);
+    assertThat(networks.getFirst().getDriver()).isEqualTo("overlay");
+    assertThat(networks.getFirst().isAttachable()).isTrue();
+  }
+}
