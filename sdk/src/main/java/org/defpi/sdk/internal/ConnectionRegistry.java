@@ -1,0 +1,172 @@
+package org.defpi.sdk.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.defpi.sdk.InterfaceVersion;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionHandshake;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data connections of this process, driven by the orchestrator's {@code ConnectionMessage}s.
+ * Only the {@link ProcessController} calls it, one request at a time.
+ *
+ * <p>Replies follow dEF-Pi's runtime: CREATE of a new id answers STARTING (the sockets come up
+ * afterwards), CREATE of a known id and RESUME answer CONNECTED, SUSPEND answers SUSPENDED,
+ * TERMINATE answers TERMINATED (also for an unknown id, so it can be repeated).
+ */
+final class ConnectionRegistry {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+  private final List<InterfaceVersion> versions;
+  private final DataConnection.Settings settings;
+  private final Duration handlerTimeout;
+  private final Map<String, DataConnection> connections = new LinkedHashMap<>();
+
+  ConnectionRegistry(List<InterfaceVersion> versions, DataConnection.Settings settings, Duration handlerTimeout) {
+    this.versions = List.copyOf(versions);
+    this.settings = settings;
+    this.handlerTimeout = handlerTimeout;
+  }
+
+  ConnectionHandshake handle(ConnectionMessage message) throws ManagementException, InterruptedException {
+    String id = message.getConnectionId();
+    log.info("[{}] {} (target '{}', port {})", id, message.getMode(), message.getTargetAddress(),
+        message.getListenPort());
+    return switch (message.getMode()) {
+      case CREATE -> connections.containsKey(id) ? reply(id, ConnectionState.CONNECTED) : create(message);
+      case SUSPEND -> reply(id, wire(known(id).suspend()));
+      case RESUME -> resume(message);
+      case TERMINATE -> terminate(id);
+    };
+  }
+
+  private ConnectionHandshake create(ConnectionMessage message) throws ManagementException, InterruptedException {
+    String id = message.getConnectionId();
+    if (id.isEmpty()) {
+      throw new ManagementException("ConnectionMessage CREATE has an empty connectionId");
+    }
+    int port = message.getListenPort();
+    if (port < 1 || port > 65535) {
+      throw new ManagementException("connection " + id + ": listenPort " + port + " is not a TCP port");
+    }
+    InterfaceVersion version = versionFor(message.getReceiveHash(), message.getSendHash(), id);
+    DataConnection connection = new DataConnection(id, version, settings, message.getTargetAddress(),
+        port, message.getRemoteProcessId(), message.getRemoteServiceId(), message.getRemoteInterfaceId());
+    try {
+      connection.listenIfServer();
+    } catch (IOException e) {
+      connection.close();
+      throw new ManagementException("connection " + id + ": " + e.getMessage());
+    }
+    try {
+      connection.buildHandler(handlerTimeout);
+    } catch (ExecutionException e) {
+      connection.close();
+      log.error("[{}] building the handler of {}/{} failed", id, version.interfaceId(), version.versionName(), e.getCause());
+      throw new ManagementException("connection " + id + ": building the handler of "
+          + version.interfaceId() + "/" + version.versionName() + " failed: " + ProcessController.describe(e.getCause()));
+    } catch (TimeoutException e) {
+      connection.close();
+      throw new ManagementException("connection " + id + ": building the handler of "
+          + version.interfaceId() + "/" + version.versionName() + " did not finish within "
+          + ProcessController.readable(handlerTimeout));
+    }
+    try {
+      connection.start();
+    } catch (IOException e) {
+      connection.terminate();
+      throw new ManagementException("connection " + id + ": " + e.getMessage());
+    }
+    connections.put(id, connection);
+    log.info("[{}] created for {}/{} {}", id, version.interfaceId(), version.versionName(),
+        message.getTargetAddress().isEmpty() ? "listening on port " + port
+            : "connecting to " + message.getTargetAddress() + ":" + port);
+    // Always STARTING, as dEF-Pi answered: the sockets may already be up by now, but the reply
+    // describes the CREATE, and the orchestrator gets the same answer whatever the timing.
+    return reply(id, ConnectionState.STARTING);
+  }
+
+  private ConnectionHandshake resume(ConnectionMessage message) throws ManagementException, InterruptedException {
+    String id = message.getConnectionId();
+    DataConnection connection = connections.get(id);
+    if (connection == null) {
+      // A process resumed in a new container knows none of its connections yet.
+      create(message);
+    } else {
+      try {
+        connection.resume(message.getTargetAddress(), message.getListenPort());
+      } catch (IOException e) {
+        throw new ManagementException("connection " + id + ": " + e.getMessage());
+      }
+    }
+    return reply(id, ConnectionState.CONNECTED);
+  }
+
+  private ConnectionHandshake terminate(String id) {
+    DataConnection connection = connections.remove(id);
+    if (connection != null) {
+      connection.terminate();
+    }
+    return reply(id, ConnectionState.TERMINATED);
+  }
+
+  /** Terminates every connection and waits (bounded) for the handlers' last callbacks. */
+  void terminateAll(Duration timeout) throws InterruptedException {
+    List<DataConnection> all = List.copyOf(connections.values());
+    connections.clear();
+    all.forEach(DataConnection::terminate);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (DataConnection connection : all) {
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      if (!connection.awaitHandlerIdle(left)) {
+        log.warn("[{}] the handler's terminated() did not finish within {}", connection.connectionId(),
+            ProcessController.readable(timeout));
+      }
+    }
+  }
+
+  /** Closes every connection abruptly, with no callbacks. */
+  void closeAll() {
+    connections.values().forEach(DataConnection::close);
+    connections.clear();
+  }
+
+  private DataConnection known(String id) throws ManagementException {
+    DataConnection connection = connections.get(id);
+    if (connection == null) {
+      throw new ManagementException("unknown connection id '" + id + "'; this process has "
+          + connections.keySet());
+    }
+    return connection;
+  }
+
+  private InterfaceVersion versionFor(String receiveHash, String sendHash, String id) throws ManagementException {
+    for (InterfaceVersion version : versions) {
+      if (version.receivesHash().equals(receiveHash) && version.sendsHash().equals(sendHash)) {
+        return version;
+      }
+    }
+    String known = versions.isEmpty() ? "none" : versions.stream()
+        .map(v -> v.interfaceId() + "/" + v.versionName() + " (receives " + v.receivesHash() + ", sends " + v.sendsHash() + ")")
+        .collect(Collectors.joining(", "));
+    throw new ManagementException("connection " + id + ": no interface version of this service receives '"
+        + receiveHash + "' and sends '" + sendHash + "'; it has " + known);
+  }
+
+  private static ConnectionHandshake reply(String id, ConnectionState state) {
+    return ConnectionHandshake.newBuilder().setConnectionId(id).setConnectionState(state).build();
+  }
+
+  private static ConnectionState wire(org.defpi.sdk.ConnectionState state) {
+    return ConnectionState.valueOf(state.name());
+  }
+}

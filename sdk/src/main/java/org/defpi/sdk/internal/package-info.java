@@ -1,0 +1,60 @@
+/**
+ * The runtime behind {@link org.defpi.sdk.ServiceRunner}, in layers: frames and payload codecs
+ * come from {@code org.defpi.wire}; {@link org.defpi.sdk.internal.ManagementServer} and {@link
+ * org.defpi.sdk.internal.Link} are the sessions on top of them; {@link
+ * org.defpi.sdk.internal.ProcessController} and {@link org.defpi.sdk.internal.DataConnection} give
+ * them meaning; {@link org.defpi.sdk.internal.ProcessRuntime} wires it all. Nothing here is API.
+ *
+ * <h2>Start-up (WIRE.md section 4)</h2>
+ *
+ * <pre>
+ *  process                                     orchestrator
+ *    | listen on :4999                             |
+ *    |--- PUT /process/trigger/{id} -------------->|  X-Auth-Token (retried with back-off)
+ *    |&lt;-- 204 ------------------------------------|
+ *    |&lt;== TCP connect to {id}:4999 ================|
+ *    |&lt;-- SetConfigMessage ------------------------|  init(config) on the service executor
+ *    |--- ProcessStateUpdateMessage RUNNING ------>|
+ *    |&lt;-- ConnectionMessage CREATE ---------------|  one per connection
+ *    |--- ConnectionHandshake STARTING ----------->|
+ * </pre>
+ *
+ * <h2>Data connection handshake (WIRE.md section 7)</h2>
+ *
+ * Both ends got CREATE with the same connection id and port; L (targetAddress "") listens, C
+ * connects. Every arrow is one frame carrying a {@code ConnectionHandshake}; the two sides write
+ * independently, so the order of crossing frames varies, but the rule below always ends with both
+ * confirmed.
+ *
+ * <pre>
+ *   C (connects)                                     L (listens on listenPort)
+ *     |=========== TCP connect =====================>|
+ *     |--- handshake(id, STARTING) ----------------->|  each side sends its current state:
+ *     |&lt;-- handshake(id, STARTING) -----------------|  STARTING, INTERRUPTED or SUSPENDED
+ *     |--- handshake(id, CONNECTED) ---------------->|  answer to L's STARTING
+ *     |&lt;-- handshake(id, CONNECTED) ----------------|  answer to C's STARTING
+ *     |--- handshake(id, CONNECTED) ---------------->|  C: first CONNECTED seen, answer it and
+ *     |&lt;-- handshake(id, CONNECTED) ----------------|     confirm; L likewise
+ *     |                                              |  later CONNECTEDs are not answered
+ *     |--- buffered messages, in order ------------->|  then state CONNECTED
+ *     |&lt;-- buffered messages, in order --------------|  (resumeAfterInterrupt / resumeAfterSuspend)
+ *     |&lt;=========== application frames ============>|
+ *     |--- PING 0x0A ------------------------------->|  every heartbeat interval (1 s) once
+ *     |&lt;-- PONG 0x0B --------------------------------|  confirmed; both sides do it
+ * </pre>
+ *
+ * The rule ({@link org.defpi.sdk.internal.Handshake}) is dEF-Pi's: answer CONNECTED to every
+ * handshake with our id until the peer's CONNECTED has been seen, and to any non-CONNECTED one
+ * after; a handshake with another id closes that socket. A one-byte frame is always a heartbeat.
+ *
+ * <h2>Losing and regaining a peer</h2>
+ *
+ * End of stream, an I/O error, or {@code missedHeartbeats} (2) ping intervals without any frame
+ * from the peer make the connection INTERRUPTED and call {@code onInterrupt}. The connecting side
+ * reconnects with back-off (50 ms doubling to 2 s, resolving the peer's name afresh each time);
+ * the listening side keeps its server socket, and a newly accepted socket always replaces the
+ * current one. After the handshake the buffer is flushed and {@code resumeAfterInterrupt} is
+ * called. SUSPEND drops the socket and stops reconnecting until RESUME (possibly to a new
+ * address); TERMINATE closes everything and calls {@code terminated()} last.
+ */
+package org.defpi.sdk.internal;

@@ -1,0 +1,115 @@
+package org.defpi.sdk.testing;
+
+import com.google.protobuf.Message;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.Map;
+import java.util.Optional;
+import org.defpi.wire.frame.FrameReader;
+import org.defpi.wire.frame.FrameWriter;
+import org.defpi.wire.message.ProtobufMessageCodec;
+import org.defpi.wire.message.UnknownMessageException;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionHandshake;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
+import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage.ModeType;
+import org.defpi.wire.protocol.ProcessProto.ErrorMessage;
+import org.defpi.wire.protocol.ProcessProto.GoToProcessStateMessage;
+import org.defpi.wire.protocol.ProcessProto.ProcessState;
+import org.defpi.wire.protocol.ProcessProto.ProcessStateUpdateMessage;
+import org.defpi.wire.protocol.ProcessProto.SetConfigMessage;
+
+/** The orchestrator's end of a management connection: one request, one reply (5 s at most). */
+public final class ManagementClient implements AutoCloseable {
+  private static final ProtobufMessageCodec REPLIES = ProtobufMessageCodec.of(
+      ProcessStateUpdateMessage.getDefaultInstance(), ErrorMessage.getDefaultInstance(),
+      ConnectionHandshake.getDefaultInstance());
+
+  private final Socket socket;
+  private final FrameReader reader;
+  private final FrameWriter writer;
+
+  ManagementClient(int port) throws IOException {
+    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.setSoTimeout(5000);
+    reader = new FrameReader(socket.getInputStream());
+    writer = new FrameWriter(socket.getOutputStream());
+  }
+
+  public Message request(Message request) throws IOException {
+    writer.write(REPLIES.encode(request));
+    return reply();
+  }
+
+  /** Reads one reply; fails if the process closed the connection. */
+  public Message reply() throws IOException {
+    Optional<byte[]> frame = reader.read();
+    if (frame.isEmpty()) {
+      throw new IOException("the process closed the management connection");
+    }
+    try {
+      return REPLIES.decode(frame.get());
+    } catch (UnknownMessageException e) {
+      throw new IOException("unexpected reply: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the process closed this connection (reads until end of stream or timeout). */
+  public boolean closedByProcess() throws IOException {
+    try {
+      return reader.read().isEmpty();
+    } catch (java.net.SocketException e) {
+      return true;
+    }
+  }
+
+  public void writeFrame(byte[] payload) throws IOException {
+    writer.write(payload);
+  }
+
+  public void writeRaw(byte[] bytes) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(bytes);
+    out.flush();
+  }
+
+  public Message setConfig(String processId, Map<String, String> config, boolean isUpdate) throws IOException {
+    return request(SetConfigMessage.newBuilder().setProcessId(processId).setIsUpdate(isUpdate)
+        .putAllConfig(config).build());
+  }
+
+  public Message goTo(String processId, ProcessState state) throws IOException {
+    return request(GoToProcessStateMessage.newBuilder().setProcessId(processId).setTargetState(state).build());
+  }
+
+  /** CREATE for one end of a connection of {@link TestInterface}. */
+  public Message create(String connectionId, TestInterface.Side side, String targetAddress, int port) throws IOException {
+    return request(connection(ModeType.CREATE, connectionId, side, targetAddress, port));
+  }
+
+  public Message connectionMode(ModeType mode, String connectionId, TestInterface.Side side, String targetAddress, int port)
+      throws IOException {
+    return request(connection(mode, connectionId, side, targetAddress, port));
+  }
+
+  static ConnectionMessage connection(ModeType mode, String connectionId, TestInterface.Side side,
+      String targetAddress, int port) {
+    return ConnectionMessage.newBuilder()
+        .setMode(mode)
+        .setConnectionId(connectionId)
+        .setTargetAddress(targetAddress)
+        .setListenPort(port)
+        .setReceiveHash(side.receivesHash())
+        .setSendHash(side.sendsHash())
+        .setRemoteProcessId("peer-of-" + connectionId)
+        .setRemoteServiceId("test-service")
+        .setRemoteInterfaceId("test-service/chat")
+        .build();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
