@@ -55,6 +55,8 @@ final class MainWriter {
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .addParameter(String[].class, "args")
             .addStatement("$T.run(definition())", Generated.SERVICE_RUNNER)
+            // The service may hold non-daemon threads: once terminated, the process must end.
+            .addStatement("System.exit(0)")
             .build())
         .addMethod(definition.build())
         .build();
