@@ -43,7 +43,12 @@ final class Platform {
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).directory(PROJECT_DIR.toFile()).inheritIO().start();
+    // Not inheritIO(): the forked test JVM's own stdout is Surefire's channel, so copy lines instead.
+    Process process = new ProcessBuilder(command).directory(PROJECT_DIR.toFile())
+        .redirectErrorStream(true).start();
+    try (var lines = process.inputReader().lines()) {
+      lines.forEach(System.out::println);
+    }
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError(String.join(" ", command) + " did not finish in 5 minutes");
