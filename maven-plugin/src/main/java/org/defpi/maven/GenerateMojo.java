@@ -13,6 +13,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.defpi.maven.generate.ProtoCompiler.ProtocException;
 import org.defpi.maven.generate.ServiceCodeGenerator;
+import org.defpi.maven.service.InterfaceCache;
 import org.defpi.maven.service.InvalidServiceException;
 import org.eclipse.aether.RepositorySystem;
 
@@ -53,6 +54,17 @@ public class GenerateMojo extends AbstractMojo {
   @Parameter(property = "defpi.protocVersion")
   private String protocVersion;
 
+  /**
+   * Where interface files given as http(s) URLs are cached (see {@link InterfaceCache}); default
+   * {@code ~/.m2/defpi-interface-cache}. A URL is fetched once; offline builds read the cache.
+   */
+  @Parameter(property = InterfaceCache.DIRECTORY_PROPERTY)
+  private File interfaceCache;
+
+  /** Fetch interface files given as URLs again, replacing their cached copies. */
+  @Parameter(property = "defpi.refreshInterfaces", defaultValue = "false")
+  private boolean refreshInterfaces;
+
   private final RepositorySystem repositorySystem;
 
   @Inject
@@ -68,7 +80,9 @@ public class GenerateMojo extends AbstractMojo {
       generator.generate(new ServiceCodeGenerator.Request(
           ServiceParameters.serviceJson(serviceJson, project).toPath(), project.getArtifactId(),
           ServiceParameters.servicePackage(servicePackage, project), outputDirectory.toPath(),
-          stubDirectory.toPath(), work.toPath()));
+          stubDirectory.toPath(), work.toPath(), new InterfaceCache(
+              interfaceCache == null ? InterfaceCache.defaultDirectory() : interfaceCache.toPath(),
+              session.isOffline(), refreshInterfaces)));
     } catch (InvalidServiceException | ProtocException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException e) {

@@ -29,4 +29,17 @@ public interface MessageCodec {
       }
     };
   }
+
+  /**
+   * A codec for XSD interfaces whose message types are the given {@code @XmlRootElement} classes
+   * (sent and received). The generated code uses {@link XmlMessageCodec#builder} instead, which
+   * also knows message types declared by element only.
+   */
+  static MessageCodec xml(Class<?>... rootElementTypes) {
+    XmlMessageCodec.Builder builder = XmlMessageCodec.builder();
+    for (Class<?> type : rootElementTypes) {
+      builder.message(type);
+    }
+    return builder.build();
+  }
 }

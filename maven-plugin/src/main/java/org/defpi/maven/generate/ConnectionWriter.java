@@ -1,14 +1,15 @@
 package org.defpi.maven.generate;
 
 import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
+import org.defpi.maven.generate.MessageBinding.Received;
 import org.defpi.maven.generate.ServiceLayout.InterfaceLayout;
 import org.defpi.maven.generate.ServiceLayout.VersionLayout;
 
@@ -20,9 +21,11 @@ import org.defpi.maven.generate.ServiceLayout.VersionLayout;
  */
 final class ConnectionWriter {
   private final InterfaceLayout iface;
+  private final Function<VersionLayout, MessageBinding> bindings;
 
-  ConnectionWriter(InterfaceLayout iface) {
+  ConnectionWriter(InterfaceLayout iface, Function<VersionLayout, MessageBinding> bindings) {
     this.iface = iface;
+    this.bindings = bindings;
   }
 
   List<JavaFile> files() {
@@ -50,12 +53,9 @@ final class ConnectionWriter {
     return type.build();
   }
 
-  static String handleMethod(String messageType) {
-    return "handle" + messageType;
-  }
-
   private TypeSpec handler(VersionLayout version) {
     ClassName handler = version.handler();
+    MessageBinding binding = bindings.apply(version);
     TypeSpec.Builder type = TypeSpec.interfaceBuilder(handler)
         .addModifiers(Modifier.PUBLIC)
         .addSuperinterface(Generated.CONNECTION_HANDLER)
@@ -63,22 +63,17 @@ final class ConnectionWriter {
             + "Send with {@link $T#send}: this version sends $L.\n",
             Generated.javadocText(version.description().versionName()), Generated.CONNECTION,
             version.description().sends().isEmpty() ? "nothing" : String.join(", ", version.description().sends()));
-    List<String> received = version.description().receives().stream().distinct().sorted().toList();
-    for (String messageType : received) {
-      type.addMethod(MethodSpec.methodBuilder(handleMethod(messageType))
+    for (Received received : binding.received()) {
+      type.addMethod(MethodSpec.methodBuilder(received.handleMethod())
           .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
-          .addParameter(version.messageClass(messageType), "message")
+          .addParameter(received.type(), "message")
           .build());
     }
-    CodeBlock defaults = version.messageTypes().stream()
-        .map(t -> CodeBlock.of("$T.getDefaultInstance()", version.messageClass(t)))
-        .collect(CodeBlock.joining(",\n    "));
     type.addMethod(MethodSpec.methodBuilder("codec")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Generated.MESSAGE_CODEC)
         .addJavadoc("The codec of every message type of this version, sent and received.\n")
-        .addStatement(defaults.isEmpty() ? "return $T.protobuf()" : "return $T.protobuf(\n    $L)",
-            Generated.MESSAGE_CODEC, defaults)
+        .addStatement("return $L", binding.codec())
         .build());
     MethodSpec.Builder dispatch = MethodSpec.methodBuilder("dispatch")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -86,11 +81,13 @@ final class ConnectionWriter {
         .addParameter(ClassName.OBJECT, "message")
         .addJavadoc("Calls the {@code handle} method of {@code handler} for the type of {@code message}.\n\n"
             + "@throws IllegalArgumentException {@code message} is not of a type this version receives\n");
+    List<Received> received = binding.received();
     if (!received.isEmpty()) {
       dispatch.addStatement("$T typed = ($T) handler", handler, handler);
-      for (String messageType : received) {
-        dispatch.beginControlFlow("if (message instanceof $T m)", version.messageClass(messageType))
-            .addStatement("typed.$N(m)", handleMethod(messageType))
+      // A subclass comes before its superclasses (MessageBinding), so the most specific method wins.
+      for (Received r : received) {
+        dispatch.beginControlFlow("if (message instanceof $T m)", r.type())
+            .addStatement("typed.$N(m)", r.handleMethod())
             .addStatement("return")
             .endControlFlow();
       }
@@ -98,7 +95,8 @@ final class ConnectionWriter {
     dispatch.addStatement("throw new $T($S + (message == null ? $S : message.getClass().getName()))",
         IllegalArgumentException.class,
         "version " + version.description().versionName() + " of " + iface.interfaceId() + " receives "
-            + (received.isEmpty() ? "no messages" : String.join(", ", received)) + ", not ",
+            + (received.isEmpty() ? "no messages"
+                : received.stream().map(r -> r.type().simpleName()).collect(Collectors.joining(", "))) + ", not ",
         "null");
     type.addMethod(dispatch.build());
     return type.build();

@@ -13,6 +13,7 @@ final class Generated {
   static final ClassName CONNECTION = ClassName.get(SDK, "Connection");
   static final ClassName CONNECTION_HANDLER = ClassName.get(SDK, "ConnectionHandler");
   static final ClassName MESSAGE_CODEC = ClassName.get(SDK, "MessageCodec");
+  static final ClassName XML_MESSAGE_CODEC = ClassName.get(SDK, "XmlMessageCodec");
   static final ClassName INTERFACE_VERSION = ClassName.get(SDK, "InterfaceVersion");
   static final ClassName SERVICE_DEFINITION = ClassName.get(SDK, "ServiceDefinition");
   static final ClassName SERVICE_RUNNER = ClassName.get(SDK, "ServiceRunner");

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.defpi.maven.generate.ServiceLayout.InterfaceLayout;
 import org.defpi.maven.generate.ServiceLayout.VersionLayout;
+import org.defpi.maven.service.InterfaceCache;
 import org.defpi.maven.service.InvalidServiceException;
 import org.defpi.maven.service.ServiceProject;
 import org.defpi.wire.service.InterfaceType;
@@ -41,10 +42,19 @@ public final class ServiceCodeGenerator {
    * @param generatedSources emptied and filled with the generated code (a compile source root)
    * @param stubSources where the stubs go when absent (the project's {@code src/main/java})
    * @param workDirectory scratch space of the generator (the rewritten .proto copies)
+   * @param interfaceCache where interface files given as URLs are fetched to and read from
    */
   public record Request(
-      Path serviceJson, String serviceId, String servicePackage, Path generatedSources, Path stubSources, Path workDirectory) {
+      Path serviceJson, String serviceId, String servicePackage, Path generatedSources, Path stubSources, Path workDirectory,
+      InterfaceCache interfaceCache) {
+    /** A request whose URLs go through the {@linkplain InterfaceCache#standard() standard cache}. */
+    public Request(
+        Path serviceJson, String serviceId, String servicePackage, Path generatedSources, Path stubSources, Path workDirectory) {
+      this(serviceJson, serviceId, servicePackage, generatedSources, stubSources, workDirectory, InterfaceCache.standard());
+    }
+
     public Request {
+      Objects.requireNonNull(interfaceCache, "interfaceCache");
       Objects.requireNonNull(serviceJson, "serviceJson");
       Objects.requireNonNull(serviceId, "serviceId");
       Objects.requireNonNull(servicePackage, "servicePackage");
@@ -77,10 +87,9 @@ public final class ServiceCodeGenerator {
    * @throws ProtoCompiler.ProtocException protoc refused a .proto file
    */
   public Result generate(Request request) throws InvalidServiceException, IOException {
-    ServiceProject project = ServiceProject.load(request.serviceJson(), request.serviceId());
+    ServiceProject project = ServiceProject.load(request.serviceJson(), request.serviceId(), request.interfaceCache());
     List<Problem> problems = new ArrayList<>();
     checkParameters(project.description().parameters(), problems);
-    checkInterfaceTypes(project, problems);
     if (!problems.isEmpty()) {
       throw new InvalidServiceException(request.serviceJson() + " cannot be built", problems);
     }
@@ -90,7 +99,7 @@ public final class ServiceCodeGenerator {
     deleteRecursively(request.workDirectory().resolve("proto"));
     Files.createDirectories(request.generatedSources());
     List<Path> generated = new ArrayList<>();
-    compileInterfaces(project, layout, request, problems);
+    Map<VersionLayout, MessageBinding> bindings = compileInterfaces(project, layout, request, problems);
     if (!problems.isEmpty()) {
       throw new InvalidServiceException(request.serviceJson() + " names message types its interface files lack", problems);
     }
@@ -101,7 +110,7 @@ public final class ServiceCodeGenerator {
     List<JavaFile> sources = new ArrayList<>(
         new ConfigurationWriter(layout, project.description().name(), project.description().parameters()).files());
     for (InterfaceLayout iface : layout.interfaces()) {
-      sources.addAll(new ConnectionWriter(iface).files());
+      sources.addAll(new ConnectionWriter(iface, bindings::get).files());
     }
     sources.add(new MainWriter(layout, project.description().name()).file());
     for (JavaFile source : sources) {
@@ -110,7 +119,7 @@ public final class ServiceCodeGenerator {
 
     List<Path> written = new ArrayList<>();
     List<Path> kept = new ArrayList<>();
-    for (JavaFile stub : new StubWriter(layout).files()) {
+    for (JavaFile stub : new StubWriter(layout, bindings::get).files()) {
       Path target = sourcePath(request.stubSources(), stub);
       if (Files.exists(target)) {
         kept.add(target);
@@ -134,22 +143,38 @@ public final class ServiceCodeGenerator {
     return dir.resolve(file.typeSpec().name() + ".java");
   }
 
-  private void compileInterfaces(ServiceProject project, ServiceLayout layout, Request request, List<Problem> problems)
-      throws IOException {
+  /** Compiles each version's interface file (protoc or xjc) and binds its message names to classes. */
+  private Map<VersionLayout, MessageBinding> compileInterfaces(ServiceProject project, ServiceLayout layout,
+      Request request, List<Problem> problems) throws IOException {
+    Map<VersionLayout, MessageBinding> bindings = new HashMap<>();
     ProtoCompiler compiler = null;
     for (InterfaceLayout iface : layout.interfaces()) {
       for (VersionLayout version : iface.versions()) {
+        Path original = project.interfaceFile(version.description());
+        byte[] bytes = project.interfaceFileBytes(version.description());
+        if (version.description().type() == InterfaceType.XSD) {
+          MessageBinding binding = XsdCompiler.compile(version, project.interfaceSystemId(version.description()), bytes,
+              request.generatedSources(), problems);
+          if (binding != null) {
+            bindings.put(version, binding);
+          }
+          continue;
+        }
         if (compiler == null) {
           compiler = new ProtoCompiler(protocLocator.protoc());
         }
-        Path original = project.interfaceFile(version.description());
         Path workDir = request.workDirectory().resolve("proto").resolve(version.packageName().replace('.', '/'));
-        Set<String> defined = compiler.compile(original, project.interfaceFileBytes(version.description()),
-            version.protoPackage(), version.protoOuterClass().simpleName(), workDir, request.generatedSources());
+        Set<String> defined = compiler.compile(original, bytes, version.protoPackage(),
+            version.protoOuterClass().simpleName(), workDir, request.generatedSources());
+        int before = problems.size();
         checkMessageTypes(version, "sends", version.description().sends(), defined, original, problems);
         checkMessageTypes(version, "receives", version.description().receives(), defined, original, problems);
+        if (problems.size() == before) {
+          bindings.put(version, MessageBinding.protobuf(version));
+        }
       }
     }
+    return bindings;
   }
 
   private static void checkMessageTypes(VersionLayout version, String field, List<String> types, Set<String> defined,
@@ -171,18 +196,6 @@ public final class ServiceCodeGenerator {
         problems.add(new Problem("/parameters/" + i + "/id", "'" + p.id() + "' is the id of /parameters/" + first + " already"));
       }
       ParameterValues.check(p, "/parameters/" + i, problems);
-    }
-  }
-
-  private static void checkInterfaceTypes(ServiceProject project, List<Problem> problems) {
-    for (int i = 0; i < project.description().interfaces().size(); i++) {
-      var versions = project.description().interfaces().get(i).interfaceVersions();
-      for (int j = 0; j < versions.size(); j++) {
-        if (versions.get(j).type() == InterfaceType.XSD) {
-          problems.add(new Problem("/interfaces/" + i + "/interfaceVersions/" + j + "/type",
-              "XSD interfaces are not supported yet: describe the messages in a .proto file"));
-        }
-      }
     }
   }
 

@@ -17,7 +17,8 @@ import org.defpi.wire.service.Problem;
  * Every Java name the generated code of a service uses (ARCHITECTURE.md, "Generated code"). For a
  * service {@code Power Meter} in package {@code P} with interface {@code Power Measurement} version
  * {@code v1}: prefix {@code PowerMeter}, interface package {@code P.powermeasurement}, version
- * package {@code P.powermeasurement.v1}, protoc output in {@code P.powermeasurement.v1.proto}.
+ * package {@code P.powermeasurement.v1}, protoc output in {@code P.powermeasurement.v1.proto}, xjc
+ * output (XSD versions) in {@code P.powermeasurement.v1.xml}.
  */
 public record ServiceLayout(String packageName, String prefix, List<InterfaceLayout> interfaces) {
   public ServiceLayout {
@@ -166,6 +167,12 @@ public record ServiceLayout(String packageName, String prefix, List<InterfaceLay
       return ClassName.get(protoPackage(), prefix + "Proto");
     }
 
+    /** The package xjc writes this version's JAXB classes to. */
+    public String xmlPackage() {
+      return packageName + ".xml";
+    }
+
+    /** The class protoc writes for {@code messageType} (proto versions only). */
     public ClassName messageClass(String messageType) {
       return protoOuterClass().nestedClass(messageType);
     }

@@ -7,7 +7,9 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
+import org.defpi.maven.generate.MessageBinding.Received;
 import org.defpi.maven.generate.ServiceLayout.InterfaceLayout;
 import org.defpi.maven.generate.ServiceLayout.VersionLayout;
 
@@ -19,9 +21,11 @@ import org.defpi.maven.generate.ServiceLayout.VersionLayout;
  */
 final class StubWriter {
   private final ServiceLayout layout;
+  private final Function<VersionLayout, MessageBinding> bindings;
 
-  StubWriter(ServiceLayout layout) {
+  StubWriter(ServiceLayout layout, Function<VersionLayout, MessageBinding> bindings) {
     this.layout = layout;
+    this.bindings = bindings;
   }
 
   List<JavaFile> files() {
@@ -94,10 +98,10 @@ final class StubWriter {
             .addStatement("this.connection = connection")
             .addStatement("this.service = service")
             .build());
-    for (String messageType : version.description().receives().stream().distinct().sorted().toList()) {
-      type.addMethod(MethodSpec.methodBuilder(ConnectionWriter.handleMethod(messageType)).addAnnotation(Override.class)
+    for (Received received : bindings.apply(version).received()) {
+      type.addMethod(MethodSpec.methodBuilder(received.handleMethod()).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC)
-          .addParameter(version.messageClass(messageType), "message")
+          .addParameter(received.type(), "message")
           .addComment("TODO handle the message; reply with connection.send(...)")
           .build());
     }

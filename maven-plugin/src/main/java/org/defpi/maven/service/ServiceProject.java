@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.defpi.wire.label.ImageLabels;
 import org.defpi.wire.label.InterfaceLabel;
 import org.defpi.wire.label.ServiceLabels;
@@ -26,15 +25,23 @@ import org.defpi.wire.service.ServiceDescriptionReader;
  * must hash the same bytes, or the hashes compiled into the code would not match the labels.
  *
  * @param serviceId the Maven artifactId of the service's project (WIRE.md section 1)
- * @param interfaceFiles the bytes of each version's interface file, as read from its location
+ * @param interfaceFiles each version's interface file: where its bytes were read and the bytes
  */
 public record ServiceProject(
     Path serviceJson,
     String serviceId,
     ServiceDescription description,
-    Map<InterfaceVersionDescription, byte[]> interfaceFiles,
+    Map<InterfaceVersionDescription, InterfaceFile> interfaceFiles,
     List<InterfaceLabel> interfaceLabels) {
-  private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+  /**
+   * One interface file as read.
+   *
+   * @param path the file read: next to service.json, or the cached copy of a URL
+   * @param systemId where it came from, as a URI: the file's, or the URL (relative references in the
+   *     file resolve against it)
+   * @param bytes the exact bytes, the bytes its hashes are taken over
+   */
+  public record InterfaceFile(Path path, String systemId, byte[] bytes) {}
 
   public ServiceProject {
     Objects.requireNonNull(serviceJson, "serviceJson");
@@ -44,14 +51,20 @@ public record ServiceProject(
     interfaceLabels = List.copyOf(interfaceLabels);
   }
 
+  /** {@link #load(Path, String, InterfaceCache)} with the {@linkplain InterfaceCache#standard() standard cache}. */
+  public static ServiceProject load(Path serviceJson, String serviceId) throws InvalidServiceException, IOException {
+    return load(serviceJson, serviceId, InterfaceCache.standard());
+  }
+
   /**
-   * Reads and validates {@code serviceJson} and the interface files it names (locations relative to
-   * its directory).
+   * Reads and validates {@code serviceJson} and the interface files it names: locations relative to
+   * its directory, or http(s) URLs read through {@code cache}.
    *
    * @throws InvalidServiceException service.json breaks WIRE.md section 1, or an interface file is
-   *     missing or given as a URL; every problem is listed with its JSON pointer
+   *     missing or cannot be fetched; every problem is listed with its JSON pointer
    */
-  public static ServiceProject load(Path serviceJson, String serviceId) throws InvalidServiceException, IOException {
+  public static ServiceProject load(Path serviceJson, String serviceId, InterfaceCache cache)
+      throws InvalidServiceException, IOException {
     byte[] json;
     try {
       json = Files.readAllBytes(serviceJson);
@@ -65,18 +78,26 @@ public record ServiceProject(
     } catch (InvalidServiceDescriptionException e) {
       throw new InvalidServiceException(serviceJson + " is invalid", e.problems());
     }
+    List<Problem> strict = ServiceJsonChecks.check(json);
+    if (!strict.isEmpty()) {
+      throw new InvalidServiceException(serviceJson + " is invalid", strict);
+    }
     Path directory = serviceJson.toAbsolutePath().getParent();
     List<Problem> problems = new ArrayList<>();
     // Two versions equal as values name the same file, so sharing one entry is harmless.
-    Map<InterfaceVersionDescription, byte[]> files = new HashMap<>();
+    Map<InterfaceVersionDescription, InterfaceFile> files = new HashMap<>();
     for (int i = 0; i < description.interfaces().size(); i++) {
       List<InterfaceVersionDescription> versions = description.interfaces().get(i).interfaceVersions();
       for (int j = 0; j < versions.size(); j++) {
         InterfaceVersionDescription version = versions.get(j);
         String at = "/interfaces/" + i + "/interfaceVersions/" + j + "/location";
-        if (URL.matcher(version.location()).matches()) {
-          problems.add(new Problem(at, "interface files at a URL are not supported yet ('" + version.location()
-              + "'): put the file next to service.json and give its path"));
+        if (InterfaceCache.isUrl(version.location())) {
+          try {
+            Path cached = cache.fetch(version.location());
+            files.put(version, new InterfaceFile(cached, version.location(), Files.readAllBytes(cached)));
+          } catch (IOException e) {
+            problems.add(new Problem(at, "'" + version.location() + "' " + e.getMessage()));
+          }
           continue;
         }
         Path file = directory.resolve(version.location());
@@ -84,14 +105,14 @@ public record ServiceProject(
           problems.add(new Problem(at, "interface file " + file + " does not exist"));
           continue;
         }
-        files.put(version, Files.readAllBytes(file));
+        files.put(version, new InterfaceFile(file, file.toUri().toString(), Files.readAllBytes(file)));
       }
     }
     if (!problems.isEmpty()) {
       throw new InvalidServiceException(serviceJson + " names interface files that cannot be read", problems);
     }
     List<InterfaceLabel> labels = description.interfaces().stream()
-        .map(iface -> InterfaceLabel.of(serviceId, iface, files::get))
+        .map(iface -> InterfaceLabel.of(serviceId, iface, v -> files.get(v).bytes()))
         .toList();
     return new ServiceProject(serviceJson, serviceId, description, files, labels);
   }
@@ -101,18 +122,27 @@ public record ServiceProject(
     return serviceJson.toAbsolutePath().getParent();
   }
 
-  /** Where the interface file of {@code version} was read from. */
+  /** The file the interface file of {@code version} was read from (for a URL, its cached copy). */
   public Path interfaceFile(InterfaceVersionDescription version) {
-    return directory().resolve(version.location());
+    return file(version).path();
+  }
+
+  /** Where the interface file of {@code version} came from, as a URI (a file's, or the URL). */
+  public String interfaceSystemId(InterfaceVersionDescription version) {
+    return file(version).systemId();
   }
 
   /** The exact bytes of the interface file of {@code version}, the bytes its hashes are taken over. */
   public byte[] interfaceFileBytes(InterfaceVersionDescription version) {
-    byte[] bytes = interfaceFiles.get(version);
-    if (bytes == null) {
+    return file(version).bytes().clone();
+  }
+
+  private InterfaceFile file(InterfaceVersionDescription version) {
+    InterfaceFile file = interfaceFiles.get(version);
+    if (file == null) {
       throw new IllegalArgumentException("not a version of this service: " + version);
     }
-    return bytes.clone();
+    return file;
   }
 
   /** The label of {@code iface}, with the hashes of its versions. */
