@@ -4,10 +4,12 @@
 #   scripts/env.sh up       install, start and build whatever is missing; idempotent and quick when
 #                           everything is already there
 #   scripts/env.sh status   one line per part; exit 0 only when every part is ready
-#   scripts/env.sh verify   run the JRE base image (java -version, sh -c 'echo ok')
+#   scripts/env.sh verify   run the JRE base image (java -version, sh -c 'echo ok'), also its
+#                           linux/arm64 image under emulation
 #
 # Steps of `up`:
-#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq, only if missing
+#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq (and
+#                qemu-user-static unless DEFPI_ARM64=0), only if missing
 #   2 dockerd    start dockerd (pidfile /var/run/docker.pid, log /var/log/defpi/dockerd.log) if
 #                `docker info` fails; stale pidfiles are detected and removed
 #   3 swarm      single-node swarm on loopback; after a dockerd restart wait until the node is Ready
@@ -15,11 +17,21 @@
 #   5 registry   image defpi/registry:local (Debian's docker-registry binary + its libraries, config
 #                scripts/env/registry.yml), container defpi-registry on defpi-control, published on
 #                127.0.0.1:5000 only, data in /var/lib/defpi/registry
-#   6 jre        base image 127.0.0.1:5000/defpi/jre:25 (jlink'd Temurin 25 + libraries + busybox),
-#                also tagged 25-<hash of its inputs>; skipped when the registry has that tag
+#   6 jre        linux/amd64 base image 127.0.0.1:5000/defpi/jre:25-<hash of its inputs> (jlink'd
+#                Temurin 25 + libraries + busybox); skipped when the registry has that tag
+#   7 jre-arm64  arm64 emulation (qemu-user-static, binfmt_misc) and the linux/arm64 base image
+#                defpi/jre:25-arm64-<hash of its recipe>: Debian trixie's OpenJDK 25 jmods linked by
+#                our jlink, trixie's libc/libstdc++/zlib, busybox; pushed with curl, no daemon;
+#                skipped when the registry has that tag, and entirely with DEFPI_ARM64=0 (or when
+#                emulation cannot be set up here and DEFPI_ARM64 is auto: a line says why)
+#   8 jre-index  defpi/jre:25 = a manifest list of both (linux/amd64, linux/arm64); without the
+#                arm64 image it names the amd64 image alone
 #
 # Environment: DEFPI_JDK (default /usr/lib/jvm/temurin-25-jdk-amd64), DEFPI_DOCKERD_TIMEOUT (s, 60),
-#              DEFPI_SWARM_TIMEOUT (s, 90); for tests of this script only: DEFPI_DOCKER_SOCK,
+#              DEFPI_SWARM_TIMEOUT (s, 90), DEFPI_ARM64 (auto: arm64 when emulation can be set up
+#              here, else a note and amd64 only; 1: no emulation is an error; 0: amd64 only, no qemu),
+#              DEFPI_ARM64_CACHE (/var/cache/defpi/arm64: apt lists and .debs of the arm64 image);
+#              for tests of this script only: DEFPI_DOCKER_SOCK,
 #              DEFPI_DOCKERD_PIDFILE, DEFPI_DOCKERD_EXEC_ROOT, DEFPI_DOCKERD_DATA_ROOT,
 #              DEFPI_DOCKERD_LOG, DEFPI_REGISTRY_DATA, DEFPI_ENV_LOCK.
 set -euo pipefail
@@ -29,7 +41,15 @@ ENV_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly ENV_DIR
 readonly SELF="$ENV_DIR/env.sh"
 
-readonly PACKAGES=(docker.io docker-registry busybox-static curl iptables jq)
+# DEFPI_ARM64: auto (default) = build the arm64 image when arm64 emulation can be set up here, else
+# say why and go on with amd64 alone; 1 = the same, but no emulation is an error; 0 = amd64 only.
+readonly ARM64=${DEFPI_ARM64:-auto}
+[[ $ARM64 == @(0|1|auto) ]] || { echo "scripts/env.sh: DEFPI_ARM64 must be 0, 1 or auto, not '$ARM64'" >&2; exit 2; }
+# set by step jre-arm64: whether defpi/jre:25 gets its arm64 image in this run
+ARM64_ACTIVE=0
+PACKAGES=(docker.io docker-registry busybox-static curl iptables jq)
+[[ $ARM64 == 0 ]] || PACKAGES+=(qemu-user-static)
+readonly PACKAGES
 
 # The DEFPI_DOCKER* / DEFPI_REGISTRY_DATA / DEFPI_ENV_LOCK overrides exist to test this script
 # against a second, isolated engine (own socket, data root, network namespace); defaults = the
@@ -66,7 +86,26 @@ readonly JRE_EXTRA_LIBS=(/lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-g
 readonly BUSYBOX_APPLETS=(sh ash ls cat nc ps env echo sleep grep sed awk head tail wc id hostname
   mkdir rm cp mv ln chmod find test true false kill nslookup netstat top du df)
 
+# The arm64 image: Debian's OpenJDK 25 for arm64 (its jmods, linked by our jlink, which can link for
+# another platform), Debian's libraries and busybox. Only the recipe is hashed, not the package
+# versions (that would need the network on every run): a new Debian update is picked up when the
+# recipe changes or the tag is deleted from the registry.
+readonly ARM64_CACHE=${DEFPI_ARM64_CACHE:-/var/cache/defpi/arm64}
+readonly ARM64_SOURCES=(
+  "http://deb.debian.org/debian trixie main"
+  "http://deb.debian.org/debian trixie-updates main"
+  "http://deb.debian.org/debian-security trixie-security main")
+readonly ARM64_JDK_PACKAGE=openjdk-25-jdk-headless
+readonly ARM64_LIB_PACKAGES=(libc6 libgcc-s1 libstdc++6 zlib1g liblcms2-2 libjpeg62-turbo libpng16-16t64 libgif7)
+# --strip-debug would also strip native symbols with the host's objcopy, which cannot read arm64
+readonly ARM64_JLINK_OPTS=(--no-header-files --no-man-pages --strip-java-debug-attributes --compress=zip-6)
+readonly JRE_ARM64_PREFIX=$JRE_TAG-arm64
+readonly BINFMT=/proc/sys/fs/binfmt_misc
+readonly QEMU_BINFMT_CONF=/usr/lib/binfmt.d/qemu-aarch64.conf
+
 readonly HASH_LABEL=org.defpi.env.hash
+readonly DOCKER_MANIFEST_TYPE=application/vnd.docker.distribution.manifest.v2+json
+readonly DOCKER_LIST_TYPE=application/vnd.docker.distribution.manifest.list.v2+json
 readonly MANIFEST_ACCEPT='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json'
 
 # We start and talk to the default engine, whatever the caller's environment points at.
@@ -81,7 +120,7 @@ export PATH
 STEP_NO=0
 STEP_NAME=
 STEP_T0=0
-readonly STEP_COUNT=6
+readonly STEP_COUNT=8
 
 now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
 fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
@@ -546,19 +585,10 @@ step_jre() {
   step jre
   [[ -x $JDK/bin/jlink && -r $JDK/release ]] || die "no JDK with jlink at $JDK (Temurin 25 expected; set DEFPI_JDK)"
   [[ -x /bin/busybox ]] || die "/bin/busybox missing (package busybox-static)"
-  local hash short htag hdigest tdigest
-  hash=$(jre_inputs_hash)
-  short=${hash:0:12}
-  htag=$JRE_TAG-$short
-  hdigest=$(manifest_digest "$JRE_REPO" "$htag")
-  if [[ -n $hdigest ]]; then
-    tdigest=$(manifest_digest "$JRE_REPO" "$JRE_TAG")
-    if [[ $tdigest == "$hdigest" ]]; then
-      done_step "$JRE_IMAGE = :$htag, in registry"
-      return
-    fi
-    retag_in_registry "$JRE_REPO" "$htag" "$JRE_TAG" || die "could not point :$JRE_TAG at :$htag in the registry"
-    done_step "$JRE_IMAGE re-pointed to :$htag"
+  local htag
+  htag=$(jre_amd64_tag)
+  if [[ -n $(manifest_digest "$JRE_REPO" "$htag") ]]; then
+    done_step ":$htag (linux/amd64) in registry"
     return
   fi
   local local_img=$REG_ADDR/$JRE_REPO:$htag how
@@ -580,17 +610,297 @@ step_jre() {
   local version
   version=$(jre_verify "$local_img")
   note "verified: $version; sh ok"
+  # the local :25 tag is for `docker run` by hand; the registry's :25 is set in step jre-index
   dk tag "$local_img" "$JRE_IMAGE"
   push_quiet "$local_img"
-  push_quiet "$JRE_IMAGE"
-  [[ $(manifest_digest "$JRE_REPO" "$JRE_TAG") == "$(manifest_digest "$JRE_REPO" "$htag")" ]] ||
-    die "after the push, :$JRE_TAG and :$htag differ in the registry"
+  [[ -n $(manifest_digest "$JRE_REPO" "$htag") ]] || die "after the push, the registry has no :$htag"
   # drop older local builds of the base image
   local old
   while read -r old; do
     [[ $old == "$local_img" ]] || dk rmi "$old" > /dev/null 2>&1 || true
-  done < <(dk image ls "$REG_ADDR/$JRE_REPO" --format '{{.Repository}}:{{.Tag}}' | grep ":$JRE_TAG-" || true)
-  done_step "$JRE_IMAGE $how"
+  done < <(dk image ls "$REG_ADDR/$JRE_REPO" --format '{{.Repository}}:{{.Tag}}' | grep ":$JRE_TAG-[0-9a-f]*$" || true)
+  done_step "$how (linux/amd64)"
+}
+
+jre_amd64_tag() { echo "$JRE_TAG-$(jre_inputs_hash | cut -c1-12)"; }
+
+# ---------------------------------------------------------------------------------------------
+# 7 jre-arm64
+
+# arm64_emulation: qemu-aarch64 registered with binfmt_misc (the kernel forgets it at reboot and no
+# service registers it here). The F flag of Debian's entry makes the kernel open the interpreter at
+# registration, so it also works inside containers, which do not have the host's /usr/libexec.
+arm64_emulation() {
+  if [[ -r $BINFMT/qemu-aarch64 ]]; then
+    if [[ $(head -n 1 "$BINFMT/qemu-aarch64") != enabled ]] && ! echo 1 > "$BINFMT/qemu-aarch64" 2> /dev/null; then
+      echo "qemu-aarch64 is registered in $BINFMT but disabled, and could not be enabled"
+      return 1
+    fi
+    echo "registered"
+    return
+  fi
+  if ((EUID != 0)); then
+    echo "arm64 emulation is not set up (qemu-aarch64 in $BINFMT), and setting it up needs root"
+    return 1
+  fi
+  if [[ ! -r $QEMU_BINFMT_CONF ]]; then
+    echo "$QEMU_BINFMT_CONF missing (package qemu-user-static)"
+    return 1
+  fi
+  if [[ ! -e $BINFMT/register ]] && ! mount -t binfmt_misc binfmt_misc "$BINFMT" 2> /dev/null; then
+    echo "cannot mount binfmt_misc on $BINFMT (a container without that privilege?)"
+    return 1
+  fi
+  if ! grep -v '^#' "$QEMU_BINFMT_CONF" | head -n 1 > "$BINFMT/register" 2> /dev/null; then
+    echo "could not register qemu-aarch64 with $BINFMT/register"
+    return 1
+  fi
+  echo "registered now"
+}
+
+# arm64_apt ARGS...: apt-get with a private arm64-only view of Debian trixie under $ARM64_CACHE;
+# the host's sources, architectures, lists and dpkg status are left alone
+arm64_apt() {
+  local d=$ARM64_CACHE/apt
+  "${APT_CMD:-apt-get}" -q \
+    -o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=$d/empty" \
+    -o "Dir::Etc::preferences=$d/empty/preferences" -o "Dir::Etc::preferencesparts=$d/empty" \
+    -o "Dir::State=$d/state" -o "Dir::State::lists=$d/lists" -o "Dir::State::status=$d/status" \
+    -o "Dir::Cache=$d/cache" -o APT::Architecture=arm64 -o APT::Architectures::=arm64 \
+    -o Acquire::Languages=none -o APT::Sandbox::User=root "$@"
+}
+
+# arm64_fetch DIR: the .debs of the arm64 image, newest versions, into DIR (kept between builds)
+arm64_fetch() {
+  local d=$ARM64_CACHE/apt src
+  mkdir -p "$d/empty" "$d/state" "$d/lists/partial" "$d/cache/archives/partial" "$1"
+  : > "$d/status"
+  for src in "${ARM64_SOURCES[@]}"; do
+    echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $src"
+  done > "$d/sources.list"
+  local log
+  log=$(arm64_apt update 2>&1) || die "apt-get update for Debian arm64 failed:" "$(tail -n 5 <<< "$log")"
+  # apt-get download skips a .deb it already has; older versions a former build left are removed
+  local packages=("$ARM64_JDK_PACKAGE" "${ARM64_LIB_PACKAGES[@]}" libc-bin busybox-static) wanted f
+  wanted=$(arm64_apt download --print-uris "${packages[@]}" 2>&1 | awk '$1 ~ /^'"'"'http/ { print $2 }') ||
+    die "apt-get could not resolve the arm64 packages (${packages[*]})"
+  for f in "$1"/*.deb; do grep -qxF "${f##*/}" <<< "$wanted" || rm -f "$f"; done
+  (cd "$1" && arm64_apt download "${packages[@]}") > "$ARM64_CACHE/download.log" 2>&1 ||
+    die "apt-get download of the arm64 packages failed:" "$(tail -n 5 "$ARM64_CACHE/download.log")"
+}
+
+# build_arm64_rootfs ROOT DEBS WORK: like build_jre_rootfs, from Debian's arm64 packages in DEBS
+build_arm64_rootfs() {
+  local root=$1 debs=$2 work=$3 p deb modules
+  modules=$(IFS=,; echo "${JRE_MODULES[*]}")
+  mkdir -p "$root/opt" "$root/bin" "$root/etc" "$root/tmp" "$root/root" "$root/usr" "$work/jdk" "$work/libs"
+  dpkg-deb -x "$debs/${ARM64_JDK_PACKAGE}"_*_arm64.deb "$work/jdk"
+  for p in "${ARM64_LIB_PACKAGES[@]}"; do
+    for deb in "$debs/${p}"_*_arm64.deb; do dpkg-deb -x "$deb" "$work/libs"; done
+  done
+  local jmods=("$work"/jdk/usr/lib/jvm/*/jmods)
+  [[ -d ${jmods[0]:-} ]] || die "no jmods in $ARM64_JDK_PACKAGE"
+  # jlink of a JDK 25.0.x links the jmods of any 25.0.y, for any platform
+  "$JDK/bin/jlink" --module-path "${jmods[0]}" --add-modules "$modules" "${ARM64_JLINK_OPTS[@]}" \
+    --output "$root/opt/java" > /dev/null
+  # trixie is merged-/usr: the libraries are in /usr/lib, the ELF interpreter is /lib/ld-linux-aarch64.so.1
+  cp -a "$work/libs/usr/lib" "$root/usr/"
+  ln -s usr/lib "$root/lib"
+  dpkg-deb --fsys-tarfile "$debs"/libc-bin_*_arm64.deb | tar -x -C "$root" ./usr/lib/locale/C.utf8
+  dpkg-deb --fsys-tarfile "$debs"/busybox-static_*_arm64.deb | tar -xO ./usr/bin/busybox > "$root/bin/busybox"
+  chmod 755 "$root/bin/busybox"
+  local a
+  for a in "${BUSYBOX_APPLETS[@]}"; do ln -sf busybox "$root/bin/$a"; done
+  chmod 1777 "$root/tmp"
+  chmod 700 "$root/root"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\n' > "$root/etc/group"
+  printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$root/etc/nsswitch.conf"
+}
+
+# arm64_missing_libs ROOT: libraries the runtime's ELF files need that the rootfs lacks (reported,
+# not fatal: e.g. X11 only matters to a non-headless AWT)
+arm64_missing_libs() {
+  command -v readelf > /dev/null || return 0
+  local root=$1
+  find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec readelf -d {} + 2> /dev/null |
+    sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u | while read -r lib; do
+      [[ -e $root/usr/lib/aarch64-linux-gnu/$lib || -e $root/usr/lib/$lib || -e $root/opt/java/lib/$lib ||
+        -e $root/opt/java/lib/server/$lib ]] || echo "$lib"
+    done | tr '\n' ' '
+}
+
+arm64_inputs_hash() {
+  {
+    cat "$JDK/release"
+    printf '%s\n' "${ARM64_SOURCES[@]}"
+    echo "$ARM64_JDK_PACKAGE ${ARM64_LIB_PACKAGES[*]} ${JRE_MODULES[*]} ${ARM64_JLINK_OPTS[*]} ${BUSYBOX_APPLETS[*]}"
+    declare -f arm64_fetch build_arm64_rootfs push_rootfs_image
+  } | sha
+}
+
+jre_arm64_tag() { echo "$JRE_ARM64_PREFIX-$(arm64_inputs_hash | cut -c1-12)"; }
+
+# push_blob REPO FILE: upload FILE as a blob (monolithic), unless the registry has it; prints its digest
+push_blob() {
+  local repo=$1 file=$2 digest location
+  digest=sha256:$(sha256sum < "$file" | cut -c1-64)
+  if [[ $(http_code "$REG_URL/v2/$repo/blobs/$digest" -I) != 200 ]]; then
+    location=$(curl -sf --max-time 10 -X POST -D - -o /dev/null "$REG_URL/v2/$repo/blobs/uploads/" |
+      tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }') || die "registry refused a blob upload to $repo"
+    [[ $location == http* ]] || location=$REG_URL$location
+    [[ $location == *\?* ]] && location+="&" || location+="?"
+    curl -sf --max-time 300 -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
+      "${location}digest=$digest" -o /dev/null || die "upload of $file ($digest) to $repo failed"
+  fi
+  echo "$digest"
+}
+
+# put_manifest REPO REF TYPE FILE
+put_manifest() {
+  curl -sf --max-time 30 -X PUT -H "Content-Type: $3" --data-binary "@$4" "$REG_URL/v2/$1/manifests/$2" -o /dev/null ||
+    die "the registry refused manifest $1:$2: $(curl -s -X PUT -H "Content-Type: $3" --data-binary "@$4" "$REG_URL/v2/$1/manifests/$2")"
+}
+
+# push_rootfs_image ROOT WORK REPO TAG ARCH: ROOT as a one-layer image pushed straight to the registry
+# (Docker image manifest v2; no daemon: engine 20.10's `docker import --platform` is ignored). No
+# labels, like the amd64 image: a service image inherits its base's labels.
+push_rootfs_image() {
+  local root=$1 work=$2 repo=$3 tag=$4 arch=$5 diff_id layer config
+  tar -C "$root" --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -cf "$work/layer.tar" .
+  diff_id=sha256:$(sha256sum < "$work/layer.tar" | cut -c1-64)
+  gzip -n -6 < "$work/layer.tar" > "$work/layer.tar.gz"
+  rm -f "$work/layer.tar"
+  jq -cn --arg arch "$arch" --arg diff "$diff_id" '{
+      architecture: $arch, os: "linux", created: "1970-01-01T00:00:00Z",
+      config: {Env: ["PATH=/opt/java/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8"]},
+      rootfs: {type: "layers", diff_ids: [$diff]},
+      history: [{created: "1970-01-01T00:00:00Z", created_by: "defpi scripts/env.sh"}]}' > "$work/config.json"
+  layer=$(push_blob "$repo" "$work/layer.tar.gz")
+  config=$(push_blob "$repo" "$work/config.json")
+  jq -cn --arg mt "$DOCKER_MANIFEST_TYPE" --arg config "$config" --argjson csize "$(stat -c %s "$work/config.json")" \
+    --arg layer "$layer" --argjson lsize "$(stat -c %s "$work/layer.tar.gz")" '{
+      schemaVersion: 2, mediaType: $mt,
+      config: {mediaType: "application/vnd.docker.container.image.v1+json", size: $csize, digest: $config},
+      layers: [{mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: $lsize, digest: $layer}]}' \
+    > "$work/manifest.json"
+  put_manifest "$repo" "$tag" "$DOCKER_MANIFEST_TYPE" "$work/manifest.json"
+}
+
+# jre_verify_arm64 IMAGE: java -version and sh under emulation; prints java's first line
+jre_verify_arm64() {
+  local image=$1 out ok
+  out=$(dk pull -q --platform linux/arm64 "$image" 2>&1) || die "docker pull --platform linux/arm64 $image failed:" "$out"
+  out=$(dk run --rm --platform linux/arm64 --network none "$image" java -version 2>&1) ||
+    die "'docker run --platform linux/arm64 $image java -version' failed:" "$out"
+  ok=$(dk run --rm --platform linux/arm64 --network none "$image" sh -c 'echo ok; uname -m' 2>&1) || true
+  [[ $ok == $'ok\naarch64' ]] || die "'docker run --platform linux/arm64 $image sh -c \"echo ok; uname -m\"' printed '$ok'"
+  head -n 1 <<< "$out"
+}
+
+step_jre_arm64() {
+  step jre-arm64
+  if [[ $ARM64 == 0 ]]; then
+    done_step "skipped (DEFPI_ARM64=0)"
+    return
+  fi
+  local emulation
+  if ! emulation=$(arm64_emulation); then
+    [[ $ARM64 == auto ]] || die "$emulation" "run with DEFPI_ARM64=0 (or auto) to go on without arm64"
+    done_step "NOT BUILT: $emulation; base image amd64 only (DEFPI_ARM64=0 skips this quietly)"
+    return
+  fi
+  ARM64_ACTIVE=1
+  local htag image
+  htag=$(jre_arm64_tag)
+  image=$REG_ADDR/$JRE_REPO:$htag
+  if [[ -n $(manifest_digest "$JRE_REPO" "$htag") ]]; then
+    done_step ":$htag (linux/arm64) in registry; qemu $emulation"
+    return
+  fi
+  note "building :$htag (Debian trixie arm64 packages, jlink ${#JRE_MODULES[@]} modules; qemu $emulation)"
+  local tmp t0
+  tmp=$(new_tmp_dir defpi-jre-arm64)
+  # shellcheck disable=SC2064 # expand now: tmp is local
+  trap "rm -rf '$tmp'" EXIT
+  t0=$(now_us)
+  arm64_fetch "$ARM64_CACHE/debs"
+  local f versions=
+  for f in "$ARM64_CACHE/debs/${ARM64_JDK_PACKAGE}"_*.deb "$ARM64_CACHE/debs"/libc6_*.deb; do
+    f=${f##*/}
+    f=${f%_arm64.deb}
+    versions+="${f//%3a/:} "
+  done
+  note "packages fetched in $(fmt_s $(($(now_us) - t0))) s: $versions"
+  build_arm64_rootfs "$tmp/root" "$ARM64_CACHE/debs" "$tmp/work"
+  local missing
+  missing=$(arm64_missing_libs "$tmp/root")
+  [[ -z ${missing// /} ]] || note "libraries not in the image, left out: $missing"
+  note "image rootfs $(du -sm "$tmp/root" | cut -f1) MB; pushing"
+  push_rootfs_image "$tmp/root" "$tmp" "$JRE_REPO" "$htag" arm64
+  rm -rf "$tmp"
+  trap - EXIT
+  local version
+  version=$(jre_verify_arm64 "$image")
+  note "verified under emulation: $version; sh ok"
+  local old
+  while read -r old; do
+    [[ $old == "$image" ]] || dk rmi "$old" > /dev/null 2>&1 || true
+  done < <(dk image ls "$REG_ADDR/$JRE_REPO" --format '{{.Repository}}:{{.Tag}}' | grep ":$JRE_ARM64_PREFIX-" || true)
+  done_step "built and pushed :$htag (linux/arm64)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 8 jre-index
+
+manifest_size() {
+  curl -sf -I --max-time 5 -H "Accept: $MANIFEST_ACCEPT" "$REG_URL/v2/$1/manifests/$2" 2> /dev/null |
+    tr -d '\r' | awk 'tolower($1) == "content-length:" { print $2 }' || true
+}
+
+# jre_index_json: the manifest list :25 should be (bytes fixed by its inputs, so its digest is too)
+jre_index_json() {
+  local amd=$1 arm=$2
+  jq -cn --arg mt "$DOCKER_LIST_TYPE" --arg im "$DOCKER_MANIFEST_TYPE" \
+    --arg ad "$(manifest_digest "$JRE_REPO" "$amd")" --argjson asize "$(manifest_size "$JRE_REPO" "$amd")" \
+    --arg rd "$(manifest_digest "$JRE_REPO" "$arm")" --argjson rsize "$(manifest_size "$JRE_REPO" "$arm")" '{
+      schemaVersion: 2, mediaType: $mt, manifests: [
+        {mediaType: $im, size: $asize, digest: $ad, platform: {architecture: "amd64", os: "linux"}},
+        {mediaType: $im, size: $rsize, digest: $rd, platform: {architecture: "arm64", os: "linux", variant: "v8"}}]}'
+}
+
+step_jre_index() {
+  step jre-index
+  local amd want cur
+  amd=$(jre_amd64_tag)
+  cur=$(manifest_digest "$JRE_REPO" "$JRE_TAG")
+  if [[ $ARM64_ACTIVE == 0 ]]; then
+    want=$(manifest_digest "$JRE_REPO" "$amd")
+    if [[ $cur == "$want" ]]; then
+      done_step ":$JRE_TAG = :$amd (amd64 only)"
+    else
+      retag_in_registry "$JRE_REPO" "$amd" "$JRE_TAG" || die "could not point :$JRE_TAG at :$amd in the registry"
+      done_step ":$JRE_TAG re-pointed to :$amd (amd64 only)"
+    fi
+    return
+  fi
+  local arm json
+  arm=$(jre_arm64_tag)
+  [[ -n $(manifest_digest "$JRE_REPO" "$amd") && -n $(manifest_digest "$JRE_REPO" "$arm") ]] ||
+    die "the registry lacks :$amd or :$arm (steps jre and jre-arm64 push them)"
+  json=$(jre_index_json "$amd" "$arm")
+  want=sha256:$(printf '%s' "$json" | sha)
+  if [[ $cur == "$want" ]]; then
+    done_step ":$JRE_TAG = list of :$amd, :$arm"
+    return
+  fi
+  local tmp
+  tmp=$(mktemp)
+  printf '%s' "$json" > "$tmp"
+  put_manifest "$JRE_REPO" "$JRE_TAG" "$DOCKER_LIST_TYPE" "$tmp"
+  rm -f "$tmp"
+  [[ $(manifest_digest "$JRE_REPO" "$JRE_TAG") == "$want" ]] || die "after the PUT, :$JRE_TAG is not the manifest list $want"
+  done_step ":$JRE_TAG ${cur:+re-}pointed to a list of :$amd, :$arm"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -610,6 +920,8 @@ cmd_up() {
   step_network
   step_registry
   step_jre
+  step_jre_arm64
+  step_jre_index
   printf '[env] ready in %s s: registry %s, base image %s, network %s\n' \
     "$(fmt_s $(($(now_us) - T_START)))" "$REG_ADDR" "$JRE_IMAGE" "$CONTROL_NET"
 }
@@ -629,7 +941,8 @@ cmd_status() {
     elif [[ -e $DOCKERD_PIDFILE ]]; then line="NOT RUNNING (stale pidfile, pid ${pid:-?})"
     else line="NOT RUNNING"; fi
     printf '%-9s %s\n' dockerd "$line"
-    printf '%-9s %s\n' swarm "? (no engine)" network "? (no engine)" registry "? (no engine)" jre "? (no engine)"
+    printf '%-9s %s\n' swarm "? (no engine)" network "? (no engine)" registry "? (no engine)" jre "? (no engine)" \
+      jre-arm64 "? (no engine)" jre-index "? (no engine)"
     return 1
   fi
 
@@ -663,14 +976,34 @@ cmd_status() {
   [[ $code == 200 ]] || bad=1
   printf '%-9s %s\n' registry "$line"
 
-  local htag hd td
-  htag=$JRE_TAG-$(jre_inputs_hash | cut -c1-12)
+  local htag atag hd ad td want
+  htag=$(jre_amd64_tag)
   hd=$(manifest_digest "$JRE_REPO" "$htag")
-  td=$(manifest_digest "$JRE_REPO" "$JRE_TAG")
-  if [[ -n $hd && $hd == "$td" ]]; then line="$JRE_IMAGE = :$htag ($hd)"
-  elif [[ -n $td ]]; then line="$JRE_IMAGE OUTDATED (current inputs are :$htag)"; bad=1
-  else line="$JRE_IMAGE MISSING"; bad=1; fi
+  if [[ -n $hd ]]; then line=":$htag (linux/amd64) $hd"; else line=":$htag (linux/amd64) MISSING"; bad=1; fi
   printf '%-9s %s\n' jre "$line"
+  local emulated=
+  [[ -r $BINFMT/qemu-aarch64 && $(head -n 1 "$BINFMT/qemu-aarch64") == enabled ]] && emulated=1
+  if [[ $ARM64 == 0 ]]; then
+    printf '%-9s %s\n' jre-arm64 "off (DEFPI_ARM64=0)"
+    want=$hd
+  elif [[ $ARM64 == auto && -z $emulated ]]; then
+    printf '%-9s %s\n' jre-arm64 "off: no arm64 emulation here (qemu-aarch64 not in $BINFMT)"
+    want=$hd
+  else
+    atag=$(jre_arm64_tag)
+    ad=$(manifest_digest "$JRE_REPO" "$atag")
+    if [[ -n $ad ]]; then line=":$atag (linux/arm64) $ad"; else line=":$atag (linux/arm64) MISSING"; bad=1; fi
+    if [[ -n $emulated ]]; then line+=", qemu registered"
+    else line+=", qemu NOT REGISTERED"; bad=1; fi
+    printf '%-9s %s\n' jre-arm64 "$line"
+    want=
+    [[ -z $hd || -z $ad ]] || want=sha256:$(jre_index_json "$htag" "$atag" | tr -d '\n' | sha)
+  fi
+  td=$(manifest_digest "$JRE_REPO" "$JRE_TAG")
+  if [[ -n $want && $td == "$want" ]]; then line="$JRE_IMAGE = ${ad:+list of }:$htag${ad:+, :$atag} ($td)"
+  elif [[ -n $td ]]; then line="$JRE_IMAGE OUTDATED ($td)"; bad=1
+  else line="$JRE_IMAGE MISSING"; bad=1; fi
+  printf '%-9s %s\n' jre-index "$line"
   return "$bad"
 }
 
@@ -681,7 +1014,15 @@ cmd_verify() {
   dk pull -q "$JRE_IMAGE" > /dev/null || die "docker pull $JRE_IMAGE failed"
   local v
   v=$(jre_verify "$JRE_IMAGE")
-  echo "[env] $JRE_IMAGE: $v; sh -c 'echo ok' ok"
+  echo "[env] $JRE_IMAGE linux/amd64: $v; sh -c 'echo ok' ok"
+  if [[ $ARM64 != 0 && -n $(manifest_digest "$JRE_REPO" "$(jre_arm64_tag)") ]]; then
+    [[ -r $BINFMT/qemu-aarch64 ]] || die "qemu-aarch64 is not registered in $BINFMT (scripts/env.sh up)"
+    # by its own tag: pulling :25 for arm64 would make the engine's local :25 the arm64 image
+    local arm
+    arm=$REG_ADDR/$JRE_REPO:$(jre_arm64_tag)
+    v=$(jre_verify_arm64 "$arm")
+    echo "[env] $arm linux/arm64 (emulated): $v; sh -c 'echo ok; uname -m' aarch64"
+  fi
 }
 
 usage() {

@@ -19,6 +19,7 @@ import org.apache.maven.project.MavenProject;
 import org.defpi.maven.generate.ServiceLayout;
 import org.defpi.maven.image.ImageBuilder;
 import org.defpi.maven.image.ImageBuilder.ImageBuildException;
+import org.defpi.maven.image.ImagePlatform;
 import org.defpi.maven.image.ImageRequest;
 import org.defpi.maven.service.InvalidServiceException;
 import org.defpi.maven.service.ServiceProject;
@@ -27,9 +28,12 @@ import org.defpi.wire.label.ImageLabels;
 /**
  * Builds the service image with Jib (no Docker daemon) and pushes it as
  * {@code <registry>/services/<artifactId>} with tags {@code <version>} and {@code latest}, labelled as
- * WIRE.md section 3 says. The work is done by {@link ImageBuilder}.
+ * WIRE.md section 3 says: one image per platform of the base image (linux/amd64 and linux/arm64 with
+ * the default base) under one manifest list, and the arm64 image also as {@code <version>-arm},
+ * {@code latest-arm}. Runs in the deploy phase unless bound elsewhere: building is pushing, so
+ * {@code mvn deploy} publishes the service. The work is done by {@link ImageBuilder}.
  */
-@Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
+@Mojo(name = "image", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true,
     requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class ImageMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
@@ -47,15 +51,29 @@ public class ImageMojo extends AbstractMojo {
   @Parameter(property = "defpi.registry")
   private String registry;
 
-  /** The base image, with java on its PATH; default {@code <registry>/defpi/jre:25}. */
+  /**
+   * The base image, with {@code java} on its PATH and {@code /bin/sh}; default
+   * {@code <registry>/defpi/jre:25}. With internet access e.g. {@code eclipse-temurin:21-jre}.
+   */
   @Parameter(property = "defpi.baseImage")
   private String baseImage;
+
+  /**
+   * The platforms to build for, {@code os/architecture} (e.g. {@code linux/amd64}); default: linux/amd64
+   * and linux/arm64 as far as the base image offers them.
+   */
+  @Parameter(property = "defpi.image.platforms")
+  private List<String> platforms = new ArrayList<>();
+
+  /** Also push {@code <tag>-arm} naming the linux/arm64 image alone, for the original orchestrator's ARM nodes. */
+  @Parameter(property = "defpi.image.armTags", defaultValue = "true")
+  private boolean armTags;
 
   /** The version tag; {@code latest} is pushed too. */
   @Parameter(property = "defpi.image.tag", defaultValue = "${project.version}", required = true)
   private String tag;
 
-  /** JVM flags for the entrypoint, before {@code -cp}. */
+  /** JVM flags for the entrypoint, before the orchestrator's {@code $JVM_ARGUMENTS} and {@code -cp}. */
   @Parameter
   private List<String> jvmFlags = new ArrayList<>();
 
@@ -77,6 +95,16 @@ public class ImageMojo extends AbstractMojo {
     String targetRegistry = registry == null || registry.isBlank() ? ServiceParameters.DEFAULT_REGISTRY : registry.strip();
     String base = baseImage == null || baseImage.isBlank()
         ? targetRegistry + ServiceParameters.DEFAULT_BASE_IMAGE_PATH : baseImage.strip();
+    List<ImagePlatform> targetPlatforms = new ArrayList<>();
+    try {
+      for (String platform : platforms) {
+        if (!platform.isBlank()) {
+          targetPlatforms.add(ImagePlatform.parse(platform));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("parameter platforms: " + e.getMessage(), e);
+    }
     try {
       ServiceProject service = ServiceProject.load(
           ServiceParameters.serviceJson(serviceJson, project).toPath(), project.getArtifactId());
@@ -98,6 +126,8 @@ public class ImageMojo extends AbstractMojo {
           jars,
           layout.main().canonicalName(),
           jvmFlags,
+          targetPlatforms,
+          armTags,
           allowInsecureRegistries,
           Optional.of(Path.of(project.getBuild().getDirectory(), "defpi", "jib-cache"))));
     } catch (InvalidServiceException e) {
