@@ -108,6 +108,8 @@ public final class TestImages {
     }
     String digest = builder.containerize(Containerizer.to(RegistryImage.named(REGISTRY + "/services/" + serviceId + ":" + VERSION))
             .withAdditionalTag("latest")
+            // As defpi-maven-plugin and the original tools do; the registry connector must not list it.
+            .withAdditionalTag(VERSION + "-arm")
             .setAllowInsecureRegistries(true)
             .setToolName("defpi-orchestrator-tests"))
         .getDigest().toString();

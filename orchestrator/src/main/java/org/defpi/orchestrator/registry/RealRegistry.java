@@ -107,7 +107,13 @@ public final class RealRegistry implements Registry {
           + ": " + abbreviate(response.body()));
     }
     List<String> tags = new ArrayList<>();
-    parseOrThrow(response.body(), "the tags of " + repository).path("tags").forEach(t -> tags.add(t.asText()));
+    parseOrThrow(response.body(), "the tags of " + repository).path("tags").forEach(t -> {
+      // "<version>-arm" tags (WIRE §3) name the ARM variant of a version, not a version of their own;
+      // our images carry every architecture in one index under the version tag itself.
+      if (!t.asText().endsWith(ARM_SUFFIX)) {
+        tags.add(t.asText());
+      }
+    });
     tags.sort(null);
     List<Image> images = new ArrayList<>();
     for (String tag : tags) {
@@ -115,6 +121,8 @@ public final class RealRegistry implements Registry {
     }
     return images;
   }
+
+  static final String ARM_SUFFIX = "-arm";
 
   @Override
   public String imageReference(String serviceId, String tag, String digest) {
