@@ -16,12 +16,20 @@ public interface Service<C> {
   /** A changed configuration (SetConfigMessage isUpdate=true). */
   default void modify(C config) throws Exception {}
 
-  /** Suspend before a move or upgrade; the returned bytes come back in {@link #resumeFrom}. */
+  /**
+   * Suspend before a move or upgrade; the returned bytes come back in {@link #resumeFrom},
+   * possibly in a new container running a newer build. {@link ServiceState} writes them in a
+   * versioned format that a later build can read or clearly refuse.
+   */
   default byte[] suspend() throws Exception {
     return new byte[0];
   }
 
-  /** Continue from state saved by {@link #suspend()}, possibly in another container. */
+  /**
+   * Continue from state saved by {@link #suspend()}, possibly in another container. Throw an
+   * {@link InvalidStateException} (e.g. from {@link ServiceState#parse}) to refuse a state this
+   * build cannot use: the orchestrator gets its message as the reason the resume failed.
+   */
   default void resumeFrom(byte[] state) throws Exception {}
 
   /** The process is being terminated: release resources. */

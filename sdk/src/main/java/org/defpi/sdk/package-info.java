@@ -15,7 +15,7 @@
  *   <li><b>One serial executor for the service.</b> {@link org.defpi.sdk.Service#init}, {@code
  *       modify}, {@code suspend}, {@code resumeFrom} and {@code terminate} run one at a time, in
  *       the order the orchestrator asked for them. The management channel waits for each (up to
- *       {@link org.defpi.sdk.ServiceRunner.Options#serviceCallTimeout()}, 30 s by default) and
+ *       {@link org.defpi.sdk.RunOptions#serviceCallTimeout()}, 30 s by default) and
  *       reports its outcome; an exception becomes an {@code ErrorMessage} for the orchestrator.
  *   <li><b>One serial executor per connection.</b> The connection manager's factory that builds a
  *       handler, the handler's {@code handle<Type>} methods and its callbacks ({@code onInterrupt},
@@ -32,5 +32,12 @@
  *   <li>Executors' threads are virtual: blocking in a handler (I/O, waiting) costs no platform
  *       thread, but it does hold up that connection's later callbacks.
  * </ul>
+ *
+ * <h2>Saved state</h2>
+ *
+ * What {@link org.defpi.sdk.Service#suspend()} returns is handed to {@link
+ * org.defpi.sdk.Service#resumeFrom(byte[])}, possibly of a newer build in another container. Write
+ * it with {@link org.defpi.sdk.ServiceState}: a versioned envelope (format, service id and version,
+ * payload type) around the service's own payload, which a later SDK reads or clearly refuses.
  */
 package org.defpi.sdk;

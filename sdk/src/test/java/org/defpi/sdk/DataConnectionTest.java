@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.defpi.sdk.testing.FakeOrchestrator;
+import org.defpi.sdk.testing.FrameProxy;
 import org.defpi.sdk.testing.ManagementClient;
 import org.defpi.sdk.testing.RecordingHandler;
 import org.defpi.sdk.testing.RecordingService;
@@ -30,8 +31,8 @@ class DataConnectionTest {
   private FakeOrchestrator orchestrator;
   private final TestInterface chatAlpha = new TestInterface();
   private final TestInterface chatBeta = new TestInterface();
-  private ServiceRunner.Handle alpha;
-  private ServiceRunner.Handle beta;
+  private ServiceProcess alpha;
+  private ServiceProcess beta;
   private ManagementClient alphaManagement;
   private ManagementClient betaManagement;
   private int port;
@@ -204,8 +205,70 @@ class DataConnectionTest {
     assertThat(betaHandler.events()).doesNotContain("onInterrupt");
   }
 
+  @Test
+  void aPartitionInterruptsBothEndsAndOnceItHealsWhatWasSentMeanwhileArrivesInOrderBothWays() throws Exception {
+    try (FrameProxy network = new FrameProxy(port)) {
+      RecordingHandler alphaHandler = create(chatAlpha, alphaManagement, "c1", TestInterface.A, "", port);
+      RecordingHandler betaHandler = create(chatBeta, betaManagement, "c1", TestInterface.B, "127.0.0.1", network.port());
+      awaitConnected(alphaHandler, betaHandler);
+      alphaHandler.connection().send(text("alpha", "before"));
+      await().atMost(5, SECONDS).until(() -> betaHandler.texts().equals(List.of("before")));
+
+      network.partition();
+
+      // Neither end hears the other for 3 heartbeats of 100 ms, so both give up on the socket.
+      await().atMost(5, SECONDS).until(() -> alphaHandler.events().contains("onInterrupt")
+          && betaHandler.events().contains("onInterrupt"));
+      assertThat(alphaHandler.connection().state()).isEqualTo(ConnectionState.INTERRUPTED);
+      assertThat(betaHandler.connection().state()).isEqualTo(ConnectionState.INTERRUPTED);
+      List.of("b1", "b2", "b3").forEach(t -> betaHandler.connection().send(text("beta", t)));
+      List.of("a1", "a2", "a3").forEach(t -> alphaHandler.connection().send(text("alpha", t)));
+
+      network.heal();
+
+      await().atMost(5, SECONDS).until(() -> alphaHandler.texts().equals(List.of("b1", "b2", "b3")));
+      await().atMost(5, SECONDS).until(() -> betaHandler.texts().equals(List.of("before", "a1", "a2", "a3")));
+      await().atMost(5, SECONDS).until(() -> alphaHandler.events().contains("resumeAfterInterrupt")
+          && betaHandler.events().contains("resumeAfterInterrupt"));
+      // Refused reconnects during the partition are no new interruptions.
+      assertThat(alphaHandler.events()).containsExactly("onInterrupt", "resumeAfterInterrupt", "got b1", "got b2", "got b3");
+      assertThat(betaHandler.events()).containsExactly("got before", "onInterrupt", "resumeAfterInterrupt",
+          "got a1", "got a2", "got a3");
+    }
+  }
+
+  @Test
+  void garbageBetweenFramesIsDroppedAndAFrameTooLongToReadEndsOnlyThatSocket() throws Exception {
+    try (FrameProxy network = new FrameProxy(port)) {
+      RecordingHandler alphaHandler = create(chatAlpha, alphaManagement, "c1", TestInterface.A, "", port);
+      RecordingHandler betaHandler = create(chatBeta, betaManagement, "c1", TestInterface.B, "127.0.0.1", network.port());
+      awaitConnected(alphaHandler, betaHandler);
+
+      network.injectTowardsListener(new byte[] {0, 0, 0, 1, 9, 9, -1}); // wrong end-of-message byte: skipped to 0xFF
+      network.injectTowardsListener(new byte[] {0, 0, 0, 8, 5, 'B', 'o', 'g', 'u', 's', 1, 2, -1}); // unknown type
+      network.injectTowardsListener(new byte[] {0, 0, 0, 0, -1}); // empty payload: no type name
+      betaHandler.connection().send(text("beta", "after the garbage"));
+
+      await().atMost(5, SECONDS).until(() -> alphaHandler.texts().equals(List.of("after the garbage")));
+      assertThat(alphaHandler.events()).doesNotContain("onInterrupt");
+
+      // A length above the 16 MiB bound cannot be skipped: that socket ends, the connection does not.
+      network.injectTowardsListener(new byte[] {0x7F, -1, -1, -1});
+      await().atMost(5, SECONDS).until(() -> alphaHandler.events().contains("onInterrupt"));
+      await().atMost(5, SECONDS).until(() -> betaHandler.connection().state() == ConnectionState.CONNECTED
+          && alphaHandler.connection().state() == ConnectionState.CONNECTED);
+      betaHandler.connection().send(text("beta", "after the reconnect"));
+      await().atMost(5, SECONDS).until(() -> alphaHandler.texts().equals(List.of("after the garbage", "after the reconnect")));
+    }
+  }
+
   private RecordingHandler create(TestInterface chat, ManagementClient management, String id,
       TestInterface.Side side, String target) throws Exception {
+    return create(chat, management, id, side, target, port);
+  }
+
+  private RecordingHandler create(TestInterface chat, ManagementClient management, String id,
+      TestInterface.Side side, String target, int port) throws Exception {
     assertThat(connectionState(management.create(id, side, target, port))).isEqualTo(ConnectionProto.ConnectionState.STARTING);
     RecordingHandler handler = chat.handlers().poll(5, SECONDS);
     assertThat(handler).as("handler built for " + id).isNotNull();

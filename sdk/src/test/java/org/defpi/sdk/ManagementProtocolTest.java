@@ -34,7 +34,7 @@ class ManagementProtocolTest {
   private FakeOrchestrator orchestrator;
   private final RecordingService service = new RecordingService();
   private final TestInterface chat = new TestInterface();
-  private ServiceRunner.Handle process;
+  private ServiceProcess process;
 
   @BeforeEach
   void startOrchestrator() throws Exception {
@@ -49,7 +49,7 @@ class ManagementProtocolTest {
     orchestrator.close();
   }
 
-  private ServiceRunner.Handle start() {
+  private ServiceProcess start() {
     process = ServiceRunner.start(RecordingService.definition(service, chat), orchestrator.options(PROCESS));
     return process;
   }
@@ -267,7 +267,7 @@ class ManagementProtocolTest {
 
   @Test
   void triggerCallThatKeepsFailingFailsTheStartWithoutLeakingTheToken() {
-    ServiceRunner.Options options = orchestrator.options(PROCESS).withTriggerTimeout(Duration.ofMillis(500));
+    RunOptions options = orchestrator.options(PROCESS).withTriggerTimeout(Duration.ofMillis(500));
     orchestrator.revokeToken(PROCESS);
 
     assertThatThrownBy(() -> ServiceRunner.start(RecordingService.definition(service, chat), options))

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.defpi.sdk.testing.TestInterface.text;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.defpi.sdk.testing.FakeOrchestrator;
 import org.defpi.sdk.testing.FakePeer;
 import org.defpi.sdk.testing.ManagementClient;
@@ -32,7 +38,7 @@ class PeerProtocolTest {
   private FakeOrchestrator orchestrator;
   private FakePeer peer;
   private final TestInterface chat = new TestInterface();
-  private ServiceRunner.Handle process;
+  private ServiceProcess process;
   private ManagementClient management;
 
   @BeforeEach
@@ -53,7 +59,7 @@ class PeerProtocolTest {
     orchestrator.close();
   }
 
-  private RecordingHandler connectToPeer(ServiceRunner.Options options) throws Exception {
+  private RecordingHandler connectToPeer(RunOptions options) throws Exception {
     process = ServiceRunner.start(RecordingService.definition(new RecordingService(), chat), options);
     management = orchestrator.connect(process);
     management.setConfig("proc", Map.of(), false);
@@ -140,6 +146,35 @@ class PeerProtocolTest {
     peer.accept();
     peer.handshake(ID);
     await().atMost(5, SECONDS).until(() -> handler.connection().state() == ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void aListenerThatClosesEverySocketAtOnceIsRetriedWithBackOffNotInAHotLoop() throws Exception {
+    // Something listens on the peer's port but drops every socket before any handshake.
+    List<Long> accepts = new CopyOnWriteArrayList<>();
+    try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        while (true) {
+          try (Socket socket = rude.accept()) {
+            accepts.add(System.nanoTime());
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      process = ServiceRunner.start(RecordingService.definition(new RecordingService(), chat), orchestrator.options("proc"));
+      management = orchestrator.connect(process);
+      management.setConfig("proc", Map.of(), false);
+      management.create(ID, TestInterface.B, "127.0.0.1", rude.getLocalPort());
+      RecordingHandler handler = chat.handlers().poll(5, SECONDS);
+
+      // Back-off 50, 100, then 200 ms (the test cap) between attempts: 6 attempts take at least
+      // 50 + 100 + 3 × 200 ms. A loop that reset its back-off on every TCP connect would make
+      // thousands meanwhile.
+      await().atMost(5, SECONDS).until(() -> accepts.size() >= 6);
+      assertThat(Duration.ofNanos(accepts.get(5) - accepts.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+      assertThat(handler.connection().state()).isEqualTo(ConnectionState.STARTING);
+    }
   }
 
   @Test

@@ -60,6 +60,7 @@ final class DataConnection implements Connection, Link.Listener {
   private final String remoteServiceId;
   private final String remoteInterfaceId;
   private final SerialExecutor handlerExecutor;
+  private final String dispatchDescription;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -74,6 +75,7 @@ final class DataConnection implements Connection, Link.Listener {
   private ServerSocket serverSocket;
   private Thread acceptor;
   private Thread connector;
+  private long confirmations; // links that went CONNECTED, for the connector's back-off
 
   DataConnection(String id, InterfaceVersion version, Settings settings, String targetAddress,
       int listenPort, String remoteProcessId, String remoteServiceId, String remoteInterfaceId) {
@@ -86,6 +88,7 @@ final class DataConnection implements Connection, Link.Listener {
     this.remoteServiceId = remoteServiceId;
     this.remoteInterfaceId = remoteInterfaceId;
     this.handlerExecutor = new SerialExecutor("defpi-conn-" + id + "-handler");
+    this.dispatchDescription = "[" + id + "] handle a message";
   }
 
   // ---------------------------------------------------------------- Connection (the service's view)
@@ -312,14 +315,21 @@ final class DataConnection implements Connection, Link.Listener {
           version.versionName(), e.getMessage());
       return;
     }
-    String type = message.getClass().getSimpleName();
-    callHandler("handle " + type, () -> {
-      try {
-        version.dispatcher().dispatch(handler, message);
-      } catch (IllegalArgumentException e) {
-        log.warn("[{}] dropped a {}: {}", id, type, e.getMessage());
-      }
-    });
+    // Once per message: a constant description, and the type named only if something goes wrong.
+    handlerExecutor.execute(dispatchDescription, () -> dispatch(message));
+  }
+
+  private void dispatch(Object message) throws InterruptedException {
+    try {
+      version.dispatcher().dispatch(handler, message);
+    } catch (IllegalArgumentException e) {
+      log.warn("[{}] dropped a {}: {}", id, message.getClass().getSimpleName(), e.getMessage());
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      log.error("[{}] the handler threw on a {}; carrying on with the next message", id,
+          message.getClass().getSimpleName(), e);
+    }
   }
 
   @Override
@@ -364,6 +374,7 @@ final class DataConnection implements Connection, Link.Listener {
       }
       previous = state;
       state = ConnectionState.CONNECTED;
+      confirmations++;
       log.info("[{}] connected to {} ({} buffered messages sent)", id, link.peer(), flushed);
     } finally {
       lock.unlock();
@@ -493,8 +504,15 @@ final class DataConnection implements Connection, Link.Listener {
     }
   }
 
+  /**
+   * The connecting end's loop: connect, attach, wait for the link to end, repeat. The back-off
+   * applies to every attempt that did not end in a confirmed link, not only to refused connects: a
+   * peer (or anything listening on its port) that accepts and then closes or never handshakes
+   * would otherwise be reconnected to in a hot loop.
+   */
   private void connectLoop() {
-    int attempt = 0;
+    int attempt = 0; // consecutive attempts that did not give a confirmed link
+    long confirmationsBefore = -1; // confirmations when this loop last attached a socket; -1: none pending
     while (true) {
       String host;
       int port;
@@ -507,6 +525,18 @@ final class DataConnection implements Connection, Link.Listener {
         if (closed || state == ConnectionState.TERMINATED || targetAddress.isEmpty()) {
           return;
         }
+        if (confirmationsBefore >= 0) { // the socket this loop attached is gone
+          boolean wasConfirmed = confirmations > confirmationsBefore;
+          confirmationsBefore = -1;
+          if (wasConfirmed) {
+            attempt = 0;
+          } else {
+            Duration delay = settings.reconnectBackoff().delay(attempt++);
+            log.debug("[{}] the peer dropped the socket before confirming; next attempt in {} ms", id, delay.toMillis());
+            changed.awaitNanos(delay.toNanos()); // woken early by TERMINATE or RESUME
+            continue; // the conditions above may have changed meanwhile
+          }
+        }
         host = targetAddress;
         port = listenPort;
       } catch (InterruptedException e) {
@@ -518,8 +548,6 @@ final class DataConnection implements Connection, Link.Listener {
       try {
         // A new InetSocketAddress resolves again each time: the peer's name may appear late.
         socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-        attempt = 0;
-        attach(socket);
       } catch (IOException e) {
         closeQuietly(socket);
         Duration delay = settings.reconnectBackoff().delay(attempt);
@@ -540,7 +568,15 @@ final class DataConnection implements Connection, Link.Listener {
         } finally {
           lock.unlock();
         }
+        continue;
       }
+      lock.lock();
+      try {
+        confirmationsBefore = confirmations; // read before attach, so no confirmation is missed
+      } finally {
+        lock.unlock();
+      }
+      attach(socket);
     }
   }
 

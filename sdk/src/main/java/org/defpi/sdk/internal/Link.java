@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * links: each reconnect makes a new one.
  *
  * <p>Threads: one virtual reader thread, which never runs user code and never waits for anything
- * but the socket (its only writes are one-frame replies); one virtual heartbeat thread after
- * confirmation; each PING is written from a short-lived virtual thread, so a socket whose send
- * buffer is full cannot stop the heartbeat thread from declaring the peer dead.
+ * but the socket (its only writes are one-frame replies); one virtual heartbeat thread, which
+ * before confirmation only watches the clock (a peer that accepted the socket but has not
+ * confirmed within {@link #handshakeTimeout} fails the link, so a stuck peer cannot hold the
+ * connection in STARTING forever) and after it pings; each PING is written from a short-lived
+ * virtual thread, so a socket whose send buffer is full cannot stop the heartbeat thread from
+ * declaring the peer dead.
  */
 final class Link {
   private static final Logger log = LoggerFactory.getLogger(Link.class);
@@ -35,6 +38,7 @@ final class Link {
   private static final byte[] HANDSHAKE_PREFIX = typePrefix("ConnectionHandshake");
   private static final byte[] PING = {Heartbeat.PING};
   private static final byte[] PONG = {Heartbeat.PONG};
+  private static final Duration MIN_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
   /** What the link reports to its connection. Called on the link's own threads. */
   interface Listener {
@@ -66,6 +70,7 @@ final class Link {
   private final AtomicBoolean ended = new AtomicBoolean();
   private final AtomicBoolean pingInFlight = new AtomicBoolean();
   private volatile Thread heartbeatThread;
+  private volatile boolean confirmed;
   private boolean warnedAboutHashes; // reader thread only
 
   Link(Settings settings, Socket socket, Listener listener) throws IOException {
@@ -89,6 +94,21 @@ final class Link {
       return;
     }
     Thread.ofVirtual().name("defpi-conn-" + settings.connectionId() + "-reader").start(this::readLoop);
+    heartbeatThread = Thread.ofVirtual()
+        .name("defpi-conn-" + settings.connectionId() + "-heartbeat")
+        .start(this::heartbeatLoop);
+    if (ended.get()) {
+      heartbeatThread.interrupt(); // shut() ran before the thread was published
+    }
+  }
+
+  /**
+   * How long a peer may take to confirm a new socket: generous, since a dEF-Pi peer handshakes at
+   * once and only a stuck or foreign listener takes longer, and at least a few heartbeats.
+   */
+  static Duration handshakeTimeout(Duration heartbeatInterval, int missedHeartbeats) {
+    Duration beats = heartbeatInterval.multipliedBy(missedHeartbeats + 1L);
+    return beats.compareTo(MIN_HANDSHAKE_TIMEOUT) > 0 ? beats : MIN_HANDSHAKE_TIMEOUT;
   }
 
   /** Writes one frame. Concurrent writes never interleave. */
@@ -198,12 +218,7 @@ final class Link {
       write(handshakePayload(ConnectionState.CONNECTED));
     }
     if (outcome.confirmedNow()) {
-      heartbeatThread = Thread.ofVirtual()
-          .name("defpi-conn-" + settings.connectionId() + "-heartbeat")
-          .start(this::heartbeatLoop);
-      if (ended.get()) {
-        heartbeatThread.interrupt();
-      }
+      confirmed = true;
       listener.confirmed(this);
     }
   }
@@ -226,6 +241,17 @@ final class Link {
 
   private void heartbeatLoop() {
     try {
+      long handshakeDeadline = System.nanoTime()
+          + handshakeTimeout(settings.heartbeatInterval(), settings.missedHeartbeats()).toNanos();
+      while (!ended.get() && !confirmed) {
+        Thread.sleep(settings.heartbeatInterval());
+        if (!confirmed && System.nanoTime() - handshakeDeadline > 0) {
+          fail("the peer at " + peer() + " did not confirm the handshake within "
+              + handshakeTimeout(settings.heartbeatInterval(), settings.missedHeartbeats()).toMillis() + " ms");
+          return;
+        }
+      }
+      monitor.frameReceived(); // count silence from confirmation on
       while (!ended.get()) {
         Thread.sleep(settings.heartbeatInterval());
         if (monitor.tick() == HeartbeatMonitor.Action.DEAD) {

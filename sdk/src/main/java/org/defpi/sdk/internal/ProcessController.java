@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.defpi.sdk.DefPiParameters;
 import org.defpi.sdk.InvalidConfigException;
+import org.defpi.sdk.InvalidStateException;
 import org.defpi.sdk.Service;
 import org.defpi.sdk.ServiceDefinition;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * are handled one at a time even if the orchestrator reconnects mid-request.
  *
  * <p>Every failure becomes an {@code ErrorMessage} whose {@code debugInformation} is a readable
- * reason: the configuration binder's message (which names the parameter), or the service method
- * and what it threw.
+ * reason: the configuration binder's message (which names the parameter), the reason the service
+ * refused its saved state ({@code InvalidStateException}), or the service method and what it threw.
  */
 final class ProcessController<C> {
   private static final Logger log = LoggerFactory.getLogger(ProcessController.class);
@@ -212,6 +213,11 @@ final class ProcessController<C> {
       Throwable cause = e.getCause();
       if (cause instanceof InvalidConfigException) {
         throw new ManagementException("invalid configuration: " + cause.getMessage());
+      }
+      if (cause instanceof InvalidStateException) {
+        // The service refused the state it was handed: a reason for the orchestrator, not a bug.
+        log.warn("{}() of the service refused the state: {}", method, cause.getMessage());
+        throw new ManagementException("cannot resume from the saved state: " + cause.getMessage());
       }
       log.error("{}() of the service threw", method, cause);
       throw new ManagementException(method + "() of the service failed: " + describe(cause));

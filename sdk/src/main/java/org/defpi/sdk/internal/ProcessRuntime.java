@@ -6,17 +6,20 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.defpi.sdk.RunOptions;
 import org.defpi.sdk.ServiceDefinition;
-import org.defpi.sdk.ServiceRunner;
+import org.defpi.sdk.ServiceProcess;
 import org.defpi.wire.frame.FrameReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running process: wires the management server, the controller and the data connections,
- * and makes the trigger call. This is what {@link ServiceRunner#start} returns.
+ * and makes the trigger call. The public {@code ServiceRunner.start} returns it as a {@link
+ * ServiceProcess}; like everything in this package it depends on the API's types, never on {@code
+ * ServiceRunner}.
  */
-public final class ProcessRuntime implements ServiceRunner.Handle {
+public final class ProcessRuntime implements ServiceProcess {
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
 
   private final ProcessController<?> controller;
@@ -25,7 +28,7 @@ public final class ProcessRuntime implements ServiceRunner.Handle {
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  private <C> ProcessRuntime(ServiceDefinition<C> definition, ServiceRunner.Options options) {
+  private <C> ProcessRuntime(ServiceDefinition<C> definition, RunOptions options) {
     DataConnection.Settings settings = new DataConnection.Settings(options.heartbeatInterval(),
         options.missedHeartbeats(), options.sendBufferLimit(), reconnectBackoff(options.maxReconnectDelay()),
         FrameReader.DEFAULT_MAX_FRAME_LENGTH);
@@ -35,8 +38,8 @@ public final class ProcessRuntime implements ServiceRunner.Handle {
         this::terminatedByOrchestrator);
   }
 
-  /** See {@link ServiceRunner#start}. */
-  public static ServiceRunner.Handle start(ServiceDefinition<?> definition, ServiceRunner.Options options) {
+  /** Opens the management port, makes the trigger call, and returns the serving process. */
+  public static ServiceProcess start(ServiceDefinition<?> definition, RunOptions options) {
     ProcessRuntime runtime = new ProcessRuntime(definition, options);
     try {
       runtime.server.start();

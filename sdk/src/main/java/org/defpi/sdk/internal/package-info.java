@@ -51,10 +51,22 @@
  *
  * End of stream, an I/O error, or {@code missedHeartbeats} (2) ping intervals without any frame
  * from the peer make the connection INTERRUPTED and call {@code onInterrupt}. The connecting side
- * reconnects with back-off (50 ms doubling to 2 s, resolving the peer's name afresh each time);
- * the listening side keeps its server socket, and a newly accepted socket always replaces the
- * current one. After the handshake the buffer is flushed and {@code resumeAfterInterrupt} is
- * called. SUSPEND drops the socket and stops reconnecting until RESUME (possibly to a new
- * address); TERMINATE closes everything and calls {@code terminated()} last.
+ * reconnects with back-off (50 ms doubling to 2 s, resolving the peer's name afresh each time),
+ * reset only once a socket is confirmed: a listener that accepts and drops sockets, or never
+ * handshakes, is retried at the back-off's pace, not in a loop. A socket not confirmed within the
+ * handshake timeout (at least 5 s) is dropped. The listening side keeps its server socket, and a
+ * newly accepted socket always replaces the current one. After the handshake the buffer is flushed
+ * and {@code resumeAfterInterrupt} is called. SUSPEND drops the socket and stops reconnecting until
+ * RESUME (possibly to a new address); TERMINATE closes everything and calls {@code terminated()}
+ * last.
+ *
+ * <h2>What may be lost</h2>
+ *
+ * A message {@code send} accepted while not CONNECTED waits in the buffer and is sent on the next
+ * confirmed socket, in order; once the buffer holds {@code sendBufferLimit} messages the next send
+ * throws, naming the bound, and nothing already buffered is dropped. A message written to a socket
+ * that then dies may be lost: neither side acknowledges application frames (WIRE.md section 7
+ * has no such thing). In particular, when the two ends of a connection are suspended one after the
+ * other, what the second end sends before it notices the first end's socket closing may be lost.
  */
 package org.defpi.sdk.internal;

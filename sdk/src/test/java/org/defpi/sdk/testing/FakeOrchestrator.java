@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.defpi.sdk.DefPiParameters;
-import org.defpi.sdk.ServiceRunner;
+import org.defpi.sdk.RunOptions;
+import org.defpi.sdk.ServiceProcess;
 
 /**
  * The orchestrator's side of a process's start-up, in the test JVM: answers the trigger call of
@@ -56,8 +57,8 @@ public final class FakeOrchestrator implements AutoCloseable {
   }
 
   /** Test options: ephemeral management port, fast heartbeats, short timeouts. */
-  public ServiceRunner.Options options(String processId) {
-    return ServiceRunner.Options.defaults(parameters(processId))
+  public RunOptions options(String processId) {
+    return RunOptions.defaults(parameters(processId))
         .withManagementPort(0)
         .withTriggerTimeout(java.time.Duration.ofSeconds(5))
         .withHeartbeat(java.time.Duration.ofMillis(100), 3)
@@ -81,7 +82,7 @@ public final class FakeOrchestrator implements AutoCloseable {
     return triggers;
   }
 
-  public ManagementClient connect(ServiceRunner.Handle process) throws IOException {
+  public ManagementClient connect(ServiceProcess process) throws IOException {
     return new ManagementClient(process.managementPort());
   }
 
