@@ -21,9 +21,10 @@ import org.defpi.wire.service.Parameter;
 import org.defpi.wire.service.ParameterType;
 
 /**
- * Writes {@code <Name>Configuration}, a value class with one typed getter per parameter, and
+ * Writes {@code <Name>Configuration}, an interface with one typed getter per parameter, and
  * {@code <Name>ConfigurationBinder}, the SDK's {@code ConfigBinder} that reads it from the string map of
- * a SetConfigMessage as {@link ParameterValues} describes.
+ * a SetConfigMessage as {@link ParameterValues} describes, into its nested record {@code Values}: one
+ * component per parameter (named like its id), whose getters delegate to the components.
  *
  * <p>Getter types: the parameter's primitive type (or {@code String}); {@code List} of the boxed type
  * for arrays; {@code Optional} of the boxed type for an optional parameter without a default. An
@@ -34,6 +35,7 @@ final class ConfigurationWriter {
   private static final ClassName OPTIONAL = ClassName.get(Optional.class);
   private static final TypeName STRING = ClassName.get(String.class);
   private static final TypeName CONFIG_MAP = ParameterizedTypeName.get(Map.class, String.class, String.class);
+  private static final String VALUES = "Values";
 
   private final ServiceLayout layout;
   private final String serviceName;
@@ -90,56 +92,45 @@ final class ConfigurationWriter {
   }
 
   private TypeSpec configuration() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(layout.configuration())
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc("The configuration of $L, as the orchestrator sets it: one getter per parameter of service.json.\n",
-            Generated.javadocText(serviceName));
-    MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(layout.configuration())
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The configuration of $L, as the orchestrator sets it: one getter per parameter of service.json.\n"
+            + "The binder returns a {@link $T.$L}.\n",
+            Generated.javadocText(serviceName), layout.configurationBinder(), VALUES);
+    for (Parameter p : parameters) {
+      type.addMethod(MethodSpec.methodBuilder(JavaNames.getterName(p.id()))
+          .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+          .returns(javaType(p))
+          .addJavadoc("$L\n", describe(p))
+          .build());
+    }
+    return type.build();
+  }
+
+  /** The record the binder returns: one component per parameter, named like its id; the getters delegate to them. */
+  private TypeSpec values() {
+    TypeSpec.Builder type = TypeSpec.recordBuilder(VALUES)
+        .addModifiers(Modifier.PUBLIC)
+        .addSuperinterface(layout.configuration())
+        .addJavadoc("The values of a $T, one component per parameter.\n", layout.configuration());
+    MethodSpec.Builder constructor = MethodSpec.compactConstructorBuilder().addModifiers(Modifier.PUBLIC);
     for (Parameter p : parameters) {
       TypeName t = javaType(p);
       String field = JavaNames.fieldName(p.id());
-      type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
       constructor.addParameter(t, field);
       if (p.isArray()) {
-        constructor.addStatement("this.$N = $T.copyOf($N)", field, List.class, field);
+        constructor.addStatement("$N = $T.copyOf($N)", field, List.class, field);
       } else if (!t.isPrimitive()) {
-        constructor.addStatement("this.$N = $T.requireNonNull($N, $S)", field, Objects.class, field, p.id());
-      } else {
-        constructor.addStatement("this.$N = $N", field, field);
+        constructor.addStatement("$T.requireNonNull($N, $S)", Objects.class, field, p.id());
       }
       type.addMethod(MethodSpec.methodBuilder(JavaNames.getterName(p.id()))
+          .addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC)
           .returns(t)
-          .addJavadoc("$L\n", describe(p))
           .addStatement("return $N", field)
           .build());
     }
-    type.addMethod(constructor.build());
-
-    MethodSpec.Builder equals = MethodSpec.methodBuilder("equals").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN).addParameter(Object.class, "other");
-    if (parameters.isEmpty()) {
-      equals.addStatement("return other instanceof $T", layout.configuration());
-    } else {
-      CodeBlock same = parameters.stream()
-          .map(p -> CodeBlock.of("$T.equals($N, that.$N)", Objects.class, JavaNames.fieldName(p.id()), JavaNames.fieldName(p.id())))
-          .collect(CodeBlock.joining("\n    && "));
-      equals.addStatement("return other instanceof $T that\n    && $L", layout.configuration(), same);
-    }
-    type.addMethod(equals.build());
-    type.addMethod(MethodSpec.methodBuilder("hashCode").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).returns(TypeName.INT)
-        .addStatement("return $T.hash($L)", Objects.class,
-            parameters.stream().map(p -> JavaNames.fieldName(p.id())).collect(Collectors.joining(", ")))
-        .build());
-    CodeBlock fields = parameters.stream()
-        .map(p -> CodeBlock.of("$S + $N", p.id() + "=", JavaNames.fieldName(p.id())))
-        .collect(CodeBlock.joining(" + \", \" + "));
-    type.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).returns(STRING)
-        .addStatement("return $S$L + $S", layout.configuration().simpleName() + "[",
-            parameters.isEmpty() ? CodeBlock.of("") : CodeBlock.of(" + $L", fields), "]")
-        .build());
+    type.recordConstructor(constructor.build());
     return type.build();
   }
 
@@ -157,9 +148,10 @@ final class ConfigurationWriter {
         .addModifiers(Modifier.PUBLIC).returns(layout.configuration())
         .addParameter(CONFIG_MAP, "config")
         .addException(Generated.INVALID_CONFIG)
-        .addStatement(parameters.isEmpty() ? CodeBlock.of("return new $T()", layout.configuration())
-            : CodeBlock.of("return new $T(\n    $L)", layout.configuration(), arguments))
+        .addStatement(parameters.isEmpty() ? CodeBlock.of("return new $N()", VALUES)
+            : CodeBlock.of("return new $N(\n    $L)", VALUES, arguments))
         .build());
+    type.addType(values());
     Set<ParameterType> parsed = EnumSet.noneOf(ParameterType.class);
     for (Parameter p : parameters) {
       if (!p.values().isEmpty()) {

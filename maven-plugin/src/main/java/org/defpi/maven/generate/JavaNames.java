@@ -99,8 +99,15 @@ public final class JavaNames {
     return getter.equals("getClass") ? "getClass_" : getter;
   }
 
-  /** A field or variable name for a parameter id: the id, or the id plus {@code _} when it is a keyword. */
+  /** Names a record component cannot have (JLS 8.10.1): those of Object's no-argument methods. */
+  private static final java.util.Set<String> NOT_COMPONENTS =
+      java.util.Set.of("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+  /**
+   * A field, variable or record component name for a parameter id: the id, or the id plus {@code _}
+   * when it is a keyword or the name of one of Object's no-argument methods.
+   */
   static String fieldName(String parameterId) {
-    return SourceVersion.isKeyword(parameterId) ? parameterId + "_" : parameterId;
+    return SourceVersion.isKeyword(parameterId) || NOT_COMPONENTS.contains(parameterId) ? parameterId + "_" : parameterId;
   }
 }

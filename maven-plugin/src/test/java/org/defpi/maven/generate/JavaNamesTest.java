@@ -47,7 +47,8 @@ class JavaNamesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"port, getPort, port", "maxSamples, getMaxSamples, maxSamples", "class, getClass_, class_", "int, getInt, int_"})
+  @CsvSource({"port, getPort, port", "maxSamples, getMaxSamples, maxSamples", "class, getClass_, class_", "int, getInt, int_",
+      "hashCode, getHashCode, hashCode_"})
   void parameterIdsGiveGettersAndFields(String id, String getter, String field) {
     assertThat(JavaNames.getterName(id)).isEqualTo(getter);
     assertThat(JavaNames.fieldName(id)).isEqualTo(field);

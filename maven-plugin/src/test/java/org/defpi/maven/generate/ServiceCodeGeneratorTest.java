@@ -96,6 +96,10 @@ class ServiceCodeGeneratorTest {
   @Test
   void configurationHasATypedGetterPerParameter() throws Exception {
     Class<?> config = load("PowerMeterConfiguration");
+    // An interface: the binder returns its nested record Values.
+    assertThat(config.isInterface()).isTrue();
+    assertThat(bind(Map.of("enabled", "true"))).isInstanceOf(config)
+        .extracting(Object::getClass).matches(Class::isRecord);
     assertThat(getter(config, "getPort").getReturnType()).isEqualTo(int.class);
     assertThat(getter(config, "getEnabled").getReturnType()).isEqualTo(boolean.class);
     assertThat(getter(config, "getUnit").getReturnType()).isEqualTo(String.class);
@@ -157,7 +161,7 @@ class ServiceCodeGeneratorTest {
         Map.entry("unit", "kW"), Map.entry("factor", "2.5"), Map.entry("phases", "4,5"), Map.entry("separator", ","),
         Map.entry("maxSamples", "12345678901"), Map.entry("tags", "a,b c"), Map.entry("gain", ".25"),
         Map.entry("offset", "20, 10"), Map.entry("class", ""))));
-    assertThat(config.toString()).startsWith("PowerMeterConfiguration[port=9090, enabled=false, unit=kW");
+    assertThat(config.toString()).startsWith("Values[port=9090, enabled=false, unit=kW");
   }
 
   @ParameterizedTest
