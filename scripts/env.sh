@@ -922,6 +922,10 @@ cmd_up() {
   step_jre
   step_jre_arm64
   step_jre_index
+  # the store's tests also run against PostgreSQL: a throw-away cluster on 127.0.0.1:54329
+  local pg_url
+  pg_url=$(bash "$ENV_DIR/postgres.sh" up)
+  printf '[env] postgres %s\n' "$pg_url"
   printf '[env] ready in %s s: registry %s, base image %s, network %s\n' \
     "$(fmt_s $(($(now_us) - T_START)))" "$REG_ADDR" "$JRE_IMAGE" "$CONTROL_NET"
 }

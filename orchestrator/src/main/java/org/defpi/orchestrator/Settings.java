@@ -1,10 +1,17 @@
 package org.defpi.orchestrator;
 
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.store.RealStore;
 
 /**
  * Everything the orchestrator is told by its environment. Each field has a default that fits the
@@ -14,9 +21,15 @@ import java.util.Objects;
  * DEFPI_PORT                 8484                               the REST API's port
  * DEFPI_ADMIN_PASSWORD_FILE  /run/secrets/defpi-admin-password  the admin's password (or bcrypt hash)
  * DEFPI_ADMIN_EMAIL          admin@localhost                    USER_EMAIL of the admin's processes
- * DEFPI_DATA_DIR             /var/lib/defpi                     the H2 database file
+ * DEFPI_DATA_DIR             /var/lib/defpi                     the H2 database file (when DEFPI_DB_URL is not set)
+ * DEFPI_DB_URL               jdbc:h2:file:DATA_DIR/defpi;...      the store's JDBC URL (H2 file or jdbc:postgresql://...)
+ * DEFPI_DB_USER              defpi                              the database user
+ * DEFPI_DB_PASSWORD_FILE     (none: empty password)             a file holding the database password
  * DEFPI_REGISTRY_URL         http://defpi-registry:5000         the registry, as the orchestrator reaches it
  * DEFPI_IMAGE_PREFIX         127.0.0.1:5000                     the registry, as the engines pull from it
+ * DEFPI_REGISTRY_USER        (none: no registry auth)           the registry user (HTTP Basic, or for its token server)
+ * DEFPI_REGISTRY_PASSWORD_FILE (none)                           a file holding the registry password
+ * DEFPI_REGISTRY_REFRESH     30                                 seconds between reads of the registry's services
  * DEFPI_DOCKER_HOST          unix:///var/run/docker.sock        the Docker engine (a Swarm manager)
  * DEFPI_PROCESS_NETWORK      defpi-processes                    the processes' overlay network
  * DEFPI_ORCHESTRATOR_HOST    defpi-orchestrator                 ORCHESTRATOR_HOST given to processes
@@ -31,8 +44,14 @@ public record Settings(
     Path adminPasswordFile,
     String adminEmail,
     Path dataDir,
+    String dbUrl,
+    String dbUser,
+    Optional<Path> dbPasswordFile,
     URI registryUrl,
     String imagePrefix,
+    Optional<String> registryUser,
+    Optional<Path> registryPasswordFile,
+    Duration registryRefresh,
     URI dockerHost,
     String processNetwork,
     String orchestratorHost,
@@ -44,8 +63,14 @@ public record Settings(
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(dbUrl, "dbUrl");
+    Objects.requireNonNull(dbUser, "dbUser");
+    Objects.requireNonNull(dbPasswordFile, "dbPasswordFile");
     Objects.requireNonNull(registryUrl, "registryUrl");
     Objects.requireNonNull(imagePrefix, "imagePrefix");
+    Objects.requireNonNull(registryUser, "registryUser");
+    Objects.requireNonNull(registryPasswordFile, "registryPasswordFile");
+    Objects.requireNonNull(registryRefresh, "registryRefresh");
     Objects.requireNonNull(dockerHost, "dockerHost");
     Objects.requireNonNull(processNetwork, "processNetwork");
     Objects.requireNonNull(orchestratorHost, "orchestratorHost");
@@ -56,13 +81,25 @@ public record Settings(
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
   public static Settings fromEnv(Map<String, String> env) {
+    Path dataDir = Path.of(text(env, "DEFPI_DATA_DIR", "/var/lib/defpi"));
+    String dbUrl = text(env, "DEFPI_DB_URL", RealStore.h2Url(dataDir));
+    if (!dbUrl.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("DEFPI_DB_URL must be a JDBC URL (jdbc:...), not '" + RealStore.redact(dbUrl) + "'");
+    }
+    String passwordFile = text(env, "DEFPI_DB_PASSWORD_FILE", "");
     return new Settings(
         port(env, "DEFPI_PORT", 8484, true),
         Path.of(text(env, "DEFPI_ADMIN_PASSWORD_FILE", "/run/secrets/defpi-admin-password")),
         text(env, "DEFPI_ADMIN_EMAIL", "admin@localhost"),
-        Path.of(text(env, "DEFPI_DATA_DIR", "/var/lib/defpi")),
+        dataDir,
+        dbUrl,
+        text(env, "DEFPI_DB_USER", "defpi"),
+        passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile)),
         uri(env, "DEFPI_REGISTRY_URL", "http://defpi-registry:5000"),
         text(env, "DEFPI_IMAGE_PREFIX", "127.0.0.1:5000"),
+        Optional.of(text(env, "DEFPI_REGISTRY_USER", "")).filter(u -> !u.isEmpty()),
+        Optional.of(text(env, "DEFPI_REGISTRY_PASSWORD_FILE", "")).filter(f -> !f.isEmpty()).map(Path::of),
+        seconds(env, "DEFPI_REGISTRY_REFRESH", 30),
         uri(env, "DEFPI_DOCKER_HOST", "unix:///var/run/docker.sock"),
         text(env, "DEFPI_PROCESS_NETWORK", "defpi-processes"),
         text(env, "DEFPI_ORCHESTRATOR_HOST", "defpi-orchestrator"),
@@ -70,6 +107,43 @@ public record Settings(
         seconds(env, "DEFPI_CONFIGURE_TIMEOUT", 60),
         seconds(env, "DEFPI_CALL_TIMEOUT", 10),
         seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5));
+  }
+
+  /** Every field, with any password in the database URL hidden (the record's own would show it). */
+  @Override
+  public String toString() {
+    StringJoiner fields = new StringJoiner(", ", "Settings[", "]");
+    for (RecordComponent c : Settings.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = c.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("a record's accessor is callable", e);
+      }
+      fields.add(c.getName() + "=" + (c.getName().equals("dbUrl") ? RealStore.redact(dbUrl) : value));
+    }
+    return fields.toString();
+  }
+
+  /**
+   * The store's settings: the password is read from {@link #dbPasswordFile} now (trailing line
+   * breaks dropped), never from the environment, and never logged.
+   */
+  public RealStore.Settings store() throws IOException {
+    String password = "";
+    if (dbPasswordFile.isPresent()) {
+      password = Files.readString(dbPasswordFile.get()).replaceAll("[\\r\\n]+$", "");
+    }
+    return new RealStore.Settings(dbUrl, dbUser, password);
+  }
+
+  /** The registry credentials, the password read from its file now; none without a user. */
+  public Optional<RealRegistry.Credentials> registryCredentials() throws IOException {
+    if (registryUser.isEmpty()) {
+      return Optional.empty();
+    }
+    String password = registryPasswordFile.isEmpty() ? "" : Files.readString(registryPasswordFile.get()).replaceAll("[\\r\\n]+$", "");
+    return Optional.of(new RealRegistry.Credentials(registryUser.get(), password));
   }
 
   private static String text(Map<String, String> env, String name, String fallback) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.api.Routes;
 import org.defpi.orchestrator.connection.ConnectionManager;
@@ -16,6 +17,7 @@ import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.processes.Backoff;
 import org.defpi.orchestrator.processes.RealProcesses;
 import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.service.ServiceCatalog;
 import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
@@ -35,34 +37,45 @@ public final class Wiring implements AutoCloseable {
   private final RealProcesses processes;
   private final RealSwarm swarm;
   private final RealStore store;
+  private final ScheduledExecutorService refresher;
   private boolean closed;
 
-  private Wiring(Javalin app, ExecutorService executor, RealProcesses processes, RealSwarm swarm, RealStore store) {
+  private Wiring(Javalin app, ExecutorService executor, RealProcesses processes, RealSwarm swarm, RealStore store,
+      ScheduledExecutorService refresher) {
     this.app = app;
     this.executor = executor;
     this.processes = processes;
     this.swarm = swarm;
     this.store = store;
+    this.refresher = refresher;
   }
 
   /** Builds everything and starts the HTTP server; refuses to start without the admin password. */
   public static Wiring start(Settings settings) throws Exception {
     Clock clock = Clock.systemUTC();
     UserManager users = UserManager.fromPasswordFile(settings.adminPasswordFile(), settings.adminEmail());
-    RealStore store = RealStore.open(settings.dataDir());
+    RealStore.Settings storeSettings = settings.store();
+    if (storeSettings.url().startsWith("jdbc:h2:file:")) {
+      java.nio.file.Files.createDirectories(settings.dataDir());
+    }
+    RealStore store = RealStore.open(storeSettings);
+    LOG.info("store: {} as {}", RealStore.redact(storeSettings.url()), storeSettings.user());
     RealSwarm swarm = null;
     RealProcesses processes = null;
     ExecutorService executor = null;
+    ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
     try {
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), settings.processNetwork(), Duration.ofSeconds(20)));
       swarm.ensureNetwork();
       RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
-          Duration.ofSeconds(10)));
+          Duration.ofSeconds(10), 100, settings.registryCredentials()), clock);
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
           new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
       executor = Executors.newVirtualThreadPerTaskExecutor();
       Ids ids = Ids.secure(clock);
-      ServiceManager services = new ServiceManager(registry);
+      ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
+          settings.registryRefresh(), Duration.ofSeconds(30)).start());
       ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new SecureRandom(),
           settings.callTimeout());
       ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
@@ -71,8 +84,9 @@ public final class Wiring implements AutoCloseable {
       Javalin app = new Routes(services, processManager, connections, users, version()).app().start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());
-      return new Wiring(app, executor, processes, swarm, store);
+      return new Wiring(app, executor, processes, swarm, store, refresher);
     } catch (Exception | Error e) {
+      refresher.shutdownNow();
       if (executor != null) {
         executor.shutdownNow();
       }
@@ -112,6 +126,7 @@ public final class Wiring implements AutoCloseable {
     }
     closed = true;
     app.stop();
+    refresher.shutdownNow();
     executor.shutdown();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
       executor.shutdownNow();

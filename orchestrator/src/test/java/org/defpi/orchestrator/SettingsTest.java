@@ -3,10 +3,13 @@ package org.defpi.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.defpi.orchestrator.store.RealStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
   @Test
@@ -17,6 +20,9 @@ class SettingsTest {
     assertThat(s.registryUrl()).hasToString("http://defpi-registry:5000");
     assertThat(s.imagePrefix()).isEqualTo("127.0.0.1:5000");
     assertThat(s.dataDir()).isEqualTo(Path.of("/var/lib/defpi"));
+    assertThat(s.dbUrl()).isEqualTo("jdbc:h2:file:/var/lib/defpi/defpi;MODE=PostgreSQL");
+    assertThat(s.dbUser()).isEqualTo("defpi");
+    assertThat(s.dbPasswordFile()).isEmpty();
     assertThat(s.orchestratorHost()).isEqualTo("defpi-orchestrator");
     assertThat(s.orchestratorPort()).isEqualTo(8484);
     assertThat(s.processNetwork()).isEqualTo("defpi-processes");
@@ -31,5 +37,19 @@ class SettingsTest {
         .hasMessageContaining("DEFPI_ORCHESTRATOR_PORT");
     assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_REGISTRY_URL", "defpi-registry:5000x y")))
         .hasMessageContaining("DEFPI_REGISTRY_URL");
+  }
+
+  @Test
+  void theDatabasePasswordComesFromItsFileAndIsNeverShown(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("db-password"), "s3cret\n");
+    Settings s = Settings.fromEnv(Map.of("DEFPI_DB_URL", "jdbc:postgresql://db:5432/defpi?password=inurl",
+        "DEFPI_DB_USER", "orchestrator", "DEFPI_DB_PASSWORD_FILE", file.toString()));
+    RealStore.Settings store = s.store();
+    assertThat(store.password()).isEqualTo("s3cret");
+    assertThat(store.user()).isEqualTo("orchestrator");
+    assertThat(store.toString()).doesNotContain("s3cret").doesNotContain("inurl");
+    assertThat(s.toString()).doesNotContain("s3cret").doesNotContain("inurl");
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_DB_URL", "postgres://db/defpi")))
+        .hasMessageContaining("DEFPI_DB_URL");
   }
 }

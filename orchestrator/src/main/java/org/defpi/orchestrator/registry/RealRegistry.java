@@ -10,8 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,6 +33,11 @@ import org.defpi.wire.label.InvalidLabelsException;
  * {@code services/<serviceId>} repository, then per tag its manifest (Docker schema 2 or OCI; an
  * index or manifest list is resolved to its linux/amd64 entry), the config blob and its labels.
  *
+ * <p>The catalog and each tag list are read page by page ({@code n}, then the {@code Link: <…>;
+ * rel="next"} header). A {@code 401} is answered once, with HTTP Basic or a Bearer token as its
+ * challenge asks ({@link RegistryAuth}); a second {@code 401} fails the whole read, as it is no one
+ * image's fault.
+ *
  * <p>One bad image never breaks a listing: whatever is wrong with it becomes an
  * {@link Image.Invalid} with the reason. Only a registry that cannot be reached, or that answers the
  * catalog or a tag list with something unreadable, is an exception.
@@ -49,30 +56,79 @@ public final class RealRegistry implements Registry {
    * @param url where the orchestrator reaches the registry ({@code http://defpi-registry:5000})
    * @param imagePrefix the registry as the Docker engines name it in image references
    *     ({@code 127.0.0.1:5000}): they pull from their own loopback, not from our network
+   * @param pageSize the {@code n} asked for per catalog and tag-list page; the registry may send
+   *     fewer, and links the next page with {@code Link: <…>; rel="next"}
+   * @param credentials for a registry that asks for HTTP Basic, or for the token server its Bearer
+   *     challenge names
    */
-  public record Settings(URI url, String imagePrefix, Duration timeout) {
+  public record Settings(URI url, String imagePrefix, Duration timeout, int pageSize, Optional<Credentials> credentials) {
     public Settings {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(imagePrefix, "imagePrefix");
       Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(credentials, "credentials");
+      if (pageSize < 1) {
+        throw new IllegalArgumentException("pageSize must be at least 1, not " + pageSize);
+      }
+    }
+
+    public Settings(URI url, String imagePrefix, Duration timeout) {
+      this(url, imagePrefix, timeout, DEFAULT_PAGE_SIZE, Optional.empty());
+    }
+
+    public Settings withPageSize(int pageSize) {
+      return new Settings(url, imagePrefix, timeout, pageSize, credentials);
+    }
+
+    public Settings withCredentials(Credentials credentials) {
+      return new Settings(url, imagePrefix, timeout, pageSize, Optional.of(credentials));
     }
   }
 
+  /** A registry user and password; {@link #toString()} never shows the password. */
+  public record Credentials(String user, String password) {
+    public Credentials {
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+      if (user.isEmpty() || user.contains(":")) {
+        throw new IllegalArgumentException("a registry user name must be non-empty and without ':'");
+      }
+    }
+
+    String basic() {
+      return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+      return "Credentials[user=" + user + ", password=██]";
+    }
+  }
+
+  static final int DEFAULT_PAGE_SIZE = 100;
+
   private final Settings settings;
   private final HttpClient http;
+  private final RegistryAuth auth;
 
   public RealRegistry(Settings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  /** @param clock times the Bearer tokens' expiry */
+  public RealRegistry(Settings settings, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.http = HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
+    this.auth = new RegistryAuth(settings.credentials(), http, settings.timeout(), Objects.requireNonNull(clock, "clock"));
   }
 
   @Override
   public List<String> serviceIds() throws RegistryException {
     List<String> ids = new ArrayList<>();
-    Optional<URI> page = Optional.of(resolve("/v2/_catalog?n=1000"));
+    Optional<URI> page = Optional.of(resolve("/v2/_catalog?n=" + settings.pageSize()));
     while (page.isPresent()) {
       HttpResponse<String> response = get(page.get(), "application/json");
       if (response.statusCode() != 200) {
@@ -98,22 +154,26 @@ public final class RealRegistry implements Registry {
       return List.of(); // not a repository name component: no such repository
     }
     String repository = SERVICES + serviceId;
-    HttpResponse<String> response = get(resolve("/v2/" + repository + "/tags/list"), "application/json");
-    if (response.statusCode() == 404) {
-      return List.of();
-    }
-    if (response.statusCode() != 200) {
-      throw new RegistryException("the registry answered the tags of " + repository + " with " + response.statusCode()
-          + ": " + abbreviate(response.body()));
-    }
     List<String> tags = new ArrayList<>();
-    parseOrThrow(response.body(), "the tags of " + repository).path("tags").forEach(t -> {
-      // "<version>-arm" tags (WIRE §3) name the ARM variant of a version, not a version of their own;
-      // our images carry every architecture in one index under the version tag itself.
-      if (!t.asText().endsWith(ARM_SUFFIX)) {
-        tags.add(t.asText());
+    Optional<URI> page = Optional.of(resolve("/v2/" + repository + "/tags/list?n=" + settings.pageSize()));
+    while (page.isPresent()) {
+      HttpResponse<String> response = get(page.get(), "application/json");
+      if (response.statusCode() == 404) {
+        return List.of();
       }
-    });
+      if (response.statusCode() != 200) {
+        throw new RegistryException("the registry answered the tags of " + repository + " with " + response.statusCode()
+            + ": " + abbreviate(response.body()));
+      }
+      parseOrThrow(response.body(), "the tags of " + repository).path("tags").forEach(t -> {
+        // "<version>-arm" tags (WIRE §3) name the ARM variant of a version, not a version of their own;
+        // our images carry every architecture in one index under the version tag itself.
+        if (!t.asText().endsWith(ARM_SUFFIX)) {
+          tags.add(t.asText());
+        }
+      });
+      page = nextPage(response);
+    }
     tags.sort(null);
     List<Image> images = new ArrayList<>();
     for (String tag : tags) {
@@ -187,10 +247,29 @@ public final class RealRegistry implements Registry {
     return first.path("digest").asText();
   }
 
+  /** A GET that answers the registry's 401 once (Basic or Bearer, see {@link RegistryAuth}). */
   private HttpResponse<String> get(URI uri, String accept) throws RegistryException {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", accept).GET().build();
+    String scope = scope(uri.getPath());
+    HttpResponse<String> response = send(uri, accept, auth.header(scope));
+    if (response.statusCode() == 401) {
+      Optional<String> answer = auth.answer(response.headers().firstValue("WWW-Authenticate").orElse(""), scope);
+      if (answer.isPresent()) {
+        response = send(uri, accept, answer);
+      }
+      if (response.statusCode() == 401) {
+        // Not one image's problem: every other request would be refused too.
+        throw new RegistryException("the registry at " + settings.url() + " refused access to " + uri.getPath() + " (401, "
+            + settings.credentials().map(c -> "user " + c.user()).orElse("no credentials configured") + ")");
+      }
+    }
+    return response;
+  }
+
+  private HttpResponse<String> send(URI uri, String accept, Optional<String> authorization) throws RegistryException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", accept).GET();
+    authorization.ifPresent(a -> request.header("Authorization", a));
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new RegistryException("cannot reach the registry at " + settings.url() + ": " + e, e);
     } catch (InterruptedException e) {
@@ -198,6 +277,17 @@ public final class RealRegistry implements Registry {
       throw new RegistryException("interrupted while asking the registry " + uri, e);
     }
   }
+
+  /** The token scope a request needs (Docker token spec): the catalog, or pulling one repository. */
+  static String scope(String path) {
+    if (path.startsWith("/v2/_catalog")) {
+      return "registry:catalog:*";
+    }
+    Matcher m = REPOSITORY_PATH.matcher(path);
+    return m.matches() ? "repository:" + m.group(1) + ":pull" : "";
+  }
+
+  private static final Pattern REPOSITORY_PATH = Pattern.compile("/v2/(.+)/(?:tags|manifests|blobs)/.*");
 
   private Optional<URI> nextPage(HttpResponse<String> response) {
     return response.headers().firstValue("Link").flatMap(link -> {

@@ -13,12 +13,27 @@ public final class ServiceManager {
   static final String LATEST = "latest";
 
   private final Registry registry;
+  private final Optional<ServiceCatalog> catalog;
 
+  /** Reads the registry on every request. */
   public ServiceManager(Registry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.catalog = Optional.empty();
+  }
+
+  /**
+   * Answers from {@code catalog}'s snapshot of {@code registry}; a service or version missing there
+   * is looked up in the registry itself, and makes the catalog refresh soon.
+   */
+  public ServiceManager(Registry registry, ServiceCatalog catalog) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.catalog = Optional.of(catalog);
   }
 
   public List<Service> list() throws RegistryException {
+    if (catalog.isPresent()) {
+      return catalog.get().snapshot().list();
+    }
     List<Service> services = new ArrayList<>();
     for (String id : registry.serviceIds()) {
       List<Image> images = registry.images(id);
@@ -30,11 +45,33 @@ public final class ServiceManager {
   }
 
   public Service get(String serviceId) throws RegistryException, Refusal.NotFound {
-    List<Image> images = registry.images(serviceId);
+    List<Image> images = images(serviceId, Optional.empty());
     if (images.isEmpty()) {
       throw new Refusal.NotFound("service '" + serviceId + "' has no image in the registry");
     }
     return new Service(serviceId, defaultImage(images), images);
+  }
+
+  /**
+   * The images of {@code serviceId}: from the snapshot when it has the service (and {@code version},
+   * if one is named), else from the registry itself, and then, if that differs, the snapshot is
+   * refreshed soon.
+   */
+  private List<Image> images(String serviceId, Optional<String> version) throws RegistryException {
+    if (catalog.isEmpty()) {
+      return registry.images(serviceId);
+    }
+    Service known = catalog.get().snapshot().services().get(serviceId);
+    if (known != null && version.map(v -> known.images().stream().anyMatch(i -> i.tag().equals(v))).orElse(true)) {
+      return known.images();
+    }
+    List<Image> fresh = registry.images(serviceId);
+    // Only a snapshot that turned out stale is refreshed: lookups of ids that exist nowhere cost no
+    // full read of the registry each.
+    if (!fresh.equals(known == null ? List.of() : known.images())) {
+      catalog.get().refreshSoon();
+    }
+    return fresh;
   }
 
   /**
@@ -44,7 +81,7 @@ public final class ServiceManager {
    */
   public ResolvedService resolve(String serviceId, Optional<String> version, Map<String, String> configuration)
       throws RegistryException, Refusal.Unprocessable {
-    List<Image> images = registry.images(serviceId);
+    List<Image> images = images(serviceId, version.filter(v -> !v.equals(LATEST)));
     if (images.isEmpty()) {
       throw new Refusal.Unprocessable("service '" + serviceId + "' has no image in the registry");
     }

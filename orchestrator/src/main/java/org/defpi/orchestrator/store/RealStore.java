@@ -6,17 +6,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.process.Process;
@@ -24,11 +28,16 @@ import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.process.Token;
 import org.defpi.wire.label.InterfaceLabel;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
- * Processes and connections in an embedded H2 database file, over plain JDBC. One JDBC connection,
- * used by one caller at a time: the orchestrator's load is a handful of writes per user action.
- * The schema is created at start; a migration library comes when the schema first changes.
+ * Processes and connections over plain JDBC, in an embedded H2 database file by default or in
+ * PostgreSQL. A small HikariCP pool: each call borrows a connection and runs one auto-committed
+ * statement, so callers need no lock (every write that must be atomic is a single statement).
+ * The schema is migrated with Flyway at start ({@code src/main/resources/db/migration}); each
+ * migration is written to run on both PostgreSQL and H2 in its PostgreSQL mode.
  *
  * <p>TERMINATED is final: {@link #updateState} never moves a process out of it, so a configuration
  * that finishes while the process is being removed cannot bring it back to RUNNING.
@@ -39,69 +48,116 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   private static final TypeReference<Map<String, String>> CONFIG = new TypeReference<>() {};
   private static final TypeReference<List<InterfaceLabel>> INTERFACES = new TypeReference<>() {};
 
-  private static final String SCHEMA = """
-      CREATE TABLE IF NOT EXISTS process (
-        id CHAR(24) PRIMARY KEY,
-        service_id VARCHAR(255) NOT NULL,
-        name VARCHAR(255) NOT NULL,
-        version VARCHAR(128) NOT NULL,
-        user_id VARCHAR(64) NOT NULL,
-        state VARCHAR(16) NOT NULL,
-        reason CHARACTER LARGE OBJECT,
-        configuration CHARACTER LARGE OBJECT NOT NULL,
-        created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-        image VARCHAR(1024) NOT NULL,
-        interfaces CHARACTER LARGE OBJECT NOT NULL,
-        token VARCHAR(128) NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS connection (
-        id CHAR(24) PRIMARY KEY,
-        listen_port INT NOT NULL,
-        created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-        process_id_1 CHAR(24) NOT NULL,
-        interface_id_1 VARCHAR(512) NOT NULL,
-        version_name_1 VARCHAR(255) NOT NULL,
-        receives_hash_1 VARCHAR(128) NOT NULL,
-        sends_hash_1 VARCHAR(128) NOT NULL,
-        created_1 BOOLEAN NOT NULL,
-        failure_1 CHARACTER LARGE OBJECT,
-        process_id_2 CHAR(24) NOT NULL,
-        interface_id_2 VARCHAR(512) NOT NULL,
-        version_name_2 VARCHAR(255) NOT NULL,
-        receives_hash_2 VARCHAR(128) NOT NULL,
-        sends_hash_2 VARCHAR(128) NOT NULL,
-        created_2 BOOLEAN NOT NULL,
-        failure_2 CHARACTER LARGE OBJECT
-      );
-      CREATE INDEX IF NOT EXISTS connection_process_1 ON connection(process_id_1);
-      CREATE INDEX IF NOT EXISTS connection_process_2 ON connection(process_id_2);
-      """;
+  private static final String MIGRATIONS = "classpath:db/migration";
 
-  private final Connection db;
+  /**
+   * Where the database is. {@code toString()} hides the password.
+   *
+   * @param url a JDBC URL: {@code jdbc:h2:file:...} (embedded) or {@code jdbc:postgresql://...}
+   */
+  public record Settings(String url, String user, String password) {
+    public Settings {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+      if (!url.startsWith("jdbc:")) {
+        throw new IllegalArgumentException("the database URL must be a JDBC URL (jdbc:...), not '" + redact(url) + "'");
+      }
+    }
 
-  private RealStore(Connection db) {
-    this.db = db;
+    /** The embedded H2 file {@code defpi} in {@code dataDir}, in its PostgreSQL mode (the migrations serve both). */
+    public static Settings h2(Path dataDir) {
+      return new Settings(h2Url(dataDir), "defpi", "");
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[url=" + redact(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+    }
   }
 
-  /** Opens (creating if needed) the database {@code defpi} in {@code dataDir} and its schema. */
+  /** The JDBC URL of the embedded database in {@code dataDir}. */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("defpi") + ";MODE=PostgreSQL";
+  }
+
+  /** The URL with any {@code password=...} parameter hidden, for logs and messages. */
+  public static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private final HikariDataSource pool;
+
+  private RealStore(HikariDataSource pool) {
+    this.pool = pool;
+  }
+
+  /** Opens (creating the file if needed) the database {@code defpi} in {@code dataDir} and migrates it. */
   public static RealStore open(Path dataDir) throws StoreException {
     try {
       Files.createDirectories(dataDir);
-      Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("defpi"), "defpi", "");
-      try (Statement s = db.createStatement()) {
-        s.execute(SCHEMA);
-      }
-      return new RealStore(db);
-    } catch (SQLException | java.io.IOException e) {
-      throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    return open(Settings.h2(dataDir));
+  }
+
+  /** Connects to the database and brings its schema to this version's (Flyway, {@code db/migration}). */
+  public static RealStore open(Settings settings) throws StoreException {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setPoolName("defpi-store");
+    // a handful of writes per user action: a few connections are plenty, and each call borrows one
+    config.setMaximumPoolSize(4);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot connect to the database " + redact(settings.url()) + ": " + e.getMessage(), e);
+    }
+    try {
+      migrate(pool);
+      return new RealStore(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** Applies the pending migrations; returns how many ran (0 when the schema was current). */
+  public static int migrate(Settings settings) throws StoreException {
+    return migrate(Flyway.configure(RealStore.class.getClassLoader())
+        .dataSource(settings.url(), settings.user(), settings.password()));
+  }
+
+  private static int migrate(DataSource dataSource) {
+    return migrate(Flyway.configure(RealStore.class.getClassLoader()).dataSource(dataSource));
+  }
+
+  private static int migrate(FluentConfiguration flyway) {
+    try {
+      return flyway
+          .locations(MIGRATIONS)
+          // A database made before migrations existed has the V1 tables but no history: baseline it
+          // below V1 so V1 (all IF NOT EXISTS) still runs and the history starts complete.
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .load()
+          .migrate()
+          .migrationsExecuted;
+    } catch (FlywayException e) {
+      throw new StoreException("cannot migrate the database: " + e.getMessage(), e);
     }
   }
 
   // ---- processes
 
   @Override
-  public synchronized void insert(Process p) {
-    run("insert process " + p.id(), () -> {
+  public void insert(Process p) {
+    run(pool, "insert process " + p.id(), db -> {
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO process (id, service_id, name, version, user_id, state, reason, configuration, created_at,
             image, interfaces, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -113,7 +169,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
         s.setString(6, p.state().name());
         s.setString(7, p.reason().orElse(null));
         s.setString(8, toJson(p.configuration()));
-        s.setTimestamp(9, Timestamp.from(p.createdAt()));
+        setInstant(s, 9, p.createdAt());
         s.setString(10, p.image());
         s.setString(11, toJson(p.interfaces()));
         s.setString(12, p.token().value());
@@ -124,8 +180,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized Optional<Process> findProcess(String id) {
-    return run("find process " + id, () -> {
+  public Optional<Process> findProcess(String id) {
+    return run(pool, "find process " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("SELECT * FROM process WHERE id = ?")) {
         s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
@@ -136,8 +192,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized List<Process> listProcesses() {
-    return run("list processes", () -> {
+  public List<Process> listProcesses() {
+    return run(pool, "list processes", db -> {
       try (PreparedStatement s = db.prepareStatement("SELECT * FROM process ORDER BY created_at, id");
           ResultSet r = s.executeQuery()) {
         List<Process> all = new ArrayList<>();
@@ -150,8 +206,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized boolean updateState(String id, ProcessState state, Optional<String> reason) {
-    return run("update process " + id, () -> {
+  public boolean updateState(String id, ProcessState state, Optional<String> reason) {
+    return run(pool, "update process " + id, db -> {
       try (PreparedStatement s = db.prepareStatement(
           "UPDATE process SET state = ?, reason = ? WHERE id = ? AND state <> 'TERMINATED'")) {
         s.setString(1, state.name());
@@ -163,8 +219,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized boolean deleteProcess(String id) {
-    return run("delete process " + id, () -> {
+  public boolean deleteProcess(String id) {
+    return run(pool, "delete process " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM process WHERE id = ?")) {
         s.setString(1, id);
         return s.executeUpdate() == 1;
@@ -182,7 +238,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
         ProcessState.valueOf(r.getString("state")),
         Optional.ofNullable(r.getString("reason")),
         fromJson(r.getString("configuration"), CONFIG),
-        r.getTimestamp("created_at").toInstant(),
+        instant(r, "created_at"),
         r.getString("image"),
         fromJson(r.getString("interfaces"), INTERFACES),
         new Token(r.getString("token")));
@@ -191,8 +247,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   // ---- connections
 
   @Override
-  public synchronized void insert(org.defpi.orchestrator.connection.Connection c) {
-    run("insert connection " + c.id(), () -> {
+  public void insert(org.defpi.orchestrator.connection.Connection c) {
+    run(pool, "insert connection " + c.id(), db -> {
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO connection (id, listen_port, created_at,
             process_id_1, interface_id_1, version_name_1, receives_hash_1, sends_hash_1, created_1, failure_1,
@@ -200,7 +256,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, c.id());
         s.setInt(2, c.listenPort());
-        s.setTimestamp(3, Timestamp.from(c.createdAt()));
+        setInstant(s, 3, c.createdAt());
         setEndpoint(s, 4, c.endpoint1());
         setEndpoint(s, 11, c.endpoint2());
         s.executeUpdate();
@@ -220,8 +276,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized Optional<org.defpi.orchestrator.connection.Connection> findConnection(String id) {
-    return run("find connection " + id, () -> {
+  public Optional<org.defpi.orchestrator.connection.Connection> findConnection(String id) {
+    return run(pool, "find connection " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("SELECT * FROM connection WHERE id = ?")) {
         s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
@@ -232,21 +288,22 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized List<org.defpi.orchestrator.connection.Connection> listConnections() {
+  public List<org.defpi.orchestrator.connection.Connection> listConnections() {
     return queryConnections("SELECT * FROM connection ORDER BY created_at, id", null);
   }
 
   @Override
-  public synchronized List<org.defpi.orchestrator.connection.Connection> connectionsOf(String processId) {
+  public List<org.defpi.orchestrator.connection.Connection> connectionsOf(String processId) {
     return queryConnections(
-        "SELECT * FROM connection WHERE process_id_1 = ?1 OR process_id_2 = ?1 ORDER BY created_at, id", processId);
+        "SELECT * FROM connection WHERE process_id_1 = ? OR process_id_2 = ? ORDER BY created_at, id", processId);
   }
 
   private List<org.defpi.orchestrator.connection.Connection> queryConnections(String sql, String processId) {
-    return run("list connections", () -> {
+    return run(pool, "list connections", db -> {
       try (PreparedStatement s = db.prepareStatement(sql)) {
         if (processId != null) {
           s.setString(1, processId);
+          s.setString(2, processId);
         }
         try (ResultSet r = s.executeQuery()) {
           List<org.defpi.orchestrator.connection.Connection> all = new ArrayList<>();
@@ -260,11 +317,11 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure) {
+  public boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure) {
     if (side != 1 && side != 2) {
       throw new IllegalArgumentException("side must be 1 or 2: " + side);
     }
-    return run("update connection " + connectionId, () -> {
+    return run(pool, "update connection " + connectionId, db -> {
       try (PreparedStatement s = db.prepareStatement(
           "UPDATE connection SET created_" + side + " = ?, failure_" + side + " = ? WHERE id = ?")) {
         s.setBoolean(1, created);
@@ -276,8 +333,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   }
 
   @Override
-  public synchronized boolean deleteConnection(String id) {
-    return run("delete connection " + id, () -> {
+  public boolean deleteConnection(String id) {
+    return run(pool, "delete connection " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM connection WHERE id = ?")) {
         s.setString(1, id);
         return s.executeUpdate() == 1;
@@ -288,7 +345,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
   private static org.defpi.orchestrator.connection.Connection connection(ResultSet r) throws SQLException {
     return new org.defpi.orchestrator.connection.Connection(
         r.getString("id"), endpoint(r, 1), endpoint(r, 2), r.getInt("listen_port"),
-        r.getTimestamp("created_at").toInstant());
+        instant(r, "created_at"));
   }
 
   private static Endpoint endpoint(ResultSet r, int side) throws SQLException {
@@ -302,32 +359,39 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
         Optional.ofNullable(r.getString("failure_" + side)));
   }
 
+  /** Closes the pool; safe to call twice. */
   @Override
-  public synchronized void close() throws StoreException {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      throw new StoreException("cannot close the database: " + e.getMessage(), e);
-    }
+  public void close() {
+    pool.close();
   }
 
   // ---- helpers
 
   @FunctionalInterface
   private interface Work<T> {
-    T run() throws SQLException;
+    T run(Connection db) throws SQLException;
   }
 
   /**
    * A database failure is not something a caller can handle request by request (the file is gone,
    * the disk is full): it surfaces as an unchecked {@link StoreException} and a 500.
    */
-  private static <T> T run(String what, Work<T> work) {
-    try {
-      return work.run();
+  private static <T> T run(DataSource pool, String what, Work<T> work) {
+    try (Connection db = pool.getConnection()) {
+      return work.run(db);
     } catch (SQLException e) {
       throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  // TIMESTAMP WITH TIME ZONE as OffsetDateTime: JDBC 4.2, the same on H2 and PostgreSQL, and
+  // independent of the JVM's time zone (java.sql.Timestamp is not).
+  private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
+    s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+  }
+
+  private static Instant instant(ResultSet r, String column) throws SQLException {
+    return r.getObject(column, OffsetDateTime.class).toInstant();
   }
 
   private static String toJson(Object value) {

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
@@ -24,6 +26,7 @@ import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.process.FakeProcesses;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.service.ServiceCatalog;
 import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
@@ -53,6 +56,7 @@ class ApiTest {
   private RealSwarm swarm;
   private FakeProcesses processes;
   private Javalin app;
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> created = new ArrayList<>();
 
@@ -69,8 +73,11 @@ class ApiTest {
     processes = new FakeProcesses();
     Clock clock = Clock.systemUTC();
     Ids ids = Ids.secure(clock);
-    ServiceManager services = new ServiceManager(new RealRegistry(new RealRegistry.Settings(
-        URI.create("http://" + TestImages.REGISTRY), TestImages.REGISTRY, Duration.ofSeconds(10))));
+    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
+        TestImages.REGISTRY, Duration.ofSeconds(10)));
+    // As Wiring does: answers from a snapshot, refreshed in the background.
+    ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
+        ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
     ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new Random(7),
         Duration.ofSeconds(1));
     ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
@@ -81,6 +88,7 @@ class ApiTest {
 
   @AfterAll
   void stop() throws Exception {
+    refresher.shutdownNow();
     if (swarm != null) {
       for (String id : created) {
         swarm.removeService(id); // in case a test failed before removing it

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.defpi.orchestrator.TestImages;
@@ -66,6 +69,40 @@ class RealRegistryTest {
     TestImages.oci();
     assertThat(REGISTRY.images(TestImages.OCI)).first().isInstanceOfSatisfying(Image.Valid.class,
         i -> assertThat(i.labels()).isEqualTo(TestImages.meterLabels()));
+  }
+
+  @Test
+  void theCatalogIsReadPageByPageFollowingTheNextLinks() throws Exception {
+    TestImages.indexed();
+    TestImages.oci();
+    RealRegistry paged = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
+        TestImages.REGISTRY, Duration.ofSeconds(10)).withPageSize(2));
+    // With n=2 the registry sends two repositories a page and a Link to the next: it does page.
+    HttpResponse<String> first = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://" + TestImages.REGISTRY + "/v2/_catalog?n=2")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(first.headers().firstValue("Link")).hasValueSatisfying(l -> assertThat(l).contains("rel=\"next\""));
+
+    List<String> ids = paged.serviceIds();
+    assertThat(ids).contains(TestImages.METER, TestImages.INVALID, TestImages.MALFORMED, TestImages.INDEXED,
+        TestImages.OCI);
+    assertThat(ids).isEqualTo(REGISTRY.serviceIds()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theTagsAreReadPageByPageToo() throws Exception {
+    RealRegistry paged = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
+        TestImages.REGISTRY, Duration.ofSeconds(10)).withPageSize(1));
+    // Three tags (0.1.0, 0.1.0-arm, latest): three pages of one.
+    assertThat(paged.images(TestImages.METER)).extracting(Image::tag).containsExactly(TestImages.VERSION, "latest");
+  }
+
+  @Test
+  void theScopeOfARequestIsTheCatalogOrPullingItsRepository() {
+    assertThat(RealRegistry.scope("/v2/_catalog")).isEqualTo("registry:catalog:*");
+    assertThat(RealRegistry.scope("/v2/services/power-meter/tags/list")).isEqualTo("repository:services/power-meter:pull");
+    assertThat(RealRegistry.scope("/v2/services/power-meter/blobs/sha256:ab"))
+        .isEqualTo("repository:services/power-meter:pull");
   }
 
   @Test

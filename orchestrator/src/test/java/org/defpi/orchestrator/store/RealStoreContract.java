@@ -2,25 +2,42 @@ package org.defpi.orchestrator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.defpi.orchestrator.TestData;
-import org.defpi.orchestrator.connection.Connection;
 import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The real H2 file database in a temporary directory. */
-class RealStoreTest {
+/**
+ * The store's contract, run against each database it supports: {@link RealStoreH2Test} (an H2
+ * file in a temporary directory) and {@link RealStorePostgresTest} (the PostgreSQL of
+ * scripts/postgres.sh). Each test gets an empty database of its own from {@link #database()}.
+ */
+abstract class RealStoreContract {
   private static final String P1 = "65a1b2c30000000000000001";
   private static final String P2 = "65a1b2c30000000000000002";
   private static final String P3 = "65a1b2c30000000000000003";
 
-  @TempDir Path dir;
+  /** The same empty database for the whole of one test (so a test can close and reopen it). */
+  abstract RealStore.Settings database();
+
+  @Test
+  void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
+    assertThat(RealStore.migrate(database())).isEqualTo(1);
+    assertThat(tables()).contains("process", "connection", "flyway_schema_history");
+    assertThat(RealStore.migrate(database())).isZero();
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.listProcesses()).isEmpty();
+    }
+  }
 
   @Test
   void aProcessSurvivesAReopenWithEveryField() throws Exception {
@@ -28,10 +45,10 @@ class RealStoreTest {
         java.util.Map.of("count", "10", "label", "x"), Instant.parse("2026-11-25T10:00:00.123Z"),
         "127.0.0.1:5000/services/power-meter:0.1.0@sha256:ab", java.util.List.of(TestData.meterInterface(false)),
         new org.defpi.orchestrator.process.Token("secret"));
-    try (RealStore store = RealStore.open(dir)) {
+    try (RealStore store = RealStore.open(database())) {
       store.insert(p);
     }
-    try (RealStore store = RealStore.open(dir)) {
+    try (RealStore store = RealStore.open(database())) {
       assertThat(store.findProcess(P1)).contains(p);
       assertThat(store.findProcess(P1).orElseThrow().token().matches("secret")).isTrue();
       assertThat(store.listProcesses()).containsExactly(p);
@@ -41,7 +58,7 @@ class RealStoreTest {
 
   @Test
   void terminatedIsFinal() throws Exception {
-    try (RealStore store = RealStore.open(dir)) {
+    try (RealStore store = RealStore.open(database())) {
       store.insert(TestData.process(P1, ProcessState.STARTING));
       assertThat(store.updateState(P1, ProcessState.FAILED, Optional.of("why"))).isTrue();
       assertThat(store.findProcess(P1).orElseThrow().reason()).contains("why");
@@ -57,13 +74,13 @@ class RealStoreTest {
 
   @Test
   void connectionsAreFoundByEitherEndAndKeepEachEndsOutcome() throws Exception {
-    Connection c1 = new Connection("c00000000000000000000001",
+    org.defpi.orchestrator.connection.Connection c1 = new org.defpi.orchestrator.connection.Connection("c00000000000000000000001",
         new Endpoint(P1, "a/x", "v1", "r1", "s1", false, Optional.empty()),
         new Endpoint(P2, "b/x", "v2", "r2", "s2", false, Optional.empty()), 6000, Instant.parse("2026-11-25T10:00:00Z"));
-    Connection c2 = new Connection("c00000000000000000000002",
+    org.defpi.orchestrator.connection.Connection c2 = new org.defpi.orchestrator.connection.Connection("c00000000000000000000002",
         new Endpoint(P3, "a/x", "v1", "r1", "s1", false, Optional.empty()),
         new Endpoint(P1, "b/x", "v2", "r2", "s2", false, Optional.empty()), 6001, Instant.parse("2026-11-25T10:00:01Z"));
-    try (RealStore store = RealStore.open(dir)) {
+    try (RealStore store = RealStore.open(database())) {
       store.insert(c1);
       store.insert(c2);
       assertThat(store.findConnection(c1.id())).contains(c1);
@@ -76,13 +93,26 @@ class RealStoreTest {
       store.updateEndpoint(c1.id(), 2, true, Optional.empty());
       assertThat(store.findConnection(c1.id()).orElseThrow().state()).isEqualTo(ConnectionState.ACTIVE);
       store.updateEndpoint(c1.id(), 2, false, Optional.of("process " + P2 + " refused"));
-      Connection failed = store.findConnection(c1.id()).orElseThrow();
+      org.defpi.orchestrator.connection.Connection failed = store.findConnection(c1.id()).orElseThrow();
       assertThat(failed.state()).isEqualTo(ConnectionState.FAILED);
       assertThat(failed.reason()).contains("process " + P2 + " refused");
 
       assertThat(store.deleteConnection(c1.id())).isTrue();
       assertThat(store.connectionsOf(P2)).isEmpty();
       assertThat(store.updateEndpoint(c1.id(), 1, true, Optional.empty())).isFalse();
+    }
+  }
+
+  /** The tables of the database's current schema, in lower case. */
+  private List<String> tables() throws Exception {
+    RealStore.Settings db = database();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        ResultSet r = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+      List<String> names = new ArrayList<>();
+      while (r.next()) {
+        names.add(r.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+      }
+      return names;
     }
   }
 }
