@@ -37,6 +37,7 @@ import org.defpi.orchestrator.store.RealStore;
  * DEFPI_CONFIGURE_TIMEOUT    60                                 seconds to reach and configure a triggered process
  * DEFPI_CALL_TIMEOUT         10                                 seconds for one connection message
  * DEFPI_TERMINATE_TIMEOUT    5                                  seconds for the polite TERMINATED on removal
+ * DEFPI_NODE_SYNC            10                                 seconds between syncs of the nodes from the Swarm
  * </pre>
  */
 public record Settings(
@@ -58,7 +59,8 @@ public record Settings(
     int orchestratorPort,
     Duration configureTimeout,
     Duration callTimeout,
-    Duration terminateTimeout) {
+    Duration terminateTimeout,
+    Duration nodeSync) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -77,6 +79,7 @@ public record Settings(
     Objects.requireNonNull(configureTimeout, "configureTimeout");
     Objects.requireNonNull(callTimeout, "callTimeout");
     Objects.requireNonNull(terminateTimeout, "terminateTimeout");
+    Objects.requireNonNull(nodeSync, "nodeSync");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -106,7 +109,8 @@ public record Settings(
         port(env, "DEFPI_ORCHESTRATOR_PORT", 8484, false),
         seconds(env, "DEFPI_CONFIGURE_TIMEOUT", 60),
         seconds(env, "DEFPI_CALL_TIMEOUT", 10),
-        seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5));
+        seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5),
+        seconds(env, "DEFPI_NODE_SYNC", 10));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.api.Routes;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.processes.Backoff;
 import org.defpi.orchestrator.processes.RealProcesses;
@@ -38,16 +39,18 @@ public final class Wiring implements AutoCloseable {
   private final RealSwarm swarm;
   private final RealStore store;
   private final ScheduledExecutorService refresher;
+  private final ScheduledExecutorService nodeSync;
   private boolean closed;
 
   private Wiring(Javalin app, ExecutorService executor, RealProcesses processes, RealSwarm swarm, RealStore store,
-      ScheduledExecutorService refresher) {
+      ScheduledExecutorService refresher, ScheduledExecutorService nodeSync) {
     this.app = app;
     this.executor = executor;
     this.processes = processes;
     this.swarm = swarm;
     this.store = store;
     this.refresher = refresher;
+    this.nodeSync = nodeSync;
   }
 
   /** Builds everything and starts the HTTP server; refuses to start without the admin password. */
@@ -65,6 +68,8 @@ public final class Wiring implements AutoCloseable {
     ExecutorService executor = null;
     ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
+    ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("defpi-node-sync").daemon().factory());
     try {
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), settings.processNetwork(), Duration.ofSeconds(20)));
       swarm.ensureNetwork();
@@ -81,12 +86,15 @@ public final class Wiring implements AutoCloseable {
       ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
           executor, new ProcessManager.Settings(settings.orchestratorHost(), settings.orchestratorPort(),
               settings.configureTimeout(), settings.terminateTimeout()));
-      Javalin app = new Routes(services, processManager, connections, users, version()).app().start(settings.port());
+      NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
+      Javalin app = new Routes(services, processManager, connections, nodes, users, version()).app()
+          .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());
-      return new Wiring(app, executor, processes, swarm, store, refresher);
+      return new Wiring(app, executor, processes, swarm, store, refresher, nodeSync);
     } catch (Exception | Error e) {
       refresher.shutdownNow();
+      nodeSync.shutdownNow();
       if (executor != null) {
         executor.shutdownNow();
       }
@@ -127,6 +135,10 @@ public final class Wiring implements AutoCloseable {
     closed = true;
     app.stop();
     refresher.shutdownNow();
+    nodeSync.shutdownNow();
+    if (!nodeSync.awaitTermination(5, TimeUnit.SECONDS)) {
+      LOG.warn("the node sync did not stop within 5 s");
+    }
     executor.shutdown();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
       executor.shutdownNow();

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.node.NodeKind;
+import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
@@ -36,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * POST   /connection                           201 {connection}
  * GET    /connection, /connection/{id}
  * DELETE /connection/{id}                      204
+ * GET    /node?kind=unidentified|public|private, /node/{id}   synced from the Swarm first
+ * PUT    /node/{id}                            {kind, poolId?, userId?} 200 {node}
+ * POST   /nodepool                             {name} 201 {pool}
+ * GET    /nodepool, /nodepool/{id}
+ * PUT    /nodepool/{id}                        {name} 200 {pool}
+ * DELETE /nodepool/{id}                        204; 409 while nodes are in it
  * </pre>
  */
 public final class Routes {
@@ -50,14 +58,16 @@ public final class Routes {
   private final ServiceManager services;
   private final ProcessManager processes;
   private final ConnectionManager connections;
+  private final NodeManager nodes;
   private final UserManager users;
   private final String version;
 
-  public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, UserManager users,
-      String version) {
+  public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
+      UserManager users, String version) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.users = Objects.requireNonNull(users, "users");
     this.version = Objects.requireNonNull(version, "version");
   }
@@ -96,6 +106,20 @@ public final class Routes {
       r.get("/connection/{id}", ctx -> json(ctx, 200, Views.connection(connections.get(ctx.pathParam("id")))));
       r.delete("/connection/{id}", ctx -> {
         connections.delete(ctx.pathParam("id"));
+        ctx.status(204);
+      });
+
+      r.get("/node", this::listNodes);
+      r.get("/node/{id}", ctx -> json(ctx, 200, Views.node(nodes.get(ctx.pathParam("id")))));
+      r.put("/node/{id}", this::assignNode);
+
+      r.post("/nodepool", ctx -> json(ctx, 201, Views.nodePool(nodes.createPool(poolName(ctx)))));
+      r.get("/nodepool", ctx -> json(ctx, 200, Views.list(nodes.pools(), Views::nodePool)));
+      r.get("/nodepool/{id}", ctx -> json(ctx, 200, Views.nodePool(nodes.pool(ctx.pathParam("id")))));
+      r.put("/nodepool/{id}", ctx ->
+          json(ctx, 200, Views.nodePool(nodes.renamePool(ctx.pathParam("id"), poolName(ctx)))));
+      r.delete("/nodepool/{id}", ctx -> {
+        nodes.deletePool(ctx.pathParam("id"));
         ctx.status(204);
       });
 
@@ -160,6 +184,29 @@ public final class Routes {
         Bodies.requiredText(e1, "endpoint1", "processId"), Bodies.requiredText(e1, "endpoint1", "interfaceId"),
         Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"));
     json(ctx, 201, Views.connection(connections.create(request)));
+  }
+
+  private void listNodes(Context ctx) throws Exception {
+    Optional<NodeKind> kind = Optional.empty();
+    String kindParam = ctx.queryParam("kind");
+    if (kindParam != null) {
+      kind = Optional.of(NodeKind.parse(kindParam).orElseThrow(() -> new Refusal.BadRequest(
+          "query parameter 'kind' must be unidentified, public or private, not '" + kindParam + "'")));
+    }
+    json(ctx, 200, Views.list(nodes.list(kind), Views::node));
+  }
+
+  private void assignNode(Context ctx) throws Exception {
+    ObjectNode body = Bodies.object(ctx.body(), Set.of("kind", "poolId", "userId"));
+    String kindText = Bodies.requiredText(body, "kind");
+    NodeKind kind = NodeKind.parse(kindText).orElseThrow(() -> new Refusal.BadRequest(
+        "field 'kind' must be unidentified, public or private, not '" + kindText + "'"));
+    json(ctx, 200, Views.node(nodes.assign(ctx.pathParam("id"), kind, Bodies.optionalText(body, "poolId"),
+        Bodies.optionalText(body, "userId"))));
+  }
+
+  private static String poolName(Context ctx) throws Refusal.BadRequest {
+    return Bodies.requiredText(Bodies.object(ctx.body(), Set.of("name")), "name");
   }
 
   // ---- authentication

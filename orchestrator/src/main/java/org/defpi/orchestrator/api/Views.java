@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import org.defpi.orchestrator.connection.Connection;
 import org.defpi.orchestrator.connection.Endpoint;
+import org.defpi.orchestrator.node.Node;
+import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
@@ -51,6 +53,28 @@ final class Views {
     o.put("state", c.state().name());
     c.reason().ifPresent(r -> o.put("reason", r));
     o.put("createdAt", c.createdAt().toString());
+    return o;
+  }
+
+  /** {@code {id, hostname, architecture, status, kind, poolId?, userId?, lastSeen}}; kind in lower case as in PUT. */
+  static ObjectNode node(Node n) {
+    ObjectNode o = F.objectNode();
+    o.put("id", n.id());
+    o.put("hostname", n.hostname());
+    o.put("architecture", n.architecture());
+    o.put("status", n.status().name());
+    o.put("kind", n.kind().apiName());
+    n.poolId().ifPresent(p -> o.put("poolId", p));
+    n.ownerUserId().ifPresent(u -> o.put("userId", u));
+    o.put("lastSeen", n.lastSeen().toString());
+    return o;
+  }
+
+  /** {@code {id, name}}. */
+  static ObjectNode nodePool(NodePool p) {
+    ObjectNode o = F.objectNode();
+    o.put("id", p.id());
+    o.put("name", p.name());
     return o;
   }
 

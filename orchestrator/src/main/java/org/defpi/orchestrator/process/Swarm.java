@@ -21,6 +21,24 @@ public interface Swarm {
   /** Names of the Swarm services this orchestrator manages. */
   List<String> managedServices() throws SwarmException;
 
+  /** Every node of the Swarm, as the engine reports it (used by the node manager's sync). */
+  List<SwarmNode> nodes() throws SwarmException;
+
+  /**
+   * One Swarm node in the engine's own words.
+   *
+   * @param architecture the platform's architecture as reported ({@code x86_64}, {@code aarch64}, ...)
+   * @param state the node's state ({@code ready}, {@code down}, {@code unknown}, {@code disconnected})
+   */
+  record SwarmNode(String id, String hostname, String architecture, String state) {
+    public SwarmNode {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(hostname, "hostname");
+      Objects.requireNonNull(architecture, "architecture");
+      Objects.requireNonNull(state, "state");
+    }
+  }
+
   /** The Swarm service of one process. */
   record ProcessService(String processId, String image, Map<String, String> env) {
     public ProcessService {

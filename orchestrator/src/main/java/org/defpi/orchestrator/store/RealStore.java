@@ -23,6 +23,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.connection.Endpoint;
+import org.defpi.orchestrator.node.Node;
+import org.defpi.orchestrator.node.NodeKind;
+import org.defpi.orchestrator.node.NodePool;
+import org.defpi.orchestrator.node.NodeStatus;
+import org.defpi.orchestrator.node.NodeStore;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
@@ -42,7 +47,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * <p>TERMINATED is final: {@link #updateState} never moves a process out of it, so a configuration
  * that finishes while the process is being removed cannot bring it back to RUNNING.
  */
-public final class RealStore implements ProcessStore, ConnectionStore, AutoCloseable {
+public final class RealStore implements ProcessStore, ConnectionStore, NodeStore, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final TypeReference<Map<String, String>> CONFIG = new TypeReference<>() {};
@@ -357,6 +362,169 @@ public final class RealStore implements ProcessStore, ConnectionStore, AutoClose
         r.getString("sends_hash_" + side),
         r.getBoolean("created_" + side),
         Optional.ofNullable(r.getString("failure_" + side)));
+  }
+
+  // ---- nodes and node pools
+
+  @Override
+  public List<Node> listNodes() {
+    return run(pool, "list nodes", db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT * FROM node ORDER BY hostname, id");
+          ResultSet r = s.executeQuery()) {
+        List<Node> all = new ArrayList<>();
+        while (r.next()) {
+          all.add(node(r));
+        }
+        return all;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Node> findNode(String id) {
+    return run(pool, "find node " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT * FROM node WHERE id = ?")) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(node(r)) : Optional.<Node>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void insertNode(Node n) {
+    run(pool, "insert node " + n.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement("""
+          INSERT INTO node (id, hostname, architecture, status, kind, pool_id, owner_user_id, last_seen)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        s.setString(1, n.id());
+        s.setString(2, n.hostname());
+        s.setString(3, n.architecture());
+        s.setString(4, n.status().name());
+        s.setString(5, n.kind().name());
+        s.setString(6, n.poolId().orElse(null));
+        s.setString(7, n.ownerUserId().orElse(null));
+        setInstant(s, 8, n.lastSeen());
+        s.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public boolean updateObserved(Node n) {
+    return run(pool, "update node " + n.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE node SET hostname = ?, architecture = ?, status = ?, last_seen = ? WHERE id = ?")) {
+        s.setString(1, n.hostname());
+        s.setString(2, n.architecture());
+        s.setString(3, n.status().name());
+        setInstant(s, 4, n.lastSeen());
+        s.setString(5, n.id());
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean updateAssignment(Node n) {
+    return run(pool, "assign node " + n.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE node SET kind = ?, pool_id = ?, owner_user_id = ? WHERE id = ?")) {
+        s.setString(1, n.kind().name());
+        s.setString(2, n.poolId().orElse(null));
+        s.setString(3, n.ownerUserId().orElse(null));
+        s.setString(4, n.id());
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  private static Node node(ResultSet r) throws SQLException {
+    return new Node(
+        r.getString("id"),
+        r.getString("hostname"),
+        r.getString("architecture"),
+        NodeStatus.valueOf(r.getString("status")),
+        NodeKind.valueOf(r.getString("kind")),
+        Optional.ofNullable(r.getString("pool_id")),
+        Optional.ofNullable(r.getString("owner_user_id")),
+        instant(r, "last_seen"));
+  }
+
+  @Override
+  public List<NodePool> listPools() {
+    return run(pool, "list node pools", db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT id, name FROM node_pool ORDER BY name, id");
+          ResultSet r = s.executeQuery()) {
+        List<NodePool> all = new ArrayList<>();
+        while (r.next()) {
+          all.add(new NodePool(r.getString("id"), r.getString("name")));
+        }
+        return all;
+      }
+    });
+  }
+
+  @Override
+  public Optional<NodePool> findPool(String id) {
+    return run(pool, "find node pool " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT id, name FROM node_pool WHERE id = ?")) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(new NodePool(r.getString("id"), r.getString("name"))) : Optional.<NodePool>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean insertPool(NodePool p) {
+    return run(pool, "insert node pool " + p.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement("INSERT INTO node_pool (id, name) VALUES (?, ?)")) {
+        s.setString(1, p.id());
+        s.setString(2, p.name());
+        s.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if (isUniqueViolation(e)) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public boolean updatePool(NodePool p) {
+    return run(pool, "rename node pool " + p.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement("UPDATE node_pool SET name = ? WHERE id = ?")) {
+        s.setString(1, p.name());
+        s.setString(2, p.id());
+        return s.executeUpdate() == 1;
+      } catch (SQLException e) {
+        if (isUniqueViolation(e)) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public boolean deletePool(String id) {
+    return run(pool, "delete node pool " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("DELETE FROM node_pool WHERE id = ?")) {
+        s.setString(1, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** SQLSTATE 23505, the same on PostgreSQL and H2. */
+  private static boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
   }
 
   /** Closes the pool; safe to call twice. */

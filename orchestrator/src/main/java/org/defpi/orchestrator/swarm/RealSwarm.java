@@ -200,6 +200,25 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     }
   }
 
+  @Override
+  public List<SwarmNode> nodes() throws SwarmException {
+    try {
+      return docker.listSwarmNodesCmd().exec().stream()
+          .map(n -> {
+            var d = n.getDescription();
+            com.github.dockerjava.api.model.SwarmNodePlatform platform = d == null ? null : d.getPlatform();
+            var status = n.getStatus();
+            return new SwarmNode(n.getId(),
+                d == null || d.getHostname() == null ? "" : d.getHostname(),
+                platform == null || platform.getArchitecture() == null ? "" : platform.getArchitecture(),
+                status == null || status.getState() == null ? "unknown" : status.getState().name().toLowerCase(java.util.Locale.ROOT));
+          })
+          .toList();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
   /** The engine's own words: docker-java puts the JSON error body in the message. */
   private static String message(Exception e) {
     String m = e.getMessage();

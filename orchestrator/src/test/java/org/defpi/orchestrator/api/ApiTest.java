@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.process.FakeProcesses;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.registry.RealRegistry;
@@ -82,7 +83,9 @@ class ApiTest {
         Duration.ofSeconds(1));
     ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
         Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    app = new Routes(services, processManager, connections, UserManager.withPassword(PASSWORD, "admin@localhost"),
+    // No scheduled sync here: the node routes sync before each read.
+    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
+    app = new Routes(services, processManager, connections, nodes, UserManager.withPassword(PASSWORD, "admin@localhost"),
         "1.2.3").app().start(0);
   }
 
@@ -404,6 +407,67 @@ class ApiTest {
     assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
     assertThat(processes.requestsTo(id, ProcessProto.GoToProcessStateMessage.class)).isEmpty();
     assertThat(swarm.managedServices()).doesNotContain(id);
+  }
+
+  @Test
+  void thisMachinesNodeIsFoundUnidentifiedThenMadePublicInAPoolAndTheEmptiedPoolDeleted() throws Exception {
+    // The single-node Swarm of scripts/env.sh, synced on the first read.
+    JsonNode all = json(admin("GET", "/node", null));
+    assertThat(all).hasSize(1);
+    JsonNode node = all.get(0);
+    String nodeId = node.path("id").asText();
+    assertThat(node.path("kind").asText()).isEqualTo("unidentified");
+    assertThat(node.path("architecture").asText()).isEqualTo("amd64");
+    assertThat(node.path("status").asText()).isEqualTo("READY");
+    assertThat(node.path("hostname").asText()).isNotEmpty();
+    assertThat(node.has("poolId")).isFalse();
+    assertThat(json(admin("GET", "/node?kind=unidentified", null))).hasSize(1);
+    assertThat(json(admin("GET", "/node?kind=public", null))).isEmpty();
+    assertProblem(admin("GET", "/node?kind=shared", null), 400, "query parameter 'kind' must be unidentified, public or private");
+    assertProblem(admin("GET", "/node/no-such-node", null), 404, "node 'no-such-node' does not exist");
+
+    // A pool; names are unique.
+    HttpResponse<String> created = admin("POST", "/nodepool", "{\"name\": \"lab\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String poolId = json(created).path("id").asText();
+    assertProblem(admin("POST", "/nodepool", "{\"name\": \"lab\"}"), 409, "a node pool named 'lab' exists already");
+    assertProblem(admin("POST", "/nodepool", "{}"), 400, "field 'name' is required");
+    assertThat(json(admin("GET", "/nodepool/" + poolId, null)).path("name").asText()).isEqualTo("lab");
+
+    // Refused assignments say why.
+    assertProblem(admin("PUT", "/node/" + nodeId, "{\"kind\": \"public\", \"poolId\": \"nope\"}"), 422,
+        "node pool 'nope' does not exist");
+    assertProblem(admin("PUT", "/node/" + nodeId, "{\"kind\": \"public\"}"), 422, "a public node needs a poolId");
+    assertProblem(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\"}"), 422, "a private node needs a userId");
+    assertProblem(admin("PUT", "/node/" + nodeId, "{\"kind\": \"shared\"}"), 400, "field 'kind' must be");
+    assertProblem(admin("PUT", "/node/no-such-node", "{\"kind\": \"unidentified\"}"), 404, "does not exist");
+
+    // Public in the pool: the pool cannot go while the node is in it.
+    HttpResponse<String> assigned = admin("PUT", "/node/" + nodeId, "{\"kind\": \"public\", \"poolId\": \"" + poolId + "\"}");
+    assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+    assertThat(json(assigned).path("kind").asText()).isEqualTo("public");
+    assertThat(json(assigned).path("poolId").asText()).isEqualTo(poolId);
+    JsonNode again = json(admin("GET", "/node/" + nodeId, null));
+    assertThat(again.path("kind").asText()).isEqualTo("public");
+    assertThat(again.path("status").asText()).isEqualTo("READY");
+    assertThat(json(admin("GET", "/node?kind=public", null))).hasSize(1);
+    assertProblem(admin("DELETE", "/nodepool/" + poolId, null), 409, "pool lab still has nodes " + node.path("hostname").asText());
+
+    // Renamed; private for a user; unidentified again.
+    HttpResponse<String> renamed = admin("PUT", "/nodepool/" + poolId, "{\"name\": \"lab-2\"}");
+    assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+    assertThat(json(admin("GET", "/nodepool", null)).findValuesAsText("name")).contains("lab-2").doesNotContain("lab");
+    JsonNode mine = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"admin\"}"));
+    assertThat(mine.path("userId").asText()).isEqualTo("admin");
+    assertThat(mine.has("poolId")).isFalse();
+    JsonNode none = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}"));
+    assertThat(none.path("kind").asText()).isEqualTo("unidentified");
+    assertThat(none.has("userId")).isFalse();
+
+    // Empty now: deleted.
+    assertThat(admin("DELETE", "/nodepool/" + poolId, null).statusCode()).isEqualTo(204);
+    assertProblem(admin("GET", "/nodepool/" + poolId, null), 404, "does not exist");
+    assertProblem(admin("DELETE", "/nodepool/" + poolId, null), 404, "does not exist");
   }
 
   private static String connectionBody(String p1, String i1, String p2, String i2) {

@@ -1,6 +1,7 @@
 package org.defpi.orchestrator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,10 @@ import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
+import org.defpi.orchestrator.node.Node;
+import org.defpi.orchestrator.node.NodeKind;
+import org.defpi.orchestrator.node.NodePool;
+import org.defpi.orchestrator.node.NodeStatus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +36,8 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(1);
-    assertThat(tables()).contains("process", "connection", "flyway_schema_history");
+    assertThat(RealStore.migrate(database())).isEqualTo(2);
+    assertThat(tables()).contains("process", "connection", "node", "node_pool", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
     try (RealStore store = RealStore.open(database())) {
       assertThat(store.listProcesses()).isEmpty();
@@ -100,6 +105,56 @@ abstract class RealStoreContract {
       assertThat(store.deleteConnection(c1.id())).isTrue();
       assertThat(store.connectionsOf(P2)).isEmpty();
       assertThat(store.updateEndpoint(c1.id(), 1, true, Optional.empty())).isFalse();
+    }
+  }
+
+  @Test
+  void nodesKeepTheSwarmsReportAndTheAdminsDecisionApart() throws Exception {
+    Instant seen = Instant.parse("2026-11-25T10:00:00.123Z");
+    Node n = new Node("swarmnode0000000000000001", "pi", "arm64", NodeStatus.READY, NodeKind.UNIDENTIFIED,
+        Optional.empty(), Optional.empty(), seen);
+    NodePool lab = new NodePool(P1, "lab");
+    try (RealStore store = RealStore.open(database())) {
+      store.insertNode(n);
+      assertThat(store.insertPool(lab)).isTrue();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.findNode(n.id())).contains(n);
+      Node assigned = n.withAssignment(NodeKind.PUBLIC, Optional.of(P1), Optional.empty());
+      assertThat(store.updateAssignment(assigned)).isTrue();
+      // A sync's write carries a stale kind: the admin's decision stays.
+      Node missing = n.withStatus(NodeStatus.MISSING).withObserved("pi-2", "arm64", NodeStatus.MISSING, seen.plusSeconds(1));
+      assertThat(store.updateObserved(missing)).isTrue();
+      assertThat(store.listNodes()).containsExactly(new Node(n.id(), "pi-2", "arm64", NodeStatus.MISSING, NodeKind.PUBLIC,
+          Optional.of(P1), Optional.empty(), seen.plusSeconds(1)));
+      Node mine = assigned.withAssignment(NodeKind.PRIVATE, Optional.empty(), Optional.of("admin"));
+      assertThat(store.updateAssignment(mine)).isTrue();
+      assertThat(store.findNode(n.id()).orElseThrow().ownerUserId()).contains("admin");
+      assertThat(store.findNode("nope")).isEmpty();
+      assertThat(store.updateObserved(new Node("nope", "x", "amd64", NodeStatus.READY, NodeKind.UNIDENTIFIED,
+          Optional.empty(), Optional.empty(), seen))).isFalse();
+    }
+  }
+
+  @Test
+  void poolNamesAreUniqueAndAPoolInUseCannotBeDeleted() throws Exception {
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.insertPool(new NodePool(P1, "lab"))).isTrue();
+      assertThat(store.insertPool(new NodePool(P2, "lab"))).isFalse();
+      assertThat(store.insertPool(new NodePool(P2, "office"))).isTrue();
+      assertThat(store.listPools()).containsExactly(new NodePool(P1, "lab"), new NodePool(P2, "office"));
+      assertThat(store.updatePool(new NodePool(P2, "lab"))).isFalse();
+      assertThat(store.updatePool(new NodePool(P2, "home"))).isTrue();
+      assertThat(store.updatePool(new NodePool(P3, "x"))).isFalse();
+      assertThat(store.findPool(P2)).contains(new NodePool(P2, "home"));
+
+      store.insertNode(new Node("n1", "pi", "arm", NodeStatus.READY, NodeKind.PUBLIC, Optional.of(P1), Optional.empty(),
+          Instant.parse("2026-11-25T10:00:00Z")));
+      // The manager refuses with the nodes' names first; the foreign key is the backstop.
+      assertThatThrownBy(() -> store.deletePool(P1)).isInstanceOf(RealStore.StoreException.class);
+      assertThat(store.deletePool(P2)).isTrue();
+      assertThat(store.deletePool(P2)).isFalse();
+      assertThat(store.findPool(P2)).isEmpty();
     }
   }
 

@@ -76,6 +76,18 @@ class RealSwarmTest {
   }
 
   @Test
+  void theNodesAreListedInTheEnginesWords() throws Exception {
+    // This machine's single-node Swarm (scripts/env.sh).
+    var nodes = swarm.nodes();
+    assertThat(nodes).hasSize(1);
+    Swarm.SwarmNode node = nodes.getFirst();
+    assertThat(node.id()).isEqualTo(swarm.docker().infoCmd().exec().getSwarm().getNodeID());
+    assertThat(node.architecture()).isEqualTo("x86_64");
+    assertThat(node.state()).isEqualTo("ready");
+    assertThat(node.hostname()).isNotEmpty();
+  }
+
+  @Test
   void theNetworkIsEnsuredIdempotently() throws Exception {
     swarm.ensureNetwork();
     var networks = swarm.docker().listNetworksCmd().withNameFilter("defpi-processes").exec().stream()

@@ -1,0 +1,180 @@
+package org.defpi.orchestrator.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.process.Swarm;
+import org.defpi.orchestrator.process.Swarm.SwarmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Nodes and node pools. The nodes follow the Swarm's through {@link #sync()} ({@link NodeSync}
+ * decides, this writes), run on start and every interval by {@link #start}, and before each read
+ * of the API (one call to the local engine: cheap). Syncs run one at a time.
+ */
+public final class NodeManager {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeManager.class);
+
+  private final Swarm swarm;
+  private final NodeStore store;
+  private final Ids ids;
+  private final Clock clock;
+  private final Object syncLock = new Object();
+
+  public NodeManager(Swarm swarm, NodeStore store, Ids ids, Clock clock) {
+    this.swarm = Objects.requireNonNull(swarm, "swarm");
+    this.store = Objects.requireNonNull(store, "store");
+    this.ids = Objects.requireNonNull(ids, "ids");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Syncs now and then every {@code interval} on {@code scheduler}; a failed sync is logged and retried next time. */
+  public NodeManager start(ScheduledExecutorService scheduler, Duration interval) {
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        sync();
+      } catch (SwarmException | RuntimeException e) {
+        // Background loop: the next run retries; an API read surfaces the failure to its caller.
+        LOG.warn("node sync failed: {}", e.getMessage());
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Brings the stored nodes in line with the Swarm's; returns the changes made. */
+  public List<NodeSync.Change> sync() throws SwarmException {
+    synchronized (syncLock) {
+      List<Swarm.SwarmNode> observed = swarm.nodes();
+      // the stores keep microseconds at best: millis make a stored lastSeen compare equal to now
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      List<NodeSync.Change> changes = NodeSync.reconcile(store.listNodes(), observed, now);
+      for (NodeSync.Change change : changes) {
+        switch (change) {
+          case NodeSync.Added a -> store.insertNode(a.node());
+          case NodeSync.Updated u -> store.updateObserved(u.node());
+          case NodeSync.Missing m -> store.updateObserved(m.node());
+        }
+        if (change instanceof NodeSync.Updated) {
+          LOG.debug("node {}", change); // mostly a new lastSeen: once per node per sync
+        } else {
+          LOG.info("node {}", change);
+        }
+      }
+      return changes;
+    }
+  }
+
+  /** The nodes, synced first; of one kind if given. */
+  public List<Node> list(Optional<NodeKind> kind) throws SwarmException {
+    sync();
+    return store.listNodes().stream().filter(n -> kind.isEmpty() || n.kind() == kind.get()).toList();
+  }
+
+  public Node get(String id) throws Refusal.NotFound, SwarmException {
+    sync();
+    return node(id);
+  }
+
+  private Node node(String id) throws Refusal.NotFound {
+    return store.findNode(id).orElseThrow(() -> new Refusal.NotFound("node '" + id + "' does not exist"));
+  }
+
+  /**
+   * Makes a node unidentified, public in a pool, or private for a user (any non-empty user id for
+   * now). A MISSING node may be assigned too: it keeps the assignment if it returns.
+   */
+  public Node assign(String id, NodeKind kind, Optional<String> poolId, Optional<String> userId)
+      throws Refusal.NotFound, Refusal.Unprocessable {
+    Node node = node(id);
+    Node changed = switch (kind) {
+      case UNIDENTIFIED -> {
+        if (poolId.isPresent() || userId.isPresent()) {
+          throw new Refusal.Unprocessable("an unidentified node has no poolId or userId");
+        }
+        yield node.withAssignment(kind, Optional.empty(), Optional.empty());
+      }
+      case PUBLIC -> {
+        if (userId.isPresent()) {
+          throw new Refusal.Unprocessable("a public node has no userId (it is in a pool for everyone)");
+        }
+        String pool = poolId.orElseThrow(() -> new Refusal.Unprocessable("a public node needs a poolId"));
+        if (store.findPool(pool).isEmpty()) {
+          throw new Refusal.Unprocessable("node pool '" + pool + "' does not exist");
+        }
+        yield node.withAssignment(kind, poolId, Optional.empty());
+      }
+      case PRIVATE -> {
+        if (poolId.isPresent()) {
+          throw new Refusal.Unprocessable("a private node has no poolId (it is for one user)");
+        }
+        String user = userId.filter(u -> !u.isBlank())
+            .orElseThrow(() -> new Refusal.Unprocessable("a private node needs a userId"));
+        yield node.withAssignment(kind, Optional.empty(), Optional.of(user));
+      }
+    };
+    if (!store.updateAssignment(changed)) {
+      throw new Refusal.NotFound("node '" + id + "' does not exist");
+    }
+    LOG.info("node {} ({}) made {}", id, node.hostname(), kind.apiName());
+    return node(id);
+  }
+
+  // ---- pools
+
+  public List<NodePool> pools() {
+    return store.listPools();
+  }
+
+  public NodePool pool(String id) throws Refusal.NotFound {
+    return store.findPool(id).orElseThrow(() -> new Refusal.NotFound("node pool '" + id + "' does not exist"));
+  }
+
+  public NodePool createPool(String name) throws Refusal.Conflict, Refusal.Unprocessable {
+    NodePool pool = new NodePool(ids.newId(), validName(name));
+    if (!store.insertPool(pool)) {
+      throw new Refusal.Conflict("a node pool named '" + pool.name() + "' exists already");
+    }
+    return pool;
+  }
+
+  public NodePool renamePool(String id, String name) throws Refusal.NotFound, Refusal.Conflict, Refusal.Unprocessable {
+    NodePool renamed = pool(id).withName(validName(name));
+    if (!store.updatePool(renamed)) {
+      pool(id); // gone meanwhile: 404
+      throw new Refusal.Conflict("a node pool named '" + renamed.name() + "' exists already");
+    }
+    return renamed;
+  }
+
+  /** Deletes an empty pool; refused while nodes are in it (MISSING ones too: they may return). */
+  public void deletePool(String id) throws Refusal.NotFound, Refusal.Conflict {
+    NodePool pool = pool(id);
+    List<String> members = store.listNodes().stream()
+        .filter(n -> n.poolId().equals(Optional.of(id)))
+        .map(n -> n.hostname().isEmpty() ? n.id() : n.hostname() + " (" + n.id() + ")")
+        .toList();
+    if (!members.isEmpty()) {
+      throw new Refusal.Conflict("pool " + pool.name() + " still has nodes " + String.join(", ", members));
+    }
+    if (!store.deletePool(id)) {
+      throw new Refusal.NotFound("node pool '" + id + "' does not exist");
+    }
+  }
+
+  private static String validName(String name) throws Refusal.Unprocessable {
+    String n = name.strip();
+    if (n.isEmpty() || n.length() > 255) {
+      throw new Refusal.Unprocessable("a node pool's name must be 1 to 255 characters, not '" + name + "'");
+    }
+    return n;
+  }
+}
