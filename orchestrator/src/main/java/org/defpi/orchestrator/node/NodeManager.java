@@ -165,8 +165,11 @@ public final class NodeManager {
     if (!members.isEmpty()) {
       throw new Refusal.Conflict("pool " + pool.name() + " still has nodes " + String.join(", ", members));
     }
-    if (!store.deletePool(id)) {
-      throw new Refusal.NotFound("node pool '" + id + "' does not exist");
+    switch (store.deletePool(id)) {
+      case DELETED -> { }
+      case NOT_FOUND -> throw new Refusal.NotFound("node pool '" + id + "' does not exist");
+      // A node was put into the pool between the check above and the delete.
+      case IN_USE -> throw new Refusal.Conflict("pool " + pool.name() + " still has nodes");
     }
   }
 

@@ -31,6 +31,8 @@ public interface NodeStore {
   /** False if another pool has that name already (or no pool has that id). */
   boolean updatePool(NodePool pool);
 
-  /** False if there is no such pool. */
-  boolean deletePool(String id);
+  /** What deleting a pool did; IN_USE when a node joined it after the manager checked. */
+  enum PoolDeletion { DELETED, NOT_FOUND, IN_USE }
+
+  PoolDeletion deletePool(String id);
 }

@@ -28,6 +28,7 @@ import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.node.NodeStatus;
 import org.defpi.orchestrator.node.NodeStore;
+import org.defpi.orchestrator.node.NodeStore.PoolDeletion;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
@@ -513,14 +514,22 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
-  public boolean deletePool(String id) {
+  public PoolDeletion deletePool(String id) {
     return run(pool, "delete node pool " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM node_pool WHERE id = ?")) {
         s.setString(1, id);
-        return s.executeUpdate() == 1;
+        return s.executeUpdate() == 1 ? PoolDeletion.DELETED : PoolDeletion.NOT_FOUND;
+      } catch (SQLException e) {
+        if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+          return PoolDeletion.IN_USE;
+        }
+        throw e;
       }
     });
   }
+
+  /** SQLSTATE of a row still referenced by another table's foreign key, on PostgreSQL and H2. */
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   /** SQLSTATE 23505, the same on PostgreSQL and H2. */
   private static boolean isUniqueViolation(SQLException e) {
