@@ -1,0 +1,122 @@
+package org.defpi.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code defpi connections [list|show|create|delete]}: the /connection routes. */
+@Command(name = "connections", mixinStandardHelpOptions = true,
+    description = "Connections between two processes' interfaces (list when no verb is given).",
+    subcommands = {ConnectionCommands.List.class, ConnectionCommands.Show.class, ConnectionCommands.Create.class,
+        ConnectionCommands.Delete.class})
+final class ConnectionCommands extends ApiCommand {
+  @Override
+  void run() throws CliException, InterruptedException {
+    list(this);
+  }
+
+  /** {@code PROCESS:INTERFACE}; split at the first colon, since interface ids hold a slash, not a colon. */
+  record Endpoint(String processId, String interfaceId) {
+    Map<String, String> body() {
+      return Map.of("processId", processId, "interfaceId", interfaceId);
+    }
+
+    static final class Converter implements ITypeConverter<Endpoint> {
+      @Override
+      public Endpoint convert(String value) {
+        int colon = value.indexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+          throw new TypeConversionException(
+              "expected PROCESS:INTERFACE, like 3f2a9c:power-meter/power-measurement, not '" + value + "'");
+        }
+        return new Endpoint(value.substring(0, colon), value.substring(colon + 1));
+      }
+    }
+  }
+
+  static void list(ApiCommand c) throws CliException, InterruptedException {
+    Api.Response response = c.cli().api().get("connection");
+    if (c.json) {
+      c.printJson(response);
+      return;
+    }
+    Table table = new Table("ID", "ENDPOINT1", "ENDPOINT2", "VERSIONS", "STATE", "REASON");
+    for (JsonNode x : response.json()) {
+      table.row(text(x, "id"), endpoint(x.path("endpoint1")), endpoint(x.path("endpoint2")), versions(x),
+          text(x, "state"), text(x, "reason"));
+    }
+    table.print(c.out());
+  }
+
+  static void show(ApiCommand c, Api.Response response) throws CliException {
+    if (c.json) {
+      c.printJson(response);
+      return;
+    }
+    JsonNode x = response.json();
+    fields(c.out(), "id", text(x, "id"), "endpoint1", endpoint(x.path("endpoint1")),
+        "endpoint2", endpoint(x.path("endpoint2")), "versions", versions(x),
+        "listen port", text(x.path("endpoint1"), "listenPort"), "state", text(x, "state"),
+        "reason", text(x, "reason"), "created", text(x, "createdAt"));
+  }
+
+  private static String endpoint(JsonNode e) {
+    return text(e, "processId") + ":" + text(e, "interfaceId");
+  }
+
+  private static String versions(JsonNode x) {
+    JsonNode v = x.path("interfaceVersions");
+    return text(v, "endpoint1") + "/" + text(v, "endpoint2");
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the connections.")
+  static final class List extends ApiCommand {
+    @Override
+    void run() throws CliException, InterruptedException {
+      list(this);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One connection.")
+  static final class Show extends ApiCommand {
+    @Parameters(paramLabel = "CONNECTION", description = "The connection id.")
+    String id;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      show(this, cli().api().get("connection/" + segment(id)));
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Connect two processes' interfaces.")
+  static final class Create extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "PROCESS1:INTERFACE", converter = Endpoint.Converter.class)
+    Endpoint endpoint1;
+
+    @Parameters(index = "1", paramLabel = "PROCESS2:INTERFACE", converter = Endpoint.Converter.class)
+    Endpoint endpoint2;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      show(this, cli().api().post("connection",
+          Map.of("endpoint1", endpoint1.body(), "endpoint2", endpoint2.body())));
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a connection.")
+  static final class Delete extends ApiCommand {
+    @Parameters(paramLabel = "CONNECTION", description = "The connection id.")
+    String id;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      cli().api().delete("connection/" + segment(id));
+      if (!json) {
+        out().println("deleted connection " + id);
+      }
+    }
+  }
+}

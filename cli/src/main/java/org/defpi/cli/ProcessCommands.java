@@ -1,0 +1,132 @@
+package org.defpi.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code defpi processes [list|show|create|delete|log]}: the /process routes. */
+@Command(name = "processes", mixinStandardHelpOptions = true,
+    description = "Processes: running instances of services (list when no verb is given).",
+    subcommands = {ProcessCommands.List.class, ProcessCommands.Show.class, ProcessCommands.Create.class,
+        ProcessCommands.Delete.class, ProcessCommands.Log.class})
+final class ProcessCommands extends ApiCommand {
+  @Override
+  void run() throws CliException, InterruptedException {
+    list(this);
+  }
+
+  static void list(ApiCommand c) throws CliException, InterruptedException {
+    Api.Response response = c.cli().api().get("process");
+    if (c.json) {
+      c.printJson(response);
+      return;
+    }
+    Table table = new Table("ID", "NAME", "SERVICE", "VERSION", "STATE", "REASON");
+    for (JsonNode p : response.json()) {
+      table.row(text(p, "id"), text(p, "name"), text(p, "serviceId"), text(p, "version"), text(p, "state"),
+          text(p, "reason"));
+    }
+    table.print(c.out());
+  }
+
+  static void show(ApiCommand c, Api.Response response) throws CliException {
+    if (c.json) {
+      c.printJson(response);
+      return;
+    }
+    JsonNode p = response.json();
+    fields(c.out(), "id", text(p, "id"), "name", text(p, "name"), "service", text(p, "serviceId"),
+        "version", text(p, "version"), "user", text(p, "userId"), "state", text(p, "state"),
+        "reason", text(p, "reason"), "created", text(p, "createdAt"));
+    if (!p.path("configuration").isEmpty()) {
+      Table config = new Table("KEY", "VALUE");
+      p.path("configuration").properties().forEach(e -> config.row(e.getKey(), e.getValue().asText()));
+      c.out().println();
+      config.print(c.out());
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the processes.")
+  static final class List extends ApiCommand {
+    @Override
+    void run() throws CliException, InterruptedException {
+      list(this);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One process and its configuration.")
+  static final class Show extends ApiCommand {
+    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    String id;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      show(this, cli().api().get("process/" + segment(id)));
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Start a process of a service.")
+  static final class Create extends ApiCommand {
+    @Option(names = "--service", required = true, paramLabel = "SERVICE", description = "The service id, like power-meter.")
+    String service;
+
+    @Option(names = "--name", description = "A name for the process (default: the service id).")
+    String name;
+
+    @Option(names = "--version", description = "The service's image version (default: the latest).")
+    String version;
+
+    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "A configuration parameter; repeat for more.")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("serviceId", service);
+      if (name != null) {
+        body.put("name", name);
+      }
+      if (version != null) {
+        body.put("version", version);
+      }
+      body.put("configuration", config);
+      show(this, cli().api().post("process", body));
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Terminate a process.")
+  static final class Delete extends ApiCommand {
+    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    String id;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      cli().api().delete("process/" + segment(id));
+      if (!json) {
+        out().println("deleted process " + id);
+      }
+    }
+  }
+
+  @Command(name = "log", mixinStandardHelpOptions = true, description = "The process's container output.")
+  static final class Log extends ApiCommand {
+    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    String id;
+
+    @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines (the API's default when absent).")
+    Integer tail;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      Api.Response response = cli().api().get("process/" + segment(id) + "/log" + (tail == null ? "" : "?tail=" + tail));
+      // Text either way: the API answers text/plain, and --json has no JSON to show.
+      out().print(response.body());
+      if (!response.body().isEmpty() && !response.body().endsWith("\n")) {
+        out().println();
+      }
+    }
+  }
+}
