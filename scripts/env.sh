@@ -924,7 +924,8 @@ cmd_up() {
   step_jre_index
   # the store's tests also run against PostgreSQL: a throw-away cluster on 127.0.0.1:54329
   local pg_url
-  pg_url=$(bash "$ENV_DIR/postgres.sh" up)
+  # 9>&-: the server must not inherit our lock, or every later run waits for it to exit
+  pg_url=$(bash "$ENV_DIR/postgres.sh" up 9>&-)
   printf '[env] postgres %s\n' "$pg_url"
   printf '[env] ready in %s s: registry %s, base image %s, network %s\n' \
     "$(fmt_s $(($(now_us) - T_START)))" "$REG_ADDR" "$JRE_IMAGE" "$CONTROL_NET"
