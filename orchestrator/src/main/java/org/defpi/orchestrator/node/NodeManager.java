@@ -73,15 +73,27 @@ public final class NodeManager {
     }
   }
 
-  /** The nodes, synced first; of one kind if given. */
-  public List<Node> list(Optional<NodeKind> kind) throws SwarmException {
-    sync();
+  /** The nodes, synced first when the Swarm answers; of one kind if given. */
+  public List<Node> list(Optional<NodeKind> kind) {
+    syncForRead();
     return store.listNodes().stream().filter(n -> kind.isEmpty() || n.kind() == kind.get()).toList();
   }
 
-  public Node get(String id) throws Refusal.NotFound, SwarmException {
-    sync();
+  public Node get(String id) throws Refusal.NotFound {
+    syncForRead();
     return node(id);
+  }
+
+  /**
+   * Reads serve what is stored when the Swarm cannot be asked: the last known state beats an
+   * error, and the scheduled sync catches up once the Swarm is back.
+   */
+  private void syncForRead() {
+    try {
+      sync();
+    } catch (SwarmException e) {
+      LOG.warn("node sync failed, answering with the stored nodes: {}", e.getMessage());
+    }
   }
 
   private Node node(String id) throws Refusal.NotFound {
