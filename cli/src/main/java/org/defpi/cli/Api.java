@@ -6,16 +6,21 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
 
 /**
- * The orchestrator's REST API (ARCHITECTURE.md "REST API") for one set of credentials. Every answer
- * outside 2xx becomes a {@link CliException}: 4xx {@link CliException.Refused} with the problem's
- * {@code detail}, 5xx and no answer at all {@link CliException.Unavailable}.
+ * The orchestrator's REST API (ARCHITECTURE.md "REST API"), either anonymous (only for the public
+ * routes: POST /login) or with the bearer token of stored {@link Credentials}. Every answer outside
+ * 2xx becomes a {@link CliException}: 401 to a token {@link CliException.NotLoggedIn} (it expired or
+ * was revoked), other 4xx {@link CliException.Refused} with the problem's {@code detail} (429 with
+ * its {@code Retry-After}), 5xx and no answer at all {@link CliException.Unavailable}.
  */
 final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -23,7 +28,17 @@ final class Api {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   /** A 2xx answer; {@link #body()} is the API's own text, which {@code --json} prints unchanged. */
-  record Response(int status, String body) {
+  record Response(int status, String body, HttpHeaders headers) {
+    /** {@code X-Total-Count}: how many items a list matched before paging, when the API said. */
+    OptionalLong totalCount() {
+      try {
+        return headers.firstValue("X-Total-Count").map(v -> OptionalLong.of(Long.parseLong(v.strip())))
+            .orElse(OptionalLong.empty());
+      } catch (NumberFormatException e) {
+        return OptionalLong.empty();
+      }
+    }
+
     JsonNode json() throws CliException.Unavailable {
       try {
         return JSON.readTree(body);
@@ -34,11 +49,26 @@ final class Api {
   }
 
   private final HttpClient http;
+  private final URI url;
   private final Credentials credentials;
 
+  /** With the stored token: every route the user may call. */
   Api(HttpClient http, Credentials credentials) {
     this.http = http;
+    this.url = credentials.url();
     this.credentials = credentials;
+  }
+
+  private Api(HttpClient http, URI url) {
+    Credentials.checkUrl(url);
+    this.http = http;
+    this.url = url;
+    this.credentials = null;
+  }
+
+  /** Without credentials: the public routes (POST /login). */
+  static Api anonymous(HttpClient http, URI url) {
+    return new Api(http, url);
   }
 
   static HttpClient defaultHttp() {
@@ -50,14 +80,24 @@ final class Api {
   }
 
   Response post(String path, Object body) throws CliException, InterruptedException {
-    String text;
+    return send(request(path).header("Content-Type", "application/json").POST(json(body)));
+  }
+
+  /** POST without a body (POST /logout). */
+  Response post(String path) throws CliException, InterruptedException {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  Response put(String path, Object body) throws CliException, InterruptedException {
+    return send(request(path).header("Content-Type", "application/json").PUT(json(body)));
+  }
+
+  private static HttpRequest.BodyPublisher json(Object body) {
     try {
-      text = JSON.writeValueAsString(body);
+      return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("a request body always serialises", e);
     }
-    return send(request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)));
   }
 
   Response delete(String path) throws CliException, InterruptedException {
@@ -65,15 +105,15 @@ final class Api {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base().resolve(path)).timeout(REQUEST_TIMEOUT)
-        .header("Authorization", credentials.authorization())
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base().resolve(path)).timeout(REQUEST_TIMEOUT)
         .header("Accept", "application/json, application/problem+json, text/plain");
+    return credentials == null ? builder : builder.header("Authorization", credentials.authorization());
   }
 
   /** The URL with a trailing slash, so relative paths resolve under it (a prefix path is kept). */
   private URI base() {
-    String url = credentials.url().toString();
-    return URI.create(url.endsWith("/") ? url : url + "/");
+    String text = url.toString();
+    return URI.create(text.endsWith("/") ? text : text + "/");
   }
 
   private Response send(HttpRequest.Builder builder) throws CliException, InterruptedException {
@@ -82,25 +122,49 @@ final class Api {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new CliException.Unavailable("the orchestrator at " + credentials.url() + " did not answer in time");
+      throw new CliException.Unavailable("the orchestrator at " + url + " did not answer in time");
     } catch (ConnectException e) {
-      throw new CliException.Unavailable("cannot reach the orchestrator at " + credentials.url()
+      throw new CliException.Unavailable("cannot reach the orchestrator at " + url
           + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage()));
     } catch (IOException e) {
-      throw new CliException.Unavailable("cannot reach the orchestrator at " + credentials.url() + ": " + e);
+      throw new CliException.Unavailable("cannot reach the orchestrator at " + url + ": " + e);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return new Response(status, response.body());
+      return new Response(status, response.body(), response.headers());
     }
     String detail = detail(status, response.body());
     if (status >= 500) {
       throw new CliException.Unavailable("the orchestrator failed (" + status + "): " + detail);
     }
+    if (status == 401 && credentials != null) {
+      throw new CliException.NotLoggedIn(expired(credentials));
+    }
+    if (status == 429) {
+      throw new CliException.Refused(status, detail + response.headers().firstValue("Retry-After")
+          .map(Api::retryAfter).orElse(""));
+    }
     if (status >= 400) {
       throw new CliException.Refused(status, detail);
     }
     throw new CliException.Unavailable("unexpected answer " + status + " from " + request.uri());
+  }
+
+  /** The one line for a stored token the orchestrator no longer takes. */
+  static String expired(Credentials c) {
+    return c.expiry().filter(at -> at.isBefore(Instant.now()))
+        .map(at -> "your login as " + c.user() + " to " + c.url() + " expired at " + c.expiresAt() + ": " + c.loginHint())
+        .orElse("your login as " + c.user() + " to " + c.url()
+            + " is no longer accepted (the token expired or was revoked): " + c.loginHint());
+  }
+
+  /** {@code Retry-After} is seconds by the API's contract; anything else (an HTTP date) is shown as is. */
+  private static String retryAfter(String value) {
+    String v = value.strip();
+    if (v.matches("\\d{1,9}")) {
+      return " (retry after " + v + (v.equals("1") ? " second)" : " seconds)");
+    }
+    return " (retry after " + v + ")";
   }
 
   /** The RFC 9457 problem's {@code detail}, else its {@code title}, else the start of the body. */

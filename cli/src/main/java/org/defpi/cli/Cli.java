@@ -13,8 +13,9 @@ import picocli.CommandLine;
  * streams, HTTP client) is passed in, so tests run it as a user would without a child JVM.
  *
  * <p>Each resource of the API is one {@code …Commands} class with its verbs as subcommands
- * ({@link ServiceCommands}, {@link ProcessCommands}, {@link ConnectionCommands}); nodes, pools and
- * pending changes slot in the same way, registered in {@link RootCommand}.
+ * ({@link ServiceCommands}, {@link InterfaceCommands}, {@link ProcessCommands},
+ * {@link ConnectionCommands}, {@link NodeCommands}, {@link PoolCommands}, {@link UserCommands},
+ * {@link PendingCommands}), registered in {@link RootCommand}; lists extend {@link ListCommand}.
  */
 public final class Cli {
   final CredentialStore store;

@@ -1,9 +1,12 @@
 package org.defpi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,10 +15,21 @@ import picocli.CommandLine.TypeConversionException;
     description = "Connections between two processes' interfaces (list when no verb is given).",
     subcommands = {ConnectionCommands.List.class, ConnectionCommands.Show.class, ConnectionCommands.Create.class,
         ConnectionCommands.Delete.class})
-final class ConnectionCommands extends ApiCommand {
+final class ConnectionCommands extends ListCommand {
+  @Mixin Filters filters;
+
   @Override
   void run() throws CliException, InterruptedException {
-    list(this);
+    list(this, filters);
+  }
+
+  static final class Filters {
+    @Option(names = "--state", paramLabel = "STATE", description = "Only connections in STATE (repeat for any of several).")
+    java.util.List<String> states = new ArrayList<>();
+
+    Query query() {
+      return new Query("connection").addEach("state", states);
+    }
   }
 
   /** {@code PROCESS:INTERFACE}; split at the first colon, since interface ids hold a slash, not a colon. */
@@ -37,18 +51,20 @@ final class ConnectionCommands extends ApiCommand {
     }
   }
 
-  static void list(ApiCommand c) throws CliException, InterruptedException {
-    Api.Response response = c.cli().api().get("connection");
+  static void list(ListCommand c, Filters f) throws CliException, InterruptedException {
+    Api.Response response = c.fetch(f.query());
     if (c.json) {
       c.printJson(response);
       return;
     }
     Table table = new Table("ID", "ENDPOINT1", "ENDPOINT2", "VERSIONS", "STATE", "REASON");
-    for (JsonNode x : response.json()) {
+    JsonNode connections = response.json();
+    for (JsonNode x : connections) {
       table.row(text(x, "id"), endpoint(x.path("endpoint1")), endpoint(x.path("endpoint2")), versions(x),
           text(x, "state"), text(x, "reason"));
     }
     table.print(c.out());
+    c.footer(response, connections.size());
   }
 
   static void show(ApiCommand c, Api.Response response) throws CliException {
@@ -73,10 +89,12 @@ final class ConnectionCommands extends ApiCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the connections.")
-  static final class List extends ApiCommand {
+  static final class List extends ListCommand {
+    @Mixin Filters filters;
+
     @Override
     void run() throws CliException, InterruptedException {
-      list(this);
+      list(this, filters);
     }
   }
 

@@ -14,9 +14,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * {@code credentials.json}: {@code {url, user, password}}, mode 0600 in a 0700 directory. Written
- * to a temporary file made 0600 from the start and moved into place, so the password is never in a
- * file anyone else may read, not even for a moment.
+ * {@code credentials.json}: {@code {url, user, token, expiresAt}}, mode 0600 in a 0700 directory.
+ * Written to a temporary file made 0600 from the start and moved into place, so the token is never in
+ * a file anyone else may read, not even for a moment. A file from an older defpi holds
+ * {@code {url, user, password}} instead: it is read as "not logged in", never used, and replaced by
+ * the next {@code login} or deleted by {@code logout}.
  */
 final class CredentialStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,13 +53,29 @@ final class CredentialStore {
     } catch (IOException e) {
       throw new CliException.NotLoggedIn("cannot read " + file + ": " + e.getMessage());
     }
+    JsonNode o;
     try {
-      JsonNode o = JSON.readTree(text);
-      return Optional.of(new Credentials(URI.create(o.path("url").asText()), o.path("user").asText(),
-          o.path("password").asText()));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliException.NotLoggedIn(file + " is damaged (" + e.getMessage() + "): run 'defpi login' again");
+      o = JSON.readTree(text);
+    } catch (IOException e) {
+      throw damaged(e.getMessage());
     }
+    if (o == null || !o.isObject()) {
+      throw damaged("not a JSON object");
+    }
+    if (!o.path("token").isTextual() && o.has("password")) {
+      throw new CliException.NotLoggedIn(file + " is from an older defpi that stored a password, which defpi no"
+          + " longer uses: run 'defpi login' again (it replaces the file) or 'defpi logout' (it deletes it)");
+    }
+    try {
+      return Optional.of(new Credentials(URI.create(o.path("url").asText()), o.path("user").asText(),
+          o.path("token").asText(), o.path("expiresAt").isTextual() ? o.path("expiresAt").asText() : null));
+    } catch (IllegalArgumentException e) {
+      throw damaged(e.getMessage());
+    }
+  }
+
+  private CliException.NotLoggedIn damaged(String why) {
+    return new CliException.NotLoggedIn(file + " is damaged (" + why + "): run 'defpi login' again");
   }
 
   Credentials require() throws CliException.NotLoggedIn {
@@ -78,7 +96,10 @@ final class CredentialStore {
     ObjectNode o = JSON.createObjectNode();
     o.put("url", c.url().toString());
     o.put("user", c.user());
-    o.put("password", c.password());
+    o.put("token", c.token());
+    if (c.expiresAt() != null) {
+      o.put("expiresAt", c.expiresAt());
+    }
     Path tmp = posix
         ? Files.createTempFile(dir, ".credentials", ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))

@@ -1,9 +1,11 @@
 package org.defpi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,24 +14,43 @@ import picocli.CommandLine.Parameters;
     description = "Processes: running instances of services (list when no verb is given).",
     subcommands = {ProcessCommands.List.class, ProcessCommands.Show.class, ProcessCommands.Create.class,
         ProcessCommands.Delete.class, ProcessCommands.Log.class})
-final class ProcessCommands extends ApiCommand {
+final class ProcessCommands extends ListCommand {
+  @Mixin Filters filters;
+
   @Override
   void run() throws CliException, InterruptedException {
-    list(this);
+    list(this, filters);
   }
 
-  static void list(ApiCommand c) throws CliException, InterruptedException {
-    Api.Response response = c.cli().api().get("process");
+  static final class Filters {
+    @Option(names = "--state", paramLabel = "STATE", description = "Only processes in STATE, like RUNNING (repeat for any of several).")
+    java.util.List<String> states = new ArrayList<>();
+
+    @Option(names = "--service", paramLabel = "SERVICE", description = "Only processes of this service id (repeat for any of several).")
+    java.util.List<String> services = new ArrayList<>();
+
+    @Option(names = "--user", paramLabel = "USER", description = "Only this user id's processes (an admin's filter).")
+    String user;
+
+    Query query() {
+      return new Query("process").addEach("state", states).addEach("serviceId", services).add("userId", user);
+    }
+  }
+
+  static void list(ListCommand c, Filters f) throws CliException, InterruptedException {
+    Api.Response response = c.fetch(f.query());
     if (c.json) {
       c.printJson(response);
       return;
     }
     Table table = new Table("ID", "NAME", "SERVICE", "VERSION", "STATE", "REASON");
-    for (JsonNode p : response.json()) {
+    JsonNode processes = response.json();
+    for (JsonNode p : processes) {
       table.row(text(p, "id"), text(p, "name"), text(p, "serviceId"), text(p, "version"), text(p, "state"),
           text(p, "reason"));
     }
     table.print(c.out());
+    c.footer(response, processes.size());
   }
 
   static void show(ApiCommand c, Api.Response response) throws CliException {
@@ -50,10 +71,12 @@ final class ProcessCommands extends ApiCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the processes.")
-  static final class List extends ApiCommand {
+  static final class List extends ListCommand {
+    @Mixin Filters filters;
+
     @Override
     void run() throws CliException, InterruptedException {
-      list(this);
+      list(this, filters);
     }
   }
 

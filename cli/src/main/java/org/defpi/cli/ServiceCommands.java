@@ -5,32 +5,38 @@ import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code defpi services [list]}, {@code defpi services show ID}: GET /service, GET /service/{id}. */
+/**
+ * {@code defpi services [list]}, {@code defpi services show ID}: GET /service, GET /service/{id}. The
+ * list names the interfaces; {@code show} has each interface version with its receives and sends
+ * hashes (as {@code defpi interfaces} has them for every service).
+ */
 @Command(name = "services", mixinStandardHelpOptions = true,
     description = "Services in the registry (list when no verb is given).",
     subcommands = {ServiceCommands.List.class, ServiceCommands.Show.class})
-final class ServiceCommands extends ApiCommand {
+final class ServiceCommands extends ListCommand {
   @Override
   void run() throws CliException, InterruptedException {
     list(this);
   }
 
-  static void list(ApiCommand c) throws CliException, InterruptedException {
-    Api.Response response = c.cli().api().get("service");
+  static void list(ListCommand c) throws CliException, InterruptedException {
+    Api.Response response = c.fetch(new Query("service"));
     if (c.json) {
       c.printJson(response);
       return;
     }
     Table table = new Table("ID", "NAME", "VERSION", "INTERFACES", "VERSIONS");
-    for (JsonNode s : response.json()) {
+    JsonNode services = response.json();
+    for (JsonNode s : services) {
       table.row(text(s, "id"), text(s, "name"), text(s, "version"), joined(s.path("interfaces"), "id"),
           joined(s.path("versions"), "version"));
     }
     table.print(c.out());
+    c.footer(response, services.size());
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the services.")
-  static final class List extends ApiCommand {
+  static final class List extends ListCommand {
     @Override
     void run() throws CliException, InterruptedException {
       list(this);
@@ -54,12 +60,7 @@ final class ServiceCommands extends ApiCommand {
       PrintStream out = out();
       fields(out, "id", text(s, "id"), "name", text(s, "name"), "version", text(s, "version"));
       Table interfaces = new Table("INTERFACE", "VERSION", "RECEIVES-HASH", "SENDS-HASH", "MULTIPLE", "AUTO-CONNECT");
-      for (JsonNode i : s.path("interfaces")) {
-        for (JsonNode v : i.path("interfaceVersions")) {
-          interfaces.row(text(i, "id"), text(v, "versionName"), text(v, "receivesHash"), text(v, "sendsHash"),
-              text(i, "allowMultiple"), text(i, "autoConnect"));
-        }
-      }
+      InterfaceCommands.rows(interfaces, s.path("interfaces"), false);
       out.println();
       interfaces.print(out);
       if (!s.path("parameters").isEmpty()) {

@@ -2,6 +2,7 @@ package org.defpi.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -60,23 +61,53 @@ class CliTest {
   }
 
   private void login() {
-    api.json("GET /connection", 200, "[]");
-    assertThat(runWithStdin("secret\n", "login", "--url", api.url().toString(), "--password-stdin").code()).isZero();
+    Result r = runWithStdin("secret\n", "login", "--url", api.url().toString(), "--password-stdin");
+    assertThat(r.code()).as(r.err()).isZero();
   }
 
+  private static JsonNode json(String text) throws Exception {
+    return Api.JSON.readTree(text);
+  }
+
+  // --- login, tokens, logout, whoami
+
   @Test
-  void loginChecksTheCredentialsThenStoresThemReadableOnlyByTheUser() throws Exception {
-    api.json("GET /connection", 200, "[]");
+  void loginPostsNameAndPasswordThenStoresTheTokenNeverThePasswordReadableOnlyByTheUser() throws Exception {
     Path passwordFile = Files.writeString(dir.resolve("pw"), "secret\n");
 
     Result r = run("login", "--url", api.url().toString(), "--user", "admin", "--password-file", passwordFile.toString());
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("logged in to " + api.url() + " as admin").doesNotContain("secret");
-    assertThat(api.requests).extracting(FakeOrchestrator.Request::path).containsExactly("/connection");
+    assertThat(r.out()).startsWith("logged in to " + api.url() + " as admin (admin) until " + FakeOrchestrator.EXPIRES_AT)
+        .doesNotContain("secret").doesNotContain("token-1");
+    assertThat(api.requests).extracting(FakeOrchestrator.Request::route).containsExactly("POST /login");
+    assertThat(json(api.requests.getFirst().body())).isEqualTo(json("{\"name\":\"admin\",\"password\":\"secret\"}"));
+    assertThat(api.requests.getFirst().authorization()).isNull();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.getParent()))).isEqualTo("rwx------");
-    assertThat(Api.JSON.readTree(credentials.toFile()).path("url").asText()).isEqualTo(api.url().toString());
+    assertThat(json(Files.readString(credentials))).isEqualTo(json("{\"url\":\"" + api.url()
+        + "\",\"user\":\"admin\",\"token\":\"token-1\",\"expiresAt\":\"" + FakeOrchestrator.EXPIRES_AT + "\"}"));
+    assertThat(Files.readString(credentials)).doesNotContain("secret").doesNotContain("password");
+  }
+
+  @Test
+  void loginWithJsonPrintsTheAnswerWithoutTheToken() throws Exception {
+    Result r = runWithStdin("secret\n", "login", "--url", api.url().toString(), "--password-stdin", "--json");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(json(r.out())).isEqualTo(json("{\"expiresAt\":\"" + FakeOrchestrator.EXPIRES_AT + "\",\"user\":"
+        + FakeOrchestrator.ADMIN + ",\"url\":\"" + api.url() + "\"}"));
+  }
+
+  @Test
+  void everyRequestAfterLoginCarriesTheBearerToken() {
+    login();
+    api.json("GET /process", 200, "[]");
+
+    assertThat(run("processes").code()).isZero();
+
+    assertThat(api.requests("GET /process")).extracting(FakeOrchestrator.Request::authorization)
+        .containsExactly("Bearer token-1");
   }
 
   @Test
@@ -87,6 +118,119 @@ class CliTest {
     assertThat(r.err()).isEqualTo("defpi: wrong user name or password\n");
     assertThat(r.out()).isEmpty();
     assertThat(credentials).doesNotExist();
+  }
+
+  @Test
+  void aRateLimitedLoginSaysHowLongToWait() {
+    api.rateLimitLogins(42);
+
+    Result r = runWithStdin("secret\n", "login", "--url", api.url().toString(), "--password-stdin");
+
+    assertThat(r.code()).isEqualTo(Exit.REFUSED);
+    assertThat(r.err()).isEqualTo("defpi: too many failed logins for admin (retry after 42 seconds)\n");
+    assertThat(credentials).doesNotExist();
+  }
+
+  @Test
+  void aRevokedTokenExitsFourWithOneLineSayingHowToLogInAgain() {
+    login();
+    api.revokeAll();
+
+    Result r = run("processes", "list");
+
+    assertThat(r.code()).isEqualTo(Exit.NOT_LOGGED_IN);
+    assertThat(r.err()).isEqualTo("defpi: your login as admin to " + api.url() + " is no longer accepted (the token"
+        + " expired or was revoked): run 'defpi login --url " + api.url() + " --user admin' again\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void aTokenPastItsExpiryExitsFourNamingWhenItExpired() throws Exception {
+    Files.createDirectories(credentials.getParent());
+    Files.writeString(credentials, "{\"url\":\"" + api.url() + "\",\"user\":\"admin\",\"token\":\"old\","
+        + "\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
+
+    Result r = run("services");
+
+    assertThat(r.code()).isEqualTo(Exit.NOT_LOGGED_IN);
+    assertThat(r.err()).isEqualTo("defpi: your login as admin to " + api.url() + " expired at 2020-01-01T00:00:00Z: run"
+        + " 'defpi login --url " + api.url() + " --user admin' again\n");
+  }
+
+  @Test
+  void anOldCredentialsFileWithAPasswordIsNeverSentAndLogoutDeletesIt() throws Exception {
+    Files.createDirectories(credentials.getParent());
+    Files.writeString(credentials, "{\"url\":\"" + api.url() + "\",\"user\":\"admin\",\"password\":\"secret\"}");
+
+    Result r = run("services");
+
+    assertThat(r.code()).isEqualTo(Exit.NOT_LOGGED_IN);
+    assertThat(r.err()).hasLineCount(1).contains("older defpi").contains("run 'defpi login' again")
+        .doesNotContain("secret");
+    assertThat(api.requests).isEmpty();
+    assertThat(run("logout").out()).startsWith("logged out (deleted ");
+    assertThat(credentials).doesNotExist();
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void logingInAgainRevokesTheTokenItReplaces() {
+    login();
+    login();
+
+    assertThat(api.requests("POST /logout")).extracting(FakeOrchestrator.Request::authorization)
+        .containsExactly("Bearer token-1");
+    assertThat(api.accepts("token-1")).isFalse();
+    assertThat(api.accepts("token-2")).isTrue();
+  }
+
+  @Test
+  void logoutRevokesTheTokenThenDeletesTheFileAndIsSafeTwice() {
+    login();
+
+    assertThat(run("logout")).isEqualTo(new Result(0, "logged out\n", ""));
+
+    assertThat(api.requests("POST /logout")).extracting(FakeOrchestrator.Request::authorization)
+        .containsExactly("Bearer token-1");
+    assertThat(api.accepts("token-1")).isFalse();
+    assertThat(credentials).doesNotExist();
+    assertThat(run("logout")).isEqualTo(new Result(0, "not logged in\n", ""));
+    assertThat(run("whoami").code()).isEqualTo(Exit.NOT_LOGGED_IN);
+  }
+
+  @Test
+  void logoutWithAnAlreadyRevokedTokenJustForgetsIt() {
+    login();
+    api.revokeAll();
+    assertThat(run("logout")).isEqualTo(new Result(0, "logged out\n", ""));
+    assertThat(credentials).doesNotExist();
+  }
+
+  @Test
+  void logoutWhenTheOrchestratorIsGoneForgetsLocallyAndSaysTheTokenWasNotRevoked() {
+    login();
+    api.close();
+
+    Result r = run("logout");
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("logged out locally\n");
+    assertThat(r.err()).startsWith("defpi: the token was not revoked (cannot reach the orchestrator at " + api.url())
+        .endsWith("it stays valid until " + FakeOrchestrator.EXPIRES_AT + "\n").hasLineCount(1);
+    assertThat(credentials).doesNotExist();
+  }
+
+  @Test
+  void whoamiAsksTheOrchestratorAndShowsNameRoleUrlAndExpiry() throws Exception {
+    login();
+
+    Result r = run("whoami");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("user:     admin\nrole:     admin\nid:       " + FakeOrchestrator.ADMIN_ID + "\n"
+        + "url:      " + api.url() + "\nexpires:  " + FakeOrchestrator.EXPIRES_AT + "\n");
+    assertThat(api.requests.getLast().route()).isEqualTo("GET /user/me");
+    assertThat(json(run("whoami", "--json").out())).isEqualTo(json(FakeOrchestrator.ADMIN));
   }
 
   @Test
@@ -176,6 +320,7 @@ class CliTest {
 
   @ParameterizedTest(name = "{0} -> exit {1}")
   @CsvSource(delimiter = '|', textBlock = """
+      403 | 1 | only an admin may do this
       404 | 1 | process 'p9' does not exist
       409 | 1 | the interface is already connected
       422 | 1 | no service 'x'
@@ -221,6 +366,17 @@ class CliTest {
       processes create --service s --config novalue
       connections create p1 p2:b/pm
       login --password-file f --password-stdin
+      processes list --limit -1
+      processes list --limit 0
+      processes list --offset -5
+      processes list --sort
+      processes list --sort --json
+      nodes make-public n1
+      users create bob --role god --password-stdin
+      users create bob --role user
+      users set-role u1 root
+      users passwd u1 --password-file f --password-stdin
+      pending cancel
       """)
   void usageErrorsExitTwoWithOneLine(String line) {
     login();
@@ -230,20 +386,176 @@ class CliTest {
     assertThat(r.out()).isEmpty();
   }
 
+  // --- lists: paging, filters, the footer
+
   @Test
-  void logoutForgetsTheCredentialsAndIsSafeTwice() {
+  void aListSendsFiltersThenPagingAndEndsWithWhereThePageIs() {
     login();
-    assertThat(run("logout").out()).isEqualTo("logged out\n");
-    assertThat(credentials).doesNotExist();
-    assertThat(run("logout")).isEqualTo(new Result(0, "not logged in\n", ""));
-    assertThat(run("whoami").code()).isEqualTo(Exit.NOT_LOGGED_IN);
+    api.page("GET /process?state=RUNNING&state=STARTING&serviceId=power-meter&offset=2&limit=2&sort=-createdAt,name",
+        "[" + PROCESS + "," + PROCESS.replace("\"p1\"", "\"p2\"") + "]", 134);
+
+    Result r = run("processes", "list", "--state", "RUNNING", "--state", "STARTING", "--service", "power-meter",
+        "--limit", "2", "--offset", "2", "--sort", "-createdAt,name");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("""
+        ID  NAME   SERVICE      VERSION  STATE     REASON
+        p1  meter  power-meter  1.0      STARTING  -
+        p2  meter  power-meter  1.0      STARTING  -
+        showing 3-4 of 134; --offset 4 for more
+        """);
   }
 
   @Test
-  void whoamiNamesTheUserAndUrlButNeverThePassword() {
+  void theLastPageHasNoHintAndAWholeListNoFooter() {
     login();
-    Result r = run("whoami", "--json");
-    assertThat(r.out().strip()).isEqualTo("{\"url\":\"" + api.url() + "\",\"user\":\"admin\"}");
-    assertThat(new Credentials(api.url(), "admin", "secret").toString()).doesNotContain("secret");
+    api.page("GET /nodepool?offset=133", "[{\"id\":\"pool1\",\"name\":\"lab\"}]", 134);
+    api.page("GET /nodepool", "[{\"id\":\"pool1\",\"name\":\"lab\"}]", 1);
+    api.page("GET /nodepool?offset=200", "[]", 134);
+
+    assertThat(run("pools", "--offset", "133").out()).endsWith("lab\nshowing 134-134 of 134\n");
+    assertThat(run("pools").out()).isEqualTo("ID     NAME\npool1  lab\n");
+    assertThat(run("pools", "list", "--offset", "200").out()).isEqualTo("ID  NAME\nshowing 0 of 134\n");
+  }
+
+  @Test
+  void jsonPrintsAListsBodyUnchangedWithoutAFooter() {
+    login();
+    String body = "[ " + PROCESS + " ]";
+    api.page("GET /process?limit=1", body, 134);
+
+    Result r = run("processes", "--limit", "1", "--json");
+
+    assertThat(r).isEqualTo(new Result(0, body.strip() + "\n", ""));
+  }
+
+  // --- interfaces, nodes, pools, users, pending changes
+
+  @Test
+  void interfacesAreOneRowPerVersionWithItsHashes() {
+    login();
+    api.page("GET /interface?serviceId=power-meter", """
+        [{"id":"power-meter/pm","name":"PM","serviceId":"power-meter","interfaceVersions":[
+        {"versionName":"v1","receivesHash":"aaa","sendsHash":"bbb"},{"versionName":"v2","receivesHash":"ccc","sendsHash":"ddd"}],
+        "allowMultiple":true,"autoConnect":false},
+        {"id":"power-meter/none","name":"None","serviceId":"power-meter","interfaceVersions":[],"allowMultiple":false,"autoConnect":true}]""", 2);
+
+    Result r = run("interfaces", "--service", "power-meter");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("""
+        INTERFACE         SERVICE      VERSION  RECEIVES-HASH  SENDS-HASH  MULTIPLE  AUTO-CONNECT
+        power-meter/pm    power-meter  v1       aaa            bbb         true      false
+        power-meter/pm    power-meter  v2       ccc            ddd         true      false
+        power-meter/none  power-meter  -        -              -           false     true
+        """);
+  }
+
+  @Test
+  void nodesAreListedByKindAndMadePublicPrivateOrForgotten() throws Exception {
+    login();
+    String node = """
+        {"id":"n1","hostname":"pi-1","architecture":"arm64","status":"READY","kind":"%s"%s,"lastSeen":"2026-01-01T00:00:00Z"}""";
+    api.page("GET /node?kind=unidentified", "[" + node.formatted("unidentified", "") + "]", 1);
+    api.json("PUT /node/n1", 200, node.formatted("public", ",\"poolId\":\"pool1\""));
+    api.page("GET /node?sort=-hostname", "[]", 0);
+
+    assertThat(run("nodes", "list", "--kind", "unidentified").out()).isEqualTo("""
+        ID  HOSTNAME  ARCH   STATUS  KIND          POOL  USER  LAST-SEEN
+        n1  pi-1      arm64  READY   unidentified  -     -     2026-01-01T00:00:00Z
+        """);
+    // -hostname is a descending sort, not the short options -h -o -s …
+    assertThat(run("nodes", "--sort", "-hostname").code()).isZero();
+    Result r = run("nodes", "make-public", "n1", "--pool", "pool1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("kind:          public").contains("pool:          pool1");
+    assertThat(run("nodes", "make-private", "n1", "--user", "u1").code()).isZero();
+    assertThat(run("nodes", "forget", "n1").code()).isZero();
+    assertThat(api.requests("PUT /node/n1")).extracting(q -> json(q.body())).containsExactly(
+        json("{\"kind\":\"public\",\"poolId\":\"pool1\"}"), json("{\"kind\":\"private\",\"userId\":\"u1\"}"),
+        json("{\"kind\":\"unidentified\"}"));
+  }
+
+  @Test
+  void poolsAreCreatedRenamedAndDeleted() throws Exception {
+    login();
+    api.json("POST /nodepool", 201, "{\"id\":\"pool1\",\"name\":\"lab\"}");
+    api.json("PUT /nodepool/pool1", 200, "{\"id\":\"pool1\",\"name\":\"attic\"}");
+    api.json("DELETE /nodepool/pool1", 204, "");
+    api.problem("DELETE /nodepool/pool2", 409, "pool 'pool2' still has 2 nodes");
+
+    assertThat(run("pools", "create", "lab").out()).isEqualTo("id:    pool1\nname:  lab\n");
+    assertThat(run("pools", "rename", "pool1", "attic", "--json").out()).isEqualTo("{\"id\":\"pool1\",\"name\":\"attic\"}\n");
+    assertThat(run("pools", "delete", "pool1").out()).isEqualTo("deleted pool pool1\n");
+    assertThat(run("pools", "delete", "pool2")).isEqualTo(new Result(Exit.REFUSED, "", "defpi: pool 'pool2' still has 2 nodes\n"));
+    assertThat(json(api.requests("POST /nodepool").getFirst().body())).isEqualTo(json("{\"name\":\"lab\"}"));
+    assertThat(json(api.requests("PUT /nodepool/pool1").getFirst().body())).isEqualTo(json("{\"name\":\"attic\"}"));
+  }
+
+  @Test
+  void userCreateReadsThePasswordFromAFileAndNeverPrintsIt() throws Exception {
+    login();
+    Path passwordFile = Files.writeString(dir.resolve("bob-pw"), "hunter2\n");
+    api.json("POST /user", 201, "{\"id\":\"u1\",\"name\":\"bob\",\"role\":\"user\",\"email\":\"bob@example.org\",\"createdAt\":\"2026-01-01T00:00:00Z\"}");
+
+    Result r = run("users", "create", "bob", "--role", "USER", "--email", "bob@example.org", "--password-file", passwordFile.toString());
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("name:     bob").contains("role:     user").doesNotContain("hunter2");
+    assertThat(json(api.requests("POST /user").getFirst().body())).isEqualTo(json(
+        "{\"name\":\"bob\",\"password\":\"hunter2\",\"role\":\"user\",\"email\":\"bob@example.org\"}"));
+  }
+
+  @Test
+  void usersAreListedByRoleAndTheirRoleAndEmailChanged() throws Exception {
+    login();
+    String bob = "{\"id\":\"u1\",\"name\":\"bob\",\"role\":\"%s\",\"createdAt\":\"2026-01-01T00:00:00Z\"}";
+    api.page("GET /user?role=admin&sort=-name", "[" + FakeOrchestrator.ADMIN + "]", 1);
+    api.json("PUT /user/u1", 200, bob.formatted("admin"));
+
+    assertThat(run("users", "--role", "admin", "--sort", "-name").out()).isEqualTo("""
+        ID                        NAME   ROLE   EMAIL  CREATED
+        0123456789abcdef01234567  admin  admin  -      2026-01-01T00:00:00Z
+        """);
+    assertThat(run("users", "set-role", "u1", "admin").out()).contains("role:     admin");
+    assertThat(run("users", "set-email", "u1", "bob@example.org").code()).isZero();
+    assertThat(api.requests("PUT /user/u1")).extracting(q -> json(q.body())).containsExactly(
+        json("{\"role\":\"admin\"}"), json("{\"email\":\"bob@example.org\"}"));
+    assertThat(run("users", "show", "me").out()).contains("name:     admin");
+  }
+
+  @Test
+  void passwdForMeFindsTheIdSendsTheCurrentPasswordAndSaysToLogInAgain() throws Exception {
+    login();
+    Path current = Files.writeString(dir.resolve("current"), "secret\n");
+    api.json("PUT /user/" + FakeOrchestrator.ADMIN_ID, 200, FakeOrchestrator.ADMIN);
+
+    Result r = runWithStdin("n3w-secret\n", "users", "passwd", "me", "--password-stdin",
+        "--current-password-file", current.toString());
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("changed your password; your tokens are revoked: run 'defpi login --url "
+        + api.url() + " --user admin' again\n");
+    assertThat(api.requests).extracting(FakeOrchestrator.Request::route).endsWith("GET /user/me",
+        "PUT /user/" + FakeOrchestrator.ADMIN_ID);
+    assertThat(json(api.requests.getLast().body())).isEqualTo(json("{\"password\":\"n3w-secret\",\"currentPassword\":\"secret\"}"));
+  }
+
+  @Test
+  void pendingChangesAreListedByStateAndCancelledWhileStillPending() {
+    login();
+    api.page("GET /pendingchange?state=PENDING", """
+        [{"id":"c1","kind":"START_PROCESS","processId":"p1","userId":"u1","state":"PENDING","attempts":2,"maxAttempts":5,
+        "lastError":"no node\\nfits","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:01:00Z","notBefore":"2026-01-01T00:02:00Z"}]""", 1);
+    api.json("DELETE /pendingchange/c1", 204, "");
+    api.problem("DELETE /pendingchange/c2", 409, "pending change 'c2' is RUNNING, not PENDING");
+
+    assertThat(run("pending", "list", "--state", "PENDING").out()).isEqualTo("""
+        ID  KIND           STATE    TARGET      ATTEMPTS  NOT-BEFORE            LAST-ERROR
+        c1  START_PROCESS  PENDING  process:p1  2/5       2026-01-01T00:02:00Z  no node fits
+        """);
+    assertThat(run("pending", "cancel", "c1")).isEqualTo(new Result(0, "cancelled pending change c1\n", ""));
+    assertThat(run("pending", "cancel", "c2"))
+        .isEqualTo(new Result(Exit.REFUSED, "", "defpi: pending change 'c2' is RUNNING, not PENDING\n"));
   }
 }

@@ -93,4 +93,23 @@ public abstract sealed class Refusal extends Exception {
     @Override public String title() { return "Unprocessable request"; }
     @Override public String slug() { return "unprocessable"; }
   }
+
+  /** Too many failed attempts lately: try again after {@link #retryAfter()}. */
+  public static final class TooManyRequests extends Refusal {
+    private final java.time.Duration retryAfter;
+
+    public TooManyRequests(String detail, java.time.Duration retryAfter) {
+      super(detail);
+      this.retryAfter = retryAfter;
+    }
+
+    /** For the {@code Retry-After} header: whole seconds, at least one. */
+    public long retryAfterSeconds() {
+      return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    }
+
+    @Override public int status() { return 429; }
+    @Override public String title() { return "Too many requests"; }
+    @Override public String slug() { return "too-many-requests"; }
+  }
 }

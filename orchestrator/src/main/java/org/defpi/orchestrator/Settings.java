@@ -19,8 +19,10 @@ import org.defpi.orchestrator.store.RealStore;
  *
  * <pre>
  * DEFPI_PORT                 8484                               the REST API's port
- * DEFPI_ADMIN_PASSWORD_FILE  /run/secrets/defpi-admin-password  the admin's password (or bcrypt hash)
- * DEFPI_ADMIN_EMAIL          admin@localhost                    USER_EMAIL of the admin's processes
+ * DEFPI_ADMIN_PASSWORD_FILE  /run/secrets/defpi-admin-password  the first admin's password (or bcrypt hash), read
+ *                                                               only at the first start, when there are no users
+ * DEFPI_ADMIN_EMAIL          admin@localhost                    the first admin's email (USER_EMAIL of their processes)
+ * DEFPI_TOKEN_TTL            43200                              seconds a login's bearer token is valid
  * DEFPI_DATA_DIR             /var/lib/defpi                     the H2 database file (when DEFPI_DB_URL is not set)
  * DEFPI_DB_URL               jdbc:h2:file:DATA_DIR/defpi;...      the store's JDBC URL (H2 file or jdbc:postgresql://...)
  * DEFPI_DB_USER              defpi                              the database user
@@ -60,7 +62,8 @@ public record Settings(
     Duration configureTimeout,
     Duration callTimeout,
     Duration terminateTimeout,
-    Duration nodeSync) {
+    Duration nodeSync,
+    Duration tokenTtl) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -80,6 +83,7 @@ public record Settings(
     Objects.requireNonNull(callTimeout, "callTimeout");
     Objects.requireNonNull(terminateTimeout, "terminateTimeout");
     Objects.requireNonNull(nodeSync, "nodeSync");
+    Objects.requireNonNull(tokenTtl, "tokenTtl");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -110,7 +114,8 @@ public record Settings(
         seconds(env, "DEFPI_CONFIGURE_TIMEOUT", 60),
         seconds(env, "DEFPI_CALL_TIMEOUT", 10),
         seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5),
-        seconds(env, "DEFPI_NODE_SYNC", 10));
+        seconds(env, "DEFPI_NODE_SYNC", 10),
+        seconds(env, "DEFPI_TOKEN_TTL", 43_200));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.api.Routes;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.RetryPolicy;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.processes.Backoff;
 import org.defpi.orchestrator.processes.RealProcesses;
@@ -22,6 +25,7 @@ import org.defpi.orchestrator.service.ServiceCatalog;
 import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.user.LoginThrottle;
 import org.defpi.orchestrator.user.UserManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,16 +57,24 @@ public final class Wiring implements AutoCloseable {
     this.nodeSync = nodeSync;
   }
 
-  /** Builds everything and starts the HTTP server; refuses to start without the admin password. */
+  /** Builds everything and starts the HTTP server; refuses to start with no users and no first admin password. */
   public static Wiring start(Settings settings) throws Exception {
     Clock clock = Clock.systemUTC();
-    UserManager users = UserManager.fromPasswordFile(settings.adminPasswordFile(), settings.adminEmail());
     RealStore.Settings storeSettings = settings.store();
     if (storeSettings.url().startsWith("jdbc:h2:file:")) {
       java.nio.file.Files.createDirectories(settings.dataDir());
     }
     RealStore store = RealStore.open(storeSettings);
     LOG.info("store: {} as {}", RealStore.redact(storeSettings.url()), storeSettings.user());
+    UserManager users = new UserManager(store.users(), Ids.secure(clock), clock,
+        new LoginThrottle(LoginThrottle.Settings.defaults(), clock),
+        new UserManager.Settings(settings.tokenTtl(), UserManager.Settings.defaults().bcryptCost()));
+    try {
+      users.bootstrap(Optional.of(settings.adminPasswordFile()), Optional.of(settings.adminEmail()));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
     RealSwarm swarm = null;
     RealProcesses processes = null;
     ExecutorService executor = null;
@@ -87,7 +99,8 @@ public final class Wiring implements AutoCloseable {
           executor, new ProcessManager.Settings(settings.orchestratorHost(), settings.orchestratorPort(),
               settings.configureTimeout(), settings.terminateTimeout()));
       NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
-      Javalin app = new Routes(services, processManager, connections, nodes, users, version()).app()
+      PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
+      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, version()).app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());

@@ -2,78 +2,179 @@ package org.defpi.orchestrator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.security.BasicAuthCredentials;
+import io.javalin.security.RouteRole;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.api.ListQuery.Fields;
+import org.defpi.orchestrator.api.ListQuery.Key;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
+import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.service.ServiceManager;
+import org.defpi.orchestrator.user.Role;
 import org.defpi.orchestrator.user.User;
 import org.defpi.orchestrator.user.UserManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API (ARCHITECTURE.md "REST API"), every route registered here in plain code. Handlers
+ * The REST API (ARCHITECTURE.md "REST API"). {@link #table()} is the whole API: each route with who
+ * may call it and its handler. The same table registers the routes, decides authentication before
+ * each one, and is checked against the OpenAPI document and by the authorization test. Handlers
  * read the request, call one manager and write the answer; refusals are thrown as {@link Refusal}s
  * and written as RFC 9457 problems.
- *
- * <pre>
- * GET    /health, /version                     public
- * PUT    /process/trigger/{id}                 X-Auth-Token of the process, 204
- * GET    /service, /service/{id}               HTTP Basic (admin) from here on
- * POST   /process                              201 {process}
- * GET    /process, /process/{id}
- * GET    /process/{id}/log?tail=N              text/plain
- * DELETE /process/{id}                         204
- * POST   /connection                           201 {connection}
- * GET    /connection, /connection/{id}
- * DELETE /connection/{id}                      204
- * GET    /node?kind=unidentified|public|private, /node/{id}   synced from the Swarm first
- * PUT    /node/{id}                            {kind, poolId?, userId?} 200 {node}
- * POST   /nodepool                             {name} 201 {pool}
- * GET    /nodepool, /nodepool/{id}
- * PUT    /nodepool/{id}                        {name} 200 {pool}
- * DELETE /nodepool/{id}                        204; 409 while nodes are in it
- * </pre>
  */
 public final class Routes {
   private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
   static final String PROBLEM_TYPE_PREFIX = "urn:defpi:problem:";
   static final String PROBLEM_JSON = "application/problem+json";
   static final String JSON = "application/json";
+  static final String TOTAL_COUNT = "X-Total-Count";
   static final int DEFAULT_LOG_TAIL = 200;
   static final int MAX_LOG_TAIL = 10_000;
   private static final String USER = "defpi.user";
+  private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
+
+  /** Who may call a route. */
+  public enum Access implements RouteRole {
+    /** Anyone. */
+    PUBLIC,
+    /** A process, with its own X-Auth-Token (checked by the handler: the token belongs to the id in the path). */
+    PROCESS,
+    /** Any logged-in user; what they see is limited to their own environment, an admin's to all. */
+    USER,
+    /** Admins only. */
+    ADMIN
+  }
+
+  /** One route: method, path (Javalin's and OpenAPI's {@code {id}} syntax), access, handler. */
+  public record Route(HandlerType method, String path, Access access, Handler handler) {
+    public Route {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(access, "access");
+      Objects.requireNonNull(handler, "handler");
+    }
+  }
+
+  // What each list can be filtered and sorted by: fields of the JSON views in Views.
+  private static final Fields SERVICE_FIELDS = new Fields(Set.of("id", "name", "version"),
+      Set.of("id", "name", "version"), List.of(Key.asc("id")));
+  private static final Fields INTERFACE_FIELDS = new Fields(Set.of("id", "name", "serviceId"),
+      Set.of("id", "name", "serviceId"), List.of(Key.asc("id")));
+  private static final Fields PROCESS_FIELDS = new Fields(Set.of("id", "serviceId", "name", "version", "userId", "state"),
+      Set.of("serviceId", "name", "version", "userId", "state", "createdAt"), List.of(Key.asc("createdAt")));
+  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("id", "state"),
+      Set.of("state", "createdAt"), List.of(Key.asc("createdAt")));
+  private static final Fields NODE_FIELDS = new Fields(
+      Set.of("id", "hostname", "architecture", "status", "kind", "poolId", "userId"),
+      Set.of("hostname", "architecture", "status", "kind", "poolId", "userId", "lastSeen"), List.of(Key.asc("hostname")));
+  private static final Fields POOL_FIELDS = new Fields(Set.of("id", "name"), Set.of("name"), List.of(Key.asc("name")));
+  private static final Fields PENDING_CHANGE_FIELDS = new Fields(
+      Set.of("id", "kind", "processId", "connectionId", "userId", "state"),
+      Set.of("kind", "state", "attempts", "createdAt", "updatedAt", "notBefore"), List.of(Key.asc("createdAt")));
+  private static final Fields USER_FIELDS = new Fields(Set.of("id", "name", "role", "email"),
+      Set.of("name", "role", "email", "createdAt"), List.of(Key.asc("createdAt")));
 
   private final ServiceManager services;
   private final ProcessManager processes;
   private final ConnectionManager connections;
   private final NodeManager nodes;
   private final UserManager users;
+  private final PendingChanges pendingChanges;
   private final String version;
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
-      UserManager users, String version) {
+      UserManager users, PendingChanges pendingChanges, String version) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.users = Objects.requireNonNull(users, "users");
+    this.pendingChanges = Objects.requireNonNull(pendingChanges, "pendingChanges");
     this.version = Objects.requireNonNull(version, "version");
+  }
+
+  /** Every route of the API. */
+  public List<Route> table() {
+    List<Route> t = new ArrayList<>();
+    t.add(get("/health", Access.PUBLIC, ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("status", "UP"))));
+    t.add(get("/version", Access.PUBLIC, ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("version", version))));
+
+    t.add(post("/login", Access.PUBLIC, this::login));
+    t.add(post("/logout", Access.USER, ctx -> {
+      bearer(ctx).ifPresent(users::logout);
+      ctx.status(204);
+    }));
+
+    t.add(get("/user/me", Access.USER, ctx -> json(ctx, 200, Views.user(user(ctx)))));
+    t.add(get("/user", Access.ADMIN, ctx -> list(ctx, users.list(user(ctx)), Views::user, USER_FIELDS)));
+    t.add(post("/user", Access.ADMIN, this::createUser));
+    t.add(get("/user/{id}", Access.USER, ctx -> json(ctx, 200, Views.user(users.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(put("/user/{id}", Access.USER, this::updateUser));
+    t.add(delete("/user/{id}", Access.ADMIN, ctx -> users.delete(ctx.pathParam("id"), user(ctx))));
+
+    t.add(get("/service", Access.USER, ctx -> list(ctx, services.list(), Views::service, SERVICE_FIELDS)));
+    t.add(get("/service/{id}", Access.USER, ctx -> json(ctx, 200, Views.service(services.get(ctx.pathParam("id"))))));
+    t.add(get("/interface", Access.USER, this::listInterfaces));
+
+    t.add(post("/process", Access.USER, this::createProcess));
+    t.add(get("/process", Access.USER, ctx -> list(ctx, processes.list(user(ctx)), Views::process, PROCESS_FIELDS)));
+    t.add(get("/process/{id}", Access.USER,
+        ctx -> json(ctx, 200, Views.process(processes.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(get("/process/{id}/log", Access.USER, this::processLog));
+    t.add(delete("/process/{id}", Access.USER, ctx -> processes.terminate(ctx.pathParam("id"), user(ctx))));
+    t.add(put("/process/trigger/{id}", Access.PROCESS, ctx -> {
+      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
+      ctx.status(204);
+    }));
+
+    t.add(post("/connection", Access.USER, this::createConnection));
+    t.add(get("/connection", Access.USER,
+        ctx -> list(ctx, connections.list(user(ctx)), Views::connection, CONNECTION_FIELDS)));
+    t.add(get("/connection/{id}", Access.USER,
+        ctx -> json(ctx, 200, Views.connection(connections.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(delete("/connection/{id}", Access.USER, ctx -> connections.delete(ctx.pathParam("id"), user(ctx))));
+
+    t.add(get("/node", Access.USER, this::listNodes));
+    t.add(get("/node/{id}", Access.USER, ctx -> json(ctx, 200, Views.node(nodes.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(put("/node/{id}", Access.ADMIN, this::assignNode));
+
+    t.add(post("/nodepool", Access.ADMIN, ctx -> json(ctx, 201, Views.nodePool(nodes.createPool(poolName(ctx))))));
+    t.add(get("/nodepool", Access.USER, ctx -> list(ctx, nodes.pools(), Views::nodePool, POOL_FIELDS)));
+    t.add(get("/nodepool/{id}", Access.USER, ctx -> json(ctx, 200, Views.nodePool(nodes.pool(ctx.pathParam("id"))))));
+    t.add(put("/nodepool/{id}", Access.ADMIN,
+        ctx -> json(ctx, 200, Views.nodePool(nodes.renamePool(ctx.pathParam("id"), poolName(ctx))))));
+    t.add(delete("/nodepool/{id}", Access.ADMIN, ctx -> nodes.deletePool(ctx.pathParam("id"))));
+
+    t.add(get("/pendingchange", Access.USER,
+        ctx -> list(ctx, pendingChanges.list(user(ctx)), Views::pendingChange, PENDING_CHANGE_FIELDS)));
+    t.add(get("/pendingchange/{id}", Access.USER,
+        ctx -> json(ctx, 200, Views.pendingChange(pendingChanges.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(delete("/pendingchange/{id}", Access.USER, ctx -> pendingChanges.cancel(ctx.pathParam("id"), user(ctx))));
+    return List.copyOf(t);
   }
 
   /** The app with every route; not started. */
   public Javalin app() {
+    List<Route> table = table();
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.concurrency.useVirtualThreads = true;
@@ -81,46 +182,14 @@ public final class Routes {
       var r = config.routes;
 
       r.beforeMatched(this::authenticate);
-
-      r.get("/health", ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("status", "UP")));
-      r.get("/version", ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("version", version)));
-
-      r.get("/service", ctx -> json(ctx, 200, Views.list(services.list(), Views::service)));
-      r.get("/service/{id}", ctx -> json(ctx, 200, Views.service(services.get(ctx.pathParam("id")))));
-
-      r.post("/process", this::createProcess);
-      r.get("/process", ctx -> json(ctx, 200, Views.list(processes.list(), Views::process)));
-      r.get("/process/{id}", ctx -> json(ctx, 200, Views.process(processes.get(ctx.pathParam("id")))));
-      r.get("/process/{id}/log", this::processLog);
-      r.delete("/process/{id}", ctx -> {
-        processes.terminate(ctx.pathParam("id"));
-        ctx.status(204);
-      });
-      r.put("/process/trigger/{id}", ctx -> {
-        processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
-        ctx.status(204);
-      });
-
-      r.post("/connection", this::createConnection);
-      r.get("/connection", ctx -> json(ctx, 200, Views.list(connections.list(), Views::connection)));
-      r.get("/connection/{id}", ctx -> json(ctx, 200, Views.connection(connections.get(ctx.pathParam("id")))));
-      r.delete("/connection/{id}", ctx -> {
-        connections.delete(ctx.pathParam("id"));
-        ctx.status(204);
-      });
-
-      r.get("/node", this::listNodes);
-      r.get("/node/{id}", ctx -> json(ctx, 200, Views.node(nodes.get(ctx.pathParam("id")))));
-      r.put("/node/{id}", this::assignNode);
-
-      r.post("/nodepool", ctx -> json(ctx, 201, Views.nodePool(nodes.createPool(poolName(ctx)))));
-      r.get("/nodepool", ctx -> json(ctx, 200, Views.list(nodes.pools(), Views::nodePool)));
-      r.get("/nodepool/{id}", ctx -> json(ctx, 200, Views.nodePool(nodes.pool(ctx.pathParam("id")))));
-      r.put("/nodepool/{id}", ctx ->
-          json(ctx, 200, Views.nodePool(nodes.renamePool(ctx.pathParam("id"), poolName(ctx)))));
-      r.delete("/nodepool/{id}", ctx -> {
-        nodes.deletePool(ctx.pathParam("id"));
-        ctx.status(204);
+      for (Route route : table) {
+        r.addHttpHandler(route.method(), route.path(), route.handler(), route.access());
+      }
+      r.after(ctx -> {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        if (ctx.res().getHeader("Cache-Control") == null) {
+          ctx.header("Cache-Control", "no-store");
+        }
       });
 
       r.exception(Refusal.class, (e, ctx) -> refuse(ctx, e));
@@ -130,7 +199,8 @@ public final class Routes {
           problem(ctx, "swarm-unavailable", "Docker Swarm refused or unavailable", 502, e.getMessage()));
       r.exception(Exception.class, (e, ctx) -> {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-        problem(ctx, "internal", "Internal error", 500, "the orchestrator failed: " + e);
+        problem(ctx, "internal", "Internal error", 500,
+            "the orchestrator failed on this request; its log has the details");
       });
       // Javalin's own answers (no such route, wrong method) become problems too.
       r.error(404, ctx -> {
@@ -148,15 +218,74 @@ public final class Routes {
 
   // ---- handlers
 
+  private void login(Context ctx) throws Exception {
+    ObjectNode body = Bodies.object(ctx.body(), Set.of("name", "password"));
+    UserManager.Login login = users.login(Bodies.requiredText(body, "name"), Bodies.requiredText(body, "password"),
+        ctx.ip());
+    ObjectNode o = Bodies.JSON.createObjectNode();
+    o.put("token", login.token());
+    o.put("expiresAt", Views.time(login.expiresAt()));
+    o.set("user", Views.user(login.user()));
+    json(ctx, 201, o);
+  }
+
+  private void createUser(Context ctx) throws Exception {
+    ObjectNode body = Bodies.object(ctx.body(), Set.of("name", "password", "role", "email"));
+    Role role = role(Bodies.optionalText(body, "role")).orElse(Role.USER);
+    User user = users.create(new UserManager.NewUser(Bodies.requiredText(body, "name"),
+        Bodies.requiredText(body, "password"), role, Bodies.optionalText(body, "email")), user(ctx));
+    json(ctx, 201, Views.user(user));
+  }
+
+  private void updateUser(Context ctx) throws Exception {
+    ObjectNode body = Bodies.object(ctx.body(), Set.of("email", "role", "password", "currentPassword"));
+    User user = users.update(ctx.pathParam("id"), new UserManager.UserUpdate(Bodies.optionalText(body, "email"),
+        role(Bodies.optionalText(body, "role")), Bodies.optionalText(body, "password"),
+        Bodies.optionalText(body, "currentPassword")), user(ctx));
+    json(ctx, 200, Views.user(user));
+  }
+
+  private static Optional<Role> role(Optional<String> text) throws Refusal.BadRequest {
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Role.parse(text.get()).orElseThrow(() ->
+        new Refusal.BadRequest("field 'role' must be user or admin, not '" + text.get() + "'")));
+  }
+
+  private void listInterfaces(Context ctx) throws Exception {
+    List<ObjectNode> all = new ArrayList<>();
+    for (Service s : services.list()) {
+      s.defaultImage().ifPresent(i -> i.labels().interfaces().forEach(iface -> all.add(Views.iface(iface))));
+    }
+    page(ctx, all, INTERFACE_FIELDS);
+  }
+
   private void createProcess(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("serviceId", "name", "version", "configuration"));
+    ObjectNode body = Bodies.object(ctx.body(), Set.of("serviceId", "name", "version", "configuration", "userId"));
     String serviceId = Bodies.requiredText(body, "serviceId");
     ProcessManager.NewProcess request = new ProcessManager.NewProcess(
         serviceId,
         Bodies.optionalText(body, "name").orElse(serviceId),
         Bodies.optionalText(body, "version"),
         Bodies.stringMap(body, "configuration"));
-    json(ctx, 201, Views.process(processes.create(request, user(ctx))));
+    json(ctx, 201, Views.process(processes.create(request, owner(ctx, Bodies.optionalText(body, "userId")))));
+  }
+
+  /** Whom a new thing is for: the caller, or for an admin anyone they name. */
+  private User owner(Context ctx, Optional<String> userId) throws Refusal {
+    User caller = user(ctx);
+    if (userId.isEmpty() || userId.get().equals(caller.id())) {
+      return caller;
+    }
+    if (!caller.isAdmin()) {
+      throw new Refusal.Forbidden("only an admin can act for another user ('userId')");
+    }
+    try {
+      return users.get(userId.get(), caller);
+    } catch (Refusal.NotFound e) {
+      throw new Refusal.Unprocessable("user '" + userId.get() + "' does not exist");
+    }
   }
 
   private void processLog(Context ctx) throws Exception {
@@ -172,7 +301,8 @@ public final class Routes {
         throw new Refusal.BadRequest("query parameter 'tail' must be between 1 and " + MAX_LOG_TAIL + ", not " + tail);
       }
     }
-    ctx.status(200).contentType("text/plain; charset=utf-8").result(processes.logs(ctx.pathParam("id"), tail));
+    String log = processes.logs(ctx.pathParam("id"), tail, user(ctx));
+    ctx.status(200).contentType("text/plain; charset=utf-8").result(log);
   }
 
   private void createConnection(Context ctx) throws Exception {
@@ -183,17 +313,16 @@ public final class Routes {
     ConnectionManager.NewConnection request = new ConnectionManager.NewConnection(
         Bodies.requiredText(e1, "endpoint1", "processId"), Bodies.requiredText(e1, "endpoint1", "interfaceId"),
         Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"));
-    json(ctx, 201, Views.connection(connections.create(request)));
+    json(ctx, 201, Views.connection(connections.create(request, user(ctx))));
   }
 
   private void listNodes(Context ctx) throws Exception {
-    Optional<NodeKind> kind = Optional.empty();
     String kindParam = ctx.queryParam("kind");
-    if (kindParam != null) {
-      kind = Optional.of(NodeKind.parse(kindParam).orElseThrow(() -> new Refusal.BadRequest(
-          "query parameter 'kind' must be unidentified, public or private, not '" + kindParam + "'")));
+    if (kindParam != null && NodeKind.parse(kindParam).isEmpty()) {
+      throw new Refusal.BadRequest("query parameter 'kind' must be unidentified, public or private, not '" + kindParam + "'");
     }
-    json(ctx, 200, Views.list(nodes.list(kind), Views::node));
+    // kind is one of the list filters too; parsing it above only gives a wrong value a clear refusal.
+    list(ctx, nodes.list(Optional.empty(), user(ctx)), Views::node, NODE_FIELDS);
   }
 
   private void assignNode(Context ctx) throws Exception {
@@ -201,8 +330,11 @@ public final class Routes {
     String kindText = Bodies.requiredText(body, "kind");
     NodeKind kind = NodeKind.parse(kindText).orElseThrow(() -> new Refusal.BadRequest(
         "field 'kind' must be unidentified, public or private, not '" + kindText + "'"));
-    json(ctx, 200, Views.node(nodes.assign(ctx.pathParam("id"), kind, Bodies.optionalText(body, "poolId"),
-        Bodies.optionalText(body, "userId"))));
+    Optional<String> userId = Bodies.optionalText(body, "userId");
+    if (userId.isPresent()) {
+      owner(ctx, userId); // the user must exist
+    }
+    json(ctx, 200, Views.node(nodes.assign(ctx.pathParam("id"), kind, Bodies.optionalText(body, "poolId"), userId)));
   }
 
   private static String poolName(Context ctx) throws Refusal.BadRequest {
@@ -211,50 +343,101 @@ public final class Routes {
 
   // ---- authentication
 
-  /** Every matched route but the public ones needs the admin's HTTP Basic credentials. */
-  private void authenticate(Context ctx) throws Refusal.Unauthorized {
-    if (isPublic(ctx.method().name(), ctx.path())) {
+  /**
+   * Runs before every matched route. Public and process routes pass (a process's token is checked
+   * by its handler, against the process in the path); the others need a bearer token or HTTP Basic
+   * credentials, and admin routes an admin. A route without an {@link Access} needs a user: the
+   * safe default.
+   */
+  private void authenticate(Context ctx) throws Refusal {
+    Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
+        .findFirst().orElse(Access.USER);
+    if (access == Access.PUBLIC || access == Access.PROCESS) {
       return;
     }
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      throw new Refusal.Unauthorized("this route needs HTTP Basic authentication", true);
+    User user;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      user = users.authenticateToken(header.substring(7).strip());
+    } else if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      BasicAuthCredentials credentials;
+      try {
+        credentials = ctx.basicAuthCredentials();
+      } catch (RuntimeException e) {
+        credentials = null;
+      }
+      if (credentials == null) {
+        throw new Refusal.Unauthorized("the Authorization header is not valid HTTP Basic", true);
+      }
+      user = users.authenticate(credentials.getUsername(), credentials.getPassword(), ctx.ip());
+    } else {
+      throw new Refusal.Unauthorized(
+          "this route needs a bearer token (POST /login) or HTTP Basic credentials in the Authorization header", true);
     }
-    BasicAuthCredentials credentials;
-    try {
-      credentials = ctx.basicAuthCredentials();
-    } catch (RuntimeException e) {
-      throw new Refusal.Unauthorized("the Authorization header is not valid HTTP Basic", true);
+    if (access == Access.ADMIN && !user.isAdmin()) {
+      throw new Refusal.Forbidden("only an admin can " + ctx.method() + " " + ctx.path());
     }
-    if (credentials == null) {
-      throw new Refusal.Unauthorized("the Authorization header is not valid HTTP Basic", true);
-    }
-    Optional<User> user = users.authenticate(credentials.getUsername(), credentials.getPassword());
-    if (user.isEmpty()) {
-      throw new Refusal.Unauthorized("wrong user name or password", true);
-    }
-    ctx.attribute(USER, user.get());
+    ctx.attribute(USER, user);
   }
 
-  static boolean isPublic(String method, String path) {
-    return path.equals("/health") || path.equals("/version")
-        || (method.equals("PUT") && path.startsWith("/process/trigger/"));
+  private static Optional<String> bearer(Context ctx) {
+    String header = ctx.header("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? Optional.of(header.substring(7).strip()) : Optional.empty();
   }
 
   private static User user(Context ctx) {
     User user = ctx.attribute(USER);
-    return Objects.requireNonNull(user, "authenticate() runs before every non-public route");
+    return Objects.requireNonNull(user, "authenticate() runs before every user and admin route");
   }
 
   // ---- writing
+
+  private static Route get(String path, Access access, Handler handler) {
+    return new Route(HandlerType.GET, path, access, handler);
+  }
+
+  private static Route post(String path, Access access, Handler handler) {
+    return new Route(HandlerType.POST, path, access, handler);
+  }
+
+  private static Route put(String path, Access access, Handler handler) {
+    return new Route(HandlerType.PUT, path, access, handler);
+  }
+
+  /** A DELETE answers 204 when its handler returns. */
+  private static Route delete(String path, Access access, Handler handler) {
+    return new Route(HandlerType.DELETE, path, access, ctx -> {
+      handler.handle(ctx);
+      ctx.status(204);
+    });
+  }
+
+  /** A list: filtered, sorted and paged by the query ({@link ListQuery}), the total in {@value #TOTAL_COUNT}. */
+  private static <T> void list(Context ctx, List<T> items, Function<T, ObjectNode> view, Fields fields)
+      throws Refusal.BadRequest, JsonProcessingException {
+    page(ctx, items.stream().map(view).toList(), fields);
+  }
+
+  private static void page(Context ctx, List<ObjectNode> views, Fields fields)
+      throws Refusal.BadRequest, JsonProcessingException {
+    ListQuery.Page page = ListQuery.parse(ctx.queryParamMap(), fields).apply(views);
+    ArrayNode array = Bodies.JSON.createArrayNode();
+    page.items().forEach(array::add);
+    ctx.header(TOTAL_COUNT, Integer.toString(page.total()));
+    json(ctx, 200, array);
+  }
 
   private static void json(Context ctx, int status, JsonNode body) throws JsonProcessingException {
     ctx.status(status).contentType(JSON).result(Bodies.JSON.writeValueAsString(body));
   }
 
   private static void refuse(Context ctx, Refusal refusal) {
-    if (refusal instanceof Refusal.Unauthorized u && u.basicChallenge()) {
-      ctx.header("WWW-Authenticate", "Basic realm=\"defpi\", charset=\"UTF-8\"");
+    if (refusal instanceof Refusal.Unauthorized u) {
+      ctx.header("WWW-Authenticate", u.basicChallenge() ? CHALLENGE : "Bearer realm=\"defpi\", error=\"invalid_token\"");
+    }
+    if (refusal instanceof Refusal.TooManyRequests t) {
+      ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
     }
     problem(ctx, refusal.slug(), refusal.title(), refusal.status(), refusal.getMessage());
   }

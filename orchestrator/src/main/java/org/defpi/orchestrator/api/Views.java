@@ -3,6 +3,9 @@ package org.defpi.orchestrator.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import org.defpi.orchestrator.connection.Connection;
@@ -12,6 +15,8 @@ import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.user.User;
 import org.defpi.wire.label.InterfaceLabel;
 import org.defpi.wire.label.InterfaceVersionLabel;
 import org.defpi.wire.service.Parameter;
@@ -19,6 +24,8 @@ import org.defpi.wire.service.Parameter;
 /** The JSON the API answers with, written out field by field: what a client sees is all here. */
 final class Views {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private Views() {}
 
@@ -34,7 +41,7 @@ final class Views {
     p.reason().ifPresent(r -> o.put("reason", r));
     ObjectNode config = o.putObject("configuration");
     p.configuration().forEach(config::put);
-    o.put("createdAt", p.createdAt().toString());
+    o.put("createdAt", time(p.createdAt()));
     return o;
   }
 
@@ -52,7 +59,7 @@ final class Views {
     versions.put("endpoint2", c.endpoint2().versionName());
     o.put("state", c.state().name());
     c.reason().ifPresent(r -> o.put("reason", r));
-    o.put("createdAt", c.createdAt().toString());
+    o.put("createdAt", time(c.createdAt()));
     return o;
   }
 
@@ -66,7 +73,7 @@ final class Views {
     o.put("kind", n.kind().apiName());
     n.poolId().ifPresent(p -> o.put("poolId", p));
     n.ownerUserId().ifPresent(u -> o.put("userId", u));
-    o.put("lastSeen", n.lastSeen().toString());
+    o.put("lastSeen", time(n.lastSeen()));
     return o;
   }
 
@@ -116,7 +123,7 @@ final class Views {
     return o;
   }
 
-  private static ObjectNode iface(InterfaceLabel i) {
+  static ObjectNode iface(InterfaceLabel i) {
     ObjectNode o = F.objectNode();
     o.put("id", i.id());
     o.put("name", i.name());
@@ -144,6 +151,46 @@ final class Views {
     p.labels().forEach(o.putArray("labels")::add);
     p.defaultValue().ifPresent(d -> o.put("default", d));
     return o;
+  }
+
+  /**
+   * {@code {id, kind, processId?, connectionId?, userId, state, attempts, maxAttempts, lastError?,
+   * createdAt, updatedAt, notBefore}}; the lease and payload are the workers' business.
+   */
+  static ObjectNode pendingChange(PendingChange c) {
+    ObjectNode o = F.objectNode();
+    o.put("id", c.id());
+    o.put("kind", c.kind().name());
+    c.processId().ifPresent(p -> o.put("processId", p));
+    c.connectionId().ifPresent(p -> o.put("connectionId", p));
+    o.put("userId", c.userId());
+    o.put("state", c.state().name());
+    o.put("attempts", c.attempts());
+    o.put("maxAttempts", c.maxAttempts());
+    c.lastError().ifPresent(e -> o.put("lastError", e));
+    o.put("createdAt", time(c.createdAt()));
+    o.put("updatedAt", time(c.updatedAt()));
+    o.put("notBefore", time(c.notBefore()));
+    return o;
+  }
+
+  /** {@code {id, name, role, email?, createdAt}}: never a password or its hash. */
+  static ObjectNode user(User u) {
+    ObjectNode o = F.objectNode();
+    o.put("id", u.id());
+    o.put("name", u.name());
+    o.put("role", u.role().apiName());
+    u.email().ifPresent(e -> o.put("email", e));
+    o.put("createdAt", time(u.createdAt()));
+    return o;
+  }
+
+  /**
+   * ISO-8601 UTC with always six fraction digits: the same instant always reads the same, and as
+   * text times sort in time order (Instant.toString drops zero fractions, which breaks both).
+   */
+  static String time(Instant t) {
+    return TIME.format(t);
   }
 
   static <T> ArrayNode list(List<T> items, java.util.function.Function<T, ObjectNode> view) {

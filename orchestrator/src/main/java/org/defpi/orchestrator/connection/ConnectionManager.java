@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
@@ -18,6 +20,7 @@ import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.process.Processes;
 import org.defpi.orchestrator.process.Processes.ManagementException;
+import org.defpi.orchestrator.user.User;
 import org.defpi.wire.protocol.ConnectionProto;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
 import org.defpi.wire.protocol.ProcessProto;
@@ -65,9 +68,13 @@ public final class ConnectionManager implements ProcessConnections {
   }
 
   /** Plans, records and announces a connection; returns it with the outcome of the CREATEs. */
-  public Connection create(NewConnection request) throws Refusal, InterruptedException {
-    Process process1 = existing(request.processId1());
-    Process process2 = existing(request.processId2());
+  public Connection create(NewConnection request, User caller) throws Refusal, InterruptedException {
+    Process process1 = visible(existing(request.processId1()), caller);
+    Process process2 = visible(existing(request.processId2()), caller);
+    if (!process1.userId().equals(process2.userId())) {
+      throw new Refusal.Unprocessable("process " + process1.id() + " and process " + process2.id()
+          + " belong to different users; each user's processes are connected only among themselves");
+    }
     Connection connection;
     synchronized (planLock) {
       List<Connection> existing = new ArrayList<>(store.connectionsOf(process1.id()));
@@ -94,17 +101,27 @@ public final class ConnectionManager implements ProcessConnections {
     return c.endpoint(side).processId().equals(a.id()) ? a : b;
   }
 
-  public List<Connection> list() {
-    return store.listConnections();
+  /** The caller's connections (those between their processes); all for an admin. Oldest first. */
+  public List<Connection> list(User caller) {
+    List<Connection> all = store.listConnections();
+    if (caller.isAdmin()) {
+      return all;
+    }
+    Set<String> own = new HashSet<>();
+    processStore.listProcesses().stream().filter(p -> caller.canSee(p.userId())).forEach(p -> own.add(p.id()));
+    return all.stream().filter(c -> own.contains(c.endpoint1().processId())).toList();
   }
 
-  public Connection get(String id) throws Refusal.NotFound {
-    return store.findConnection(id).orElseThrow(() -> new Refusal.NotFound("connection '" + id + "' does not exist"));
+  /** A connection the caller may see; another user's is "not found". */
+  public Connection get(String id, User caller) throws Refusal.NotFound {
+    return store.findConnection(id).filter(c -> caller.isAdmin() || processStore.findProcess(c.endpoint1().processId())
+        .map(p -> caller.canSee(p.userId())).orElse(false))
+        .orElseThrow(() -> new Refusal.NotFound("connection '" + id + "' does not exist"));
   }
 
   /** Sends TERMINATE to both ends that run (best effort) and forgets the connection. */
-  public void delete(String id) throws Refusal.NotFound, InterruptedException {
-    Connection connection = get(id);
+  public void delete(String id, User caller) throws Refusal.NotFound, InterruptedException {
+    Connection connection = get(id, caller);
     for (int side = 1; side <= 2; side++) {
       Optional<Process> process = processStore.findProcess(connection.endpoint(side).processId());
       if (process.isPresent()) {
@@ -204,6 +221,14 @@ public final class ConnectionManager implements ProcessConnections {
   private Process existing(String processId) throws Refusal.Unprocessable {
     return processStore.findProcess(processId).orElseThrow(() ->
         new Refusal.Unprocessable("process '" + processId + "' does not exist"));
+  }
+
+  /** Another user's process reads as missing, the same words as one that does not exist. */
+  private static Process visible(Process process, User caller) throws Refusal.Unprocessable {
+    if (!caller.canSee(process.userId())) {
+      throw new Refusal.Unprocessable("process '" + process.id() + "' does not exist");
+    }
+    return process;
   }
 
   /** Now, to the microsecond the store keeps, so a record reads back as it was made. */

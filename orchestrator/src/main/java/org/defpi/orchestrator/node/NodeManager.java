@@ -13,6 +13,7 @@ import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.process.Swarm;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
+import org.defpi.orchestrator.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,14 +75,31 @@ public final class NodeManager {
   }
 
   /** The nodes, synced first when the Swarm answers; of one kind if given. */
-  public List<Node> list(Optional<NodeKind> kind) {
+  public List<Node> list(Optional<NodeKind> kind, User caller) {
     syncForRead();
-    return store.listNodes().stream().filter(n -> kind.isEmpty() || n.kind() == kind.get()).toList();
+    return store.listNodes().stream()
+        .filter(n -> kind.isEmpty() || n.kind() == kind.get())
+        .filter(n -> visible(n, caller))
+        .toList();
   }
 
-  public Node get(String id) throws Refusal.NotFound {
+  /** A node the caller may see; another user's private node or an unidentified one is "not found" to a user. */
+  public Node get(String id, User caller) throws Refusal.NotFound {
     syncForRead();
-    return node(id);
+    Node node = node(id);
+    if (!visible(node, caller)) {
+      throw new Refusal.NotFound("node '" + id + "' does not exist");
+    }
+    return node;
+  }
+
+  /** Admins see every node; a user the public nodes and their own private ones. */
+  static boolean visible(Node node, User caller) {
+    return caller.isAdmin() || switch (node.kind()) {
+      case PUBLIC -> true;
+      case PRIVATE -> node.ownerUserId().map(caller::canSee).orElse(false);
+      case UNIDENTIFIED -> false;
+    };
   }
 
   /**

@@ -115,16 +115,22 @@ public final class ProcessManager {
     env.put("PROCESS_ID", process.id());
     env.put("USER_ID", user.id());
     env.put("USER_NAME", user.name());
-    env.put("USER_EMAIL", user.email());
+    env.put("USER_EMAIL", user.email().orElse(""));
     env.put("JVM_ARGUMENTS", "");
     return env;
   }
 
-  public List<Process> list() {
-    return store.listProcesses();
+  /** The caller's processes; every process for an admin. Oldest first. */
+  public List<Process> list(User caller) {
+    return store.listProcesses().stream().filter(p -> caller.canSee(p.userId())).toList();
   }
 
-  public Process get(String id) throws Refusal.NotFound {
+  /** A process the caller may see; another user's is "not found", so its existence is not revealed. */
+  public Process get(String id, User caller) throws Refusal.NotFound {
+    return store.findProcess(id).filter(p -> caller.canSee(p.userId())).orElseThrow(() -> notFound(id));
+  }
+
+  private Process get(String id) throws Refusal.NotFound {
     return store.findProcess(id).orElseThrow(() -> notFound(id));
   }
 
@@ -179,8 +185,8 @@ public final class ProcessManager {
    * Removes a process: its connections (TERMINATE on the other ends), a polite GoToProcessState
    * TERMINATED when it runs (bounded), its Swarm service, its record.
    */
-  public void terminate(String id) throws Refusal.NotFound, SwarmException, InterruptedException {
-    Process process = get(id);
+  public void terminate(String id, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {
+    Process process = get(id, caller);
     store.updateState(id, ProcessState.TERMINATED, Optional.empty());
     connections.dropAll(process);
     if (process.state() == ProcessState.RUNNING) {
@@ -199,8 +205,8 @@ public final class ProcessManager {
     LOG.info("terminated process {}", id);
   }
 
-  public String logs(String id, int tail) throws Refusal.NotFound, SwarmException, InterruptedException {
-    get(id);
+  public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {
+    get(id, caller);
     return swarm.logs(id, tail);
   }
 

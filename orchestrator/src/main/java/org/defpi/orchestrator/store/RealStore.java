@@ -94,8 +94,23 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   private final HikariDataSource pool;
 
+  private final UserTable users;
+  private final PendingChangeTable pendingChanges;
+
   private RealStore(HikariDataSource pool) {
     this.pool = pool;
+    this.users = new UserTable(pool);
+    this.pendingChanges = new PendingChangeTable(pool);
+  }
+
+  /** The durable queue of actions on processes and connections. */
+  public PendingChangeTable pendingChanges() {
+    return pendingChanges;
+  }
+
+  /** Users and their API tokens. */
+  public UserTable users() {
+    return users;
   }
 
   /** Opens (creating the file if needed) the database {@code defpi} in {@code dataDir} and migrates it. */
@@ -529,10 +544,10 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   /** SQLSTATE of a row still referenced by another table's foreign key, on PostgreSQL and H2. */
-  private static final String FOREIGN_KEY_VIOLATION = "23503";
+  static final String FOREIGN_KEY_VIOLATION = "23503";
 
   /** SQLSTATE 23505, the same on PostgreSQL and H2. */
-  private static boolean isUniqueViolation(SQLException e) {
+  static boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
   }
 
@@ -545,7 +560,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   // ---- helpers
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection db) throws SQLException;
   }
 
@@ -553,7 +568,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
    * A database failure is not something a caller can handle request by request (the file is gone,
    * the disk is full): it surfaces as an unchecked {@link StoreException} and a 500.
    */
-  private static <T> T run(DataSource pool, String what, Work<T> work) {
+  static <T> T run(DataSource pool, String what, Work<T> work) {
     try (Connection db = pool.getConnection()) {
       return work.run(db);
     } catch (SQLException e) {
@@ -563,11 +578,11 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   // TIMESTAMP WITH TIME ZONE as OffsetDateTime: JDBC 4.2, the same on H2 and PostgreSQL, and
   // independent of the JVM's time zone (java.sql.Timestamp is not).
-  private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
+  static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
     s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
   }
 
-  private static Instant instant(ResultSet r, String column) throws SQLException {
+  static Instant instant(ResultSet r, String column) throws SQLException {
     return r.getObject(column, OffsetDateTime.class).toInstant();
   }
 

@@ -22,8 +22,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.RetryPolicy;
 import org.defpi.orchestrator.process.FakeProcesses;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.registry.RealRegistry;
@@ -57,6 +60,7 @@ class ApiTest {
   private RealSwarm swarm;
   private FakeProcesses processes;
   private Javalin app;
+  private String adminId;
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> created = new ArrayList<>();
@@ -85,8 +89,10 @@ class ApiTest {
         Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     // No scheduled sync here: the node routes sync before each read.
     NodeManager nodes = new NodeManager(swarm, store, ids, clock);
-    app = new Routes(services, processManager, connections, nodes, UserManager.withPassword(PASSWORD, "admin@localhost"),
-        "1.2.3").app().start(0);
+    UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
+    PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
+    app = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3").app().start(0);
+    adminId = json(admin("GET", "/user/me", null)).path("id").asText();
   }
 
   @AfterAll
@@ -178,14 +184,18 @@ class ApiTest {
   }
 
   @Test
-  void everyOtherRouteNeedsTheAdminsCredentials() throws Exception {
+  void everyOtherRouteNeedsCredentials() throws Exception {
     HttpResponse<String> none = send("GET", "/process", null, null, null);
-    assertProblem(none, 401, "needs HTTP Basic authentication");
-    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    assertProblem(none, 401, "needs a bearer token (POST /login) or HTTP Basic credentials");
+    assertThat(none.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer").contains("Basic"));
     assertProblem(send("GET", "/service", null, basic("admin", "wrong"), null), 401, "wrong user name or password");
     assertProblem(send("POST", "/process", "{}", basic("root", PASSWORD), null), 401, "wrong user name or password");
     assertProblem(send("GET", "/connection", null, "Basic !!!not-base64", null), 401, "not valid HTTP Basic");
-    assertProblem(send("DELETE", "/process/65a1b2c30000000000000001", null, "Bearer x", null), 401, "HTTP Basic");
+    assertProblem(send("DELETE", "/process/65a1b2c30000000000000001", null, "Bearer x", null), 401,
+        "not a defpi token; log in again");
+    assertProblem(send("DELETE", "/process/65a1b2c30000000000000001", null, "Bearer dpt_x", null), 401,
+        "expired or was revoked");
     assertThat(admin("GET", "/process", null).statusCode()).isEqualTo(200);
   }
 
@@ -275,7 +285,7 @@ class ApiTest {
     assertThat(meter.path("state").asText()).isEqualTo("STARTING");
     assertThat(meter.path("version").asText()).isEqualTo("0.1.0");
     assertThat(meter.path("name").asText()).isEqualTo("meter-1");
-    assertThat(meter.path("userId").asText()).isEqualTo("admin");
+    assertThat(meter.path("userId").asText()).isEqualTo(adminId);
     assertThat(meter.path("configuration").path("count").asText()).isEqualTo("5");
     assertThat(meter.has("token")).isFalse();
     assertThat(swarm.managedServices()).contains(meterId);
@@ -457,8 +467,8 @@ class ApiTest {
     HttpResponse<String> renamed = admin("PUT", "/nodepool/" + poolId, "{\"name\": \"lab-2\"}");
     assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
     assertThat(json(admin("GET", "/nodepool", null)).findValuesAsText("name")).contains("lab-2").doesNotContain("lab");
-    JsonNode mine = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"admin\"}"));
-    assertThat(mine.path("userId").asText()).isEqualTo("admin");
+    JsonNode mine = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + adminId + "\"}"));
+    assertThat(mine.path("userId").asText()).isEqualTo(adminId);
     assertThat(mine.has("poolId")).isFalse();
     JsonNode none = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}"));
     assertThat(none.path("kind").asText()).isEqualTo("unidentified");

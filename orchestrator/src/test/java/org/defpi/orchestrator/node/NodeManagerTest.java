@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,13 @@ class NodeManagerTest {
         RealSwarm swarm = swarmAt("unix:///var/run/docker.sock");
         // The same store seen by an orchestrator whose engine socket is gone.
         RealSwarm gone = swarmAt("unix://" + dir.resolve("no-such-docker.sock"))) {
-      var known = new NodeManager(swarm, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC()).list(Optional.empty());
+      var known = new NodeManager(swarm, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC()).list(Optional.empty(), TestUsers.ADMIN);
       assertThat(known).isNotEmpty();
 
       var cut = new NodeManager(gone, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC());
-      assertThat(cut.list(Optional.empty())).extracting(Node::id)
+      assertThat(cut.list(Optional.empty(), TestUsers.ADMIN)).extracting(Node::id)
           .containsExactlyElementsOf(known.stream().map(Node::id).toList());
-      assertThat(cut.get(known.get(0).id()).id()).isEqualTo(known.get(0).id());
+      assertThat(cut.get(known.get(0).id(), TestUsers.ADMIN).id()).isEqualTo(known.get(0).id());
     }
   }
 

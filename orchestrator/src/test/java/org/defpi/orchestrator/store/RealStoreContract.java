@@ -38,8 +38,9 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(2);
-    assertThat(tables()).contains("process", "connection", "node", "node_pool", "flyway_schema_history");
+    assertThat(RealStore.migrate(database())).isEqualTo(4);
+    assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
+        "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
     try (RealStore store = RealStore.open(database())) {
       assertThat(store.listProcesses()).isEmpty();

@@ -1,0 +1,82 @@
+package org.defpi.orchestrator.pendingchange;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where pending changes live (implemented by the {@code store} connector), shared by every
+ * orchestrator instance on the database. Each method is atomic on its own.
+ *
+ * <p>The lease: {@link #claim} makes a worker the change's lease owner. The methods that take a
+ * {@code workerId} succeed only while that worker still owns the lease, that is while the change
+ * is RUNNING and no other worker has claimed it since. A lease that has run out but that no one has
+ * taken over yet still counts (the work was not lost); once another worker claims the change (or a
+ * claim finds the lease of its last attempt ran out and fails it), the first one's calls return
+ * false and it must drop the change. A {@code workerId} must therefore be unique to one worker of
+ * one orchestrator instance.
+ */
+public interface PendingChangeStore {
+  /** Stores a new change (normally PENDING, see {@link PendingChange#submitted}). */
+  void insert(PendingChange change);
+
+  Optional<PendingChange> find(String id);
+
+  /** All changes, oldest first. */
+  List<PendingChange> list();
+
+  /**
+   * Takes the oldest claimable change: PENDING with {@code notBefore <= now}, or RUNNING with a
+   * lease that ran out ({@code leaseUntil <= now}). It becomes RUNNING with one more attempt, owned
+   * by {@code workerId} until {@code now + lease}. Two callers never get the same change. A RUNNING
+   * change whose lease ran out on its last attempt is not claimed but made FAILED.
+   *
+   * @return the claimed change as stored now; empty when nothing is claimable
+   */
+  Optional<PendingChange> claim(String workerId, Instant now, Duration lease);
+
+  /** Moves the end of the worker's lease to {@code leaseUntil}; false if it no longer holds the lease. */
+  boolean renew(String id, String workerId, Instant leaseUntil);
+
+  /** DONE; false if the worker no longer holds the lease. */
+  boolean complete(String id, String workerId, Instant now);
+
+  /**
+   * Gives the change back after a failed attempt, with {@code error} as its lastError: PENDING again
+   * from {@code notBefore}, or FAILED when this was its last attempt ({@code attempts >=
+   * maxAttempts}). The store decides, in the same statement, so the limit cannot be raced; the
+   * worker knows which it was from the change it claimed ({@code attempts() >= maxAttempts()}).
+   * False if the worker no longer holds the lease.
+   */
+  boolean retryLater(String id, String workerId, String error, Instant notBefore, Instant now);
+
+  /** FAILED for good with {@code error}, attempts left or not; false if the worker no longer holds the lease. */
+  boolean fail(String id, String workerId, String error, Instant now);
+
+  /** CANCELLED, only from PENDING: a RUNNING change is being carried out and cannot be called back. */
+  Cancellation cancel(String id, Instant now);
+
+  /** Deletes the DONE, FAILED and CANCELLED changes last updated before {@code before}; returns how many. */
+  int deleteFinishedBefore(Instant before);
+
+  enum CancelOutcome { CANCELLED, NOT_FOUND, NOT_CANCELLABLE }
+
+  /**
+   * What {@link #cancel} did.
+   *
+   * @param change the change as it is after the call (its state says why it was not cancellable);
+   *     empty exactly when NOT_FOUND
+   */
+  record Cancellation(CancelOutcome outcome, Optional<PendingChange> change) {
+    public Cancellation {
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(change, "change");
+      if (change.isEmpty() != (outcome == CancelOutcome.NOT_FOUND)) {
+        throw new IllegalArgumentException("a cancellation has the change unless it was NOT_FOUND: " + outcome
+            + " with " + change);
+      }
+    }
+  }
+}

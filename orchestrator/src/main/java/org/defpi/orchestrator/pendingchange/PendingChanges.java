@@ -1,0 +1,94 @@
+package org.defpi.orchestrator.pendingchange;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore.Cancellation;
+import org.defpi.orchestrator.user.User;
+
+/**
+ * The queue of pending changes: submitting, reading and cancelling them, and the retry rule the
+ * workers follow. The workers claim and settle changes through the {@link PendingChangeStore}.
+ */
+public final class PendingChanges {
+  private final PendingChangeStore store;
+  private final Ids ids;
+  private final Clock clock;
+  private final RetryPolicy retry;
+
+  public PendingChanges(PendingChangeStore store, Ids ids, Clock clock, RetryPolicy retry) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.ids = Objects.requireNonNull(ids, "ids");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.retry = Objects.requireNonNull(retry, "retry");
+  }
+
+  /** Stores a new PENDING change, claimable at once, and returns it as stored. */
+  public PendingChange submit(Kind kind, Optional<String> processId, Optional<String> connectionId, String userId,
+      String payload) {
+    PendingChange change = PendingChange.submitted(ids.newId(), kind, processId, connectionId, userId,
+        retry.maxAttempts(), payload, now());
+    store.insert(change);
+    return change;
+  }
+
+  public PendingChange get(String id) throws Refusal.NotFound {
+    return store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** A change the caller may see; another user's is "not found". */
+  public PendingChange get(String id, User caller) throws Refusal.NotFound {
+    return store.find(id).filter(c -> caller.canSee(c.userId())).orElseThrow(() -> notFound(id));
+  }
+
+  /** All changes, oldest first. */
+  public List<PendingChange> list() {
+    return store.list();
+  }
+
+  /** The caller's changes (all for an admin), oldest first. */
+  public List<PendingChange> list(User caller) {
+    return store.list().stream().filter(c -> caller.canSee(c.userId())).toList();
+  }
+
+  /** Cancels one of the caller's PENDING changes; refuses with its state when it is past that. */
+  public PendingChange cancel(String id, User caller) throws Refusal.NotFound, Refusal.Conflict {
+    get(id, caller);
+    Cancellation c = store.cancel(id, now());
+    return switch (c.outcome()) {
+      case CANCELLED -> c.change().orElseThrow();
+      case NOT_FOUND -> throw notFound(id);
+      case NOT_CANCELLABLE -> throw new Refusal.Conflict("pending change " + id + " is "
+          + c.change().map(p -> p.state().name()).orElse("gone") + "; only a PENDING change can be cancelled");
+    };
+  }
+
+  private static Refusal.NotFound notFound(String id) {
+    return new Refusal.NotFound("there is no pending change " + id);
+  }
+
+  /** Cancels a PENDING change; the outcome says when it was not there or already past PENDING. */
+  public Cancellation cancel(String id) {
+    return store.cancel(id, now());
+  }
+
+  /**
+   * For the worker holding {@code claimed}: gives it back to be tried again after the policy's
+   * delay, or FAILED when that was its last attempt. False if the worker lost the lease.
+   */
+  public boolean retryLater(PendingChange claimed, String workerId, String error) {
+    Instant now = now();
+    return store.retryLater(claimed.id(), workerId, error, now.plus(retry.delayAfter(claimed.attempts())), now);
+  }
+
+  // the stores keep microseconds at best: millis make a stored time compare equal to the one returned
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

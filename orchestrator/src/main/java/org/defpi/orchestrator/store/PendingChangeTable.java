@@ -1,0 +1,350 @@
+package org.defpi.orchestrator.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
+import org.defpi.orchestrator.pendingchange.PendingChange.State;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore;
+import org.defpi.orchestrator.store.RealStore.StoreException;
+
+/**
+ * Pending changes in the {@code pending_change} table (migration V4), over the store's pool, on H2
+ * and PostgreSQL alike. Every write is one conditional UPDATE, so the database settles races
+ * between orchestrator instances: whoever's UPDATE matched the row won.
+ *
+ * <p>{@link #claim} needs no {@code SELECT ... FOR UPDATE SKIP LOCKED} (which H2 lacks): it reads
+ * the oldest claimable id, then takes it with an UPDATE that repeats the claimable condition. Both
+ * databases re-check that condition on the row as it is once a concurrent UPDATE has committed, so
+ * of two workers racing for a row exactly one matches; the other looks again.
+ */
+public final class PendingChangeTable implements PendingChangeStore {
+  /** The claimable condition; its two parameters are both {@code now}. */
+  private static final String CLAIMABLE = """
+      ((state = 'PENDING' AND not_before <= ?)
+        OR (state = 'RUNNING' AND lease_until <= ? AND attempts < max_attempts))""";
+
+  /**
+   * H2's "concurrent update" and the standard serialization failure: another transaction changed the
+   * row first, so a lost race. (Neither database has answered a race so in the tests: both re-check
+   * and update no row.)
+   */
+  private static final List<String> LOST_RACE = List.of("90131", "40001");
+
+  private final DataSource pool;
+
+  public PendingChangeTable(DataSource pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public void insert(PendingChange c) {
+    run("insert pending change " + c.id(), db -> {
+      try (PreparedStatement s = db.prepareStatement("""
+          INSERT INTO pending_change (id, kind, process_id, connection_id, user_id, state, attempts, max_attempts,
+            last_error, created_at, updated_at, not_before, lease_owner, lease_until, payload)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        s.setString(1, c.id());
+        s.setString(2, c.kind().name());
+        s.setString(3, c.processId().orElse(null));
+        s.setString(4, c.connectionId().orElse(null));
+        s.setString(5, c.userId());
+        s.setString(6, c.state().name());
+        s.setInt(7, c.attempts());
+        s.setInt(8, c.maxAttempts());
+        s.setString(9, c.lastError().orElse(null));
+        setInstant(s, 10, c.createdAt());
+        setInstant(s, 11, c.updatedAt());
+        setInstant(s, 12, c.notBefore());
+        s.setString(13, c.leaseOwner().orElse(null));
+        setInstant(s, 14, c.leaseUntil().orElse(null));
+        s.setString(15, c.payload());
+        s.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<PendingChange> find(String id) {
+    return run("find pending change " + id, db -> find(db, id));
+  }
+
+  @Override
+  public List<PendingChange> list() {
+    return run("list pending changes", db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change ORDER BY created_at, id");
+          ResultSet r = s.executeQuery()) {
+        List<PendingChange> all = new ArrayList<>();
+        while (r.next()) {
+          all.add(change(r));
+        }
+        return all;
+      }
+    });
+  }
+
+  @Override
+  public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
+    requireWorker(workerId);
+    Objects.requireNonNull(now, "now");
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("a lease must be positive: " + lease);
+    }
+    Instant until = now.plus(lease);
+    return run("claim a pending change for " + workerId, db -> {
+      failAbandonedLastAttempts(db, now);
+      while (true) {
+        Optional<String> candidate = oldestClaimable(db, now);
+        if (candidate.isEmpty()) {
+          return Optional.<PendingChange>empty();
+        }
+        Optional<PendingChange> claimed = take(db, candidate.get(), workerId, now, until);
+        if (claimed.isPresent()) {
+          return claimed;
+        }
+        // another worker took it between our SELECT and our UPDATE: each loss is another's win, so this ends
+      }
+    });
+  }
+
+  /** A worker died (or stalled) on a change's last attempt: no attempt is left to claim, so it is FAILED. */
+  private static void failAbandonedLastAttempts(Connection db, Instant now) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement("""
+        UPDATE pending_change SET state = 'FAILED',
+          last_error = 'attempt ' || CAST(attempts AS VARCHAR(11)) || ' of ' || CAST(max_attempts AS VARCHAR(11))
+            || ': the lease of ' || lease_owner || ' ran out before it finished',
+          lease_owner = NULL, lease_until = NULL, updated_at = ?
+        WHERE state = 'RUNNING' AND lease_until <= ? AND attempts >= max_attempts""")) {
+      setInstant(s, 1, now);
+      setInstant(s, 2, now);
+      s.executeUpdate();
+    }
+  }
+
+  private static Optional<String> oldestClaimable(Connection db, Instant now) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement(
+        "SELECT id FROM pending_change WHERE " + CLAIMABLE + " ORDER BY created_at, id LIMIT 1")) {
+      setInstant(s, 1, now);
+      setInstant(s, 2, now);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(r.getString("id")) : Optional.empty();
+      }
+    }
+  }
+
+  /** Takes {@code id} if it is still claimable, and reads it back in the same transaction (no one can change it in between). */
+  private static Optional<PendingChange> take(Connection db, String id, String workerId, Instant now, Instant until)
+      throws SQLException {
+    db.setAutoCommit(false);
+    try {
+      Optional<PendingChange> taken = Optional.empty();
+      try (PreparedStatement s = db.prepareStatement("""
+          UPDATE pending_change SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
+            updated_at = ?
+          WHERE id = ? AND""" + " " + CLAIMABLE)) {
+        s.setString(1, workerId);
+        setInstant(s, 2, until);
+        setInstant(s, 3, now);
+        s.setString(4, id);
+        setInstant(s, 5, now);
+        setInstant(s, 6, now);
+        if (s.executeUpdate() == 1) {
+          taken = find(db, id);
+        }
+      }
+      db.commit();
+      return taken;
+    } catch (SQLException e) {
+      db.rollback();
+      if (LOST_RACE.contains(e.getSQLState())) {
+        return Optional.empty();
+      }
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
+  @Override
+  public boolean renew(String id, String workerId, Instant leaseUntil) {
+    Objects.requireNonNull(leaseUntil, "leaseUntil");
+    return updateHeld("renew the lease of pending change " + id, "lease_until = ?", id, workerId,
+        s -> {
+          setInstant(s, 1, leaseUntil);
+          return 1;
+        });
+  }
+
+  @Override
+  public boolean complete(String id, String workerId, Instant now) {
+    Objects.requireNonNull(now, "now");
+    return updateHeld("complete pending change " + id,
+        "state = 'DONE', lease_owner = NULL, lease_until = NULL, updated_at = ?", id, workerId, s -> {
+          setInstant(s, 1, now);
+          return 1;
+        });
+  }
+
+  @Override
+  public boolean retryLater(String id, String workerId, String error, Instant notBefore, Instant now) {
+    Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(notBefore, "notBefore");
+    Objects.requireNonNull(now, "now");
+    // attempts counts the one just made (claim added it): at the limit there is no next one
+    return updateHeld("retry pending change " + id, """
+        state = CASE WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'PENDING' END, last_error = ?, not_before = ?,
+          lease_owner = NULL, lease_until = NULL, updated_at = ?""", id, workerId, s -> {
+          s.setString(1, error);
+          setInstant(s, 2, notBefore);
+          setInstant(s, 3, now);
+          return 3;
+        });
+  }
+
+  @Override
+  public boolean fail(String id, String workerId, String error, Instant now) {
+    Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(now, "now");
+    return updateHeld("fail pending change " + id,
+        "state = 'FAILED', last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?", id, workerId, s -> {
+          s.setString(1, error);
+          setInstant(s, 2, now);
+          return 2;
+        });
+  }
+
+  @FunctionalInterface
+  private interface Parameters {
+    /** Sets the SET clause's parameters from 1; returns how many. */
+    int set(PreparedStatement s) throws SQLException;
+  }
+
+  /** {@code UPDATE ... SET <set>} if {@code workerId} still holds the lease; the SET's parameters come first. */
+  private boolean updateHeld(String what, String set, String id, String workerId, Parameters parameters) {
+    requireWorker(workerId);
+    return run(what, db -> {
+      String sql = "UPDATE pending_change SET " + set + " WHERE id = ? AND state = 'RUNNING' AND lease_owner = ?";
+      try (PreparedStatement s = db.prepareStatement(sql)) {
+        int next = parameters.set(s) + 1;
+        s.setString(next, id);
+        s.setString(next + 1, workerId);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public Cancellation cancel(String id, Instant now) {
+    Objects.requireNonNull(now, "now");
+    return run("cancel pending change " + id, db -> {
+      db.setAutoCommit(false);
+      try {
+        boolean cancelled;
+        try (PreparedStatement s = db.prepareStatement(
+            "UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE id = ? AND state = 'PENDING'")) {
+          setInstant(s, 1, now);
+          s.setString(2, id);
+          cancelled = s.executeUpdate() == 1;
+        }
+        Optional<PendingChange> after = find(db, id);
+        db.commit();
+        CancelOutcome outcome = cancelled ? CancelOutcome.CANCELLED
+            : after.isEmpty() ? CancelOutcome.NOT_FOUND : CancelOutcome.NOT_CANCELLABLE;
+        return new Cancellation(outcome, after);
+      } catch (SQLException | RuntimeException e) {
+        db.rollback();
+        throw e;
+      } finally {
+        db.setAutoCommit(true);
+      }
+    });
+  }
+
+  @Override
+  public int deleteFinishedBefore(Instant before) {
+    Objects.requireNonNull(before, "before");
+    return run("delete finished pending changes", db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "DELETE FROM pending_change WHERE state IN ('DONE', 'FAILED', 'CANCELLED') AND updated_at < ?")) {
+        setInstant(s, 1, before);
+        return s.executeUpdate();
+      }
+    });
+  }
+
+  private static Optional<PendingChange> find(Connection db, String id) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(change(r)) : Optional.empty();
+      }
+    }
+  }
+
+  private static PendingChange change(ResultSet r) throws SQLException {
+    return new PendingChange(
+        r.getString("id"),
+        Kind.valueOf(r.getString("kind")),
+        Optional.ofNullable(r.getString("process_id")),
+        Optional.ofNullable(r.getString("connection_id")),
+        r.getString("user_id"),
+        State.valueOf(r.getString("state")),
+        r.getInt("attempts"),
+        r.getInt("max_attempts"),
+        Optional.ofNullable(r.getString("last_error")),
+        instant(r, "created_at").orElseThrow(),
+        instant(r, "updated_at").orElseThrow(),
+        instant(r, "not_before").orElseThrow(),
+        Optional.ofNullable(r.getString("lease_owner")),
+        instant(r, "lease_until"),
+        r.getString("payload"));
+  }
+
+  private static void requireWorker(String workerId) {
+    Objects.requireNonNull(workerId, "workerId");
+    if (workerId.isBlank()) {
+      throw new IllegalArgumentException("a worker id must not be blank");
+    }
+  }
+
+  // ---- helpers (as in RealStore)
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection db) throws SQLException;
+  }
+
+  private <T> T run(String what, Work<T> work) {
+    try (Connection db = pool.getConnection()) {
+      return work.run(db);
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  // TIMESTAMP WITH TIME ZONE as OffsetDateTime: the same on H2 and PostgreSQL, whatever the JVM's zone
+  private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
+    if (instant == null) {
+      s.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+  }
+
+  private static Optional<Instant> instant(ResultSet r, String column) throws SQLException {
+    return Optional.ofNullable(r.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+  }
+}

@@ -1,0 +1,333 @@
+package org.defpi.orchestrator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
+import org.defpi.orchestrator.pendingchange.PendingChange.State;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore.CancelOutcome;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore.Cancellation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pending-change table's contract, run against each database the store supports:
+ * {@link PendingChangeTableH2Test} and {@link PendingChangeTablePostgresTest}. Each test gets an
+ * empty database of its own from {@link #database()}, migrated and opened on first use.
+ */
+abstract class PendingChangeTableContract {
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final String P1 = "65a1b2c30000000000000001";
+  private static final String C1 = "c00000000000000000000001";
+
+  /** The same empty database for the whole of one test. */
+  abstract RealStore.Settings database();
+
+  private HikariDataSource pool;
+  private PendingChangeTable table;
+
+  // Opened on first use, not in a @BeforeEach: a subclass's @BeforeEach (PostgreSQL's schema) runs after ours.
+  private PendingChangeTable table() {
+    if (table == null) {
+      RealStore.migrate(database());
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(database().url());
+      config.setUsername(database().user());
+      config.setPassword(database().password());
+      config.setMaximumPoolSize(4);
+      pool = new HikariDataSource(config);
+      table = new PendingChangeTable(pool);
+    }
+    return table;
+  }
+
+  @AfterEach
+  void closePool() {
+    if (pool != null) {
+      pool.close();
+      pool = null;
+      table = null;
+    }
+  }
+
+  private static String id(int n) {
+    return String.format("65a1b2c3%016x", n);
+  }
+
+  private static PendingChange pending(String id, Instant createdAt, int maxAttempts) {
+    return PendingChange.submitted(id, Kind.CONFIGURE_PROCESS, Optional.of(P1), Optional.empty(), "alice", maxAttempts,
+        "{\"configuration\":{\"count\":\"10\"}}", createdAt);
+  }
+
+  private static PendingChange pending(String id, Instant createdAt) {
+    return pending(id, createdAt, 3);
+  }
+
+  private PendingChange stored(String id) {
+    return table().find(id).orElseThrow();
+  }
+
+  @Test
+  void aChangeIsStoredWithEveryFieldAndListedOldestFirst() {
+    PendingChange running = new PendingChange(id(1), Kind.CREATE_CONNECTION, Optional.of(P1), Optional.of(C1), "alice",
+        State.RUNNING, 2, 5, Optional.of("process " + P1 + " refused: busy"), T0.plusMillis(123),
+        T0.plusSeconds(7).plusMillis(1), T0.plusSeconds(5), Optional.of("host-a/worker-1"),
+        Optional.of(T0.plusSeconds(37)), "{\"ends\":[1,2],\"text\":\"é ✓\"}");
+    PendingChange older = PendingChange.submitted(id(2), Kind.DELETE_CONNECTION, Optional.empty(), Optional.of(C1),
+        "bob", 1, "{}", T0);
+    table().insert(running);
+    table().insert(older);
+
+    assertThat(table().find(id(1))).contains(running);
+    assertThat(table().find(id(2))).contains(older);
+    assertThat(table().find(id(3))).isEmpty();
+    assertThat(table().list()).containsExactly(older, running);
+  }
+
+  @Test
+  void claimTakesTheOldestDueChangeAndLeasesItToTheWorker() {
+    PendingChange notYet = new PendingChange(id(1), Kind.TERMINATE_PROCESS, Optional.of(P1), Optional.empty(), "alice",
+        State.PENDING, 0, 3, Optional.empty(), T0, T0, T0.plusSeconds(10), Optional.empty(), Optional.empty(), "{}");
+    PendingChange due = pending(id(2), T0.plusSeconds(1));
+    PendingChange later = pending(id(3), T0.plusSeconds(2));
+    table().insert(later);
+    table().insert(notYet);
+    table().insert(due);
+
+    Instant now = T0.plusSeconds(5);
+    PendingChange claimed = table().claim("w1", now, LEASE).orElseThrow();
+    assertThat(claimed.id()).isEqualTo(id(2));
+    assertThat(claimed.state()).isEqualTo(State.RUNNING);
+    assertThat(claimed.attempts()).isEqualTo(1);
+    assertThat(claimed.leaseOwner()).contains("w1");
+    assertThat(claimed.leaseUntil()).contains(now.plus(LEASE));
+    assertThat(claimed.updatedAt()).isEqualTo(now);
+    assertThat(claimed.payload()).isEqualTo(due.payload());
+    assertThat(stored(id(2))).isEqualTo(claimed);
+
+    assertThat(table().claim("w1", now, LEASE).map(PendingChange::id)).contains(id(3));
+    // the oldest, but not before its notBefore
+    assertThat(table().claim("w1", now, LEASE)).isEmpty();
+    assertThat(table().claim("w1", T0.plusSeconds(10), LEASE).map(PendingChange::id)).contains(id(1));
+    assertThat(table().claim("w1", T0.plusSeconds(10), LEASE)).isEmpty();
+  }
+
+  @Test
+  void twoWorkersRacingToClaimGetEachChangeExactlyOnce() throws Exception {
+    int changes = 20;
+    for (int i = 1; i <= changes; i++) {
+      table().insert(pending(id(i), T0.plusMillis(i)));
+    }
+    Instant now = T0.plusSeconds(1);
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<PendingChange>>> workers = new ArrayList<>();
+      for (String worker : List.of("w1", "w2")) {
+        Callable<List<PendingChange>> claimAll = () -> {
+          start.await();
+          List<PendingChange> mine = new ArrayList<>();
+          for (Optional<PendingChange> c = table().claim(worker, now, LEASE); c.isPresent();
+              c = table().claim(worker, now, LEASE)) {
+            mine.add(c.get());
+          }
+          return mine;
+        };
+        workers.add(threads.submit(claimAll));
+      }
+      start.countDown();
+      List<PendingChange> all = new ArrayList<>();
+      for (Future<List<PendingChange>> w : workers) {
+        all.addAll(w.get(60, TimeUnit.SECONDS));
+      }
+
+      Set<String> ids = new HashSet<>();
+      for (PendingChange c : all) {
+        assertThat(ids.add(c.id())).as("claimed twice: %s", c.id()).isTrue();
+        // what the worker got is what is stored: nobody overwrote its claim
+        assertThat(stored(c.id())).isEqualTo(c);
+        assertThat(c.attempts()).isEqualTo(1);
+      }
+      assertThat(ids).hasSize(changes);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLeaseThatRanOutIsClaimedByAnotherWorkerAndTheFirstLosesTheChange() {
+    table().insert(pending(id(1), T0));
+    table().claim("w1", T0, LEASE).orElseThrow();
+
+    assertThat(table().claim("w2", T0.plus(LEASE).minusMillis(1), LEASE)).isEmpty();
+    Instant later = T0.plus(LEASE);
+    PendingChange reclaimed = table().claim("w2", later, LEASE).orElseThrow();
+    assertThat(reclaimed.id()).isEqualTo(id(1));
+    assertThat(reclaimed.attempts()).isEqualTo(2);
+    assertThat(reclaimed.leaseOwner()).contains("w2");
+    assertThat(reclaimed.leaseUntil()).contains(later.plus(LEASE));
+
+    assertThat(table().renew(id(1), "w1", later.plus(LEASE))).isFalse();
+    assertThat(table().complete(id(1), "w1", later)).isFalse();
+    assertThat(table().retryLater(id(1), "w1", "late", later, later)).isFalse();
+    assertThat(table().fail(id(1), "w1", "late", later)).isFalse();
+    assertThat(stored(id(1))).isEqualTo(reclaimed);
+
+    assertThat(table().complete(id(1), "w2", later.plusSeconds(1))).isTrue();
+    PendingChange done = stored(id(1));
+    assertThat(done.state()).isEqualTo(State.DONE);
+    assertThat(done.leaseOwner()).isEmpty();
+    assertThat(done.leaseUntil()).isEmpty();
+    assertThat(done.updatedAt()).isEqualTo(later.plusSeconds(1));
+    assertThat(table().complete(id(1), "w2", later.plusSeconds(2))).isFalse();
+  }
+
+  @Test
+  void aLeaseThatRanOutButWasNotTakenOverStillLetsItsWorkerFinish() {
+    table().insert(pending(id(1), T0));
+    table().claim("w1", T0, LEASE).orElseThrow();
+    assertThat(table().complete(id(1), "w1", T0.plus(LEASE).plusSeconds(5))).isTrue();
+    assertThat(stored(id(1)).state()).isEqualTo(State.DONE);
+  }
+
+  @Test
+  void onlyTheLeaseHolderCanRenewOrSettleAChange() {
+    table().insert(pending(id(1), T0));
+    table().insert(pending(id(2), T0.plusSeconds(1)));
+    PendingChange claimed = table().claim("w1", T0, LEASE).orElseThrow();
+
+    assertThat(table().renew(id(1), "w2", T0.plusSeconds(60))).isFalse();
+    assertThat(table().complete(id(1), "w2", T0)).isFalse();
+    assertThat(table().retryLater(id(1), "w2", "no", T0, T0)).isFalse();
+    assertThat(table().fail(id(1), "w2", "no", T0)).isFalse();
+    assertThat(stored(id(1))).isEqualTo(claimed);
+    // nobody holds a PENDING change, nor one that does not exist
+    assertThat(table().complete(id(2), "w1", T0)).isFalse();
+    assertThat(table().fail(id(2), "w1", "no", T0)).isFalse();
+    assertThat(table().renew(id(3), "w1", T0)).isFalse();
+
+    assertThat(table().renew(id(1), "w1", T0.plusSeconds(60))).isTrue();
+    assertThat(stored(id(1)).leaseUntil()).contains(T0.plusSeconds(60));
+    // renewed: not claimable when the first lease would have run out
+    assertThat(table().claim("w2", T0.plus(LEASE), LEASE).map(PendingChange::id)).contains(id(2));
+  }
+
+  @Test
+  void retryLaterGivesTheChangeBackUntilItsLastAttemptThenFailsIt() {
+    table().insert(pending(id(1), T0, 2));
+    table().claim("w1", T0, LEASE).orElseThrow();
+
+    assertThat(table().retryLater(id(1), "w1", "swarm unreachable", T0.plusSeconds(5), T0.plusSeconds(1))).isTrue();
+    PendingChange waiting = stored(id(1));
+    assertThat(waiting.state()).isEqualTo(State.PENDING);
+    assertThat(waiting.lastError()).contains("swarm unreachable");
+    assertThat(waiting.notBefore()).isEqualTo(T0.plusSeconds(5));
+    assertThat(waiting.leaseOwner()).isEmpty();
+    assertThat(waiting.leaseUntil()).isEmpty();
+    assertThat(waiting.updatedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(table().claim("w2", T0.plusSeconds(4), LEASE)).isEmpty();
+
+    PendingChange second = table().claim("w2", T0.plusSeconds(5), LEASE).orElseThrow();
+    assertThat(second.attempts()).isEqualTo(2);
+    assertThat(second.lastError()).contains("swarm unreachable");
+    assertThat(table().retryLater(id(1), "w2", "still unreachable", T0.plusSeconds(10), T0.plusSeconds(6))).isTrue();
+    PendingChange failed = stored(id(1));
+    assertThat(failed.state()).isEqualTo(State.FAILED);
+    assertThat(failed.lastError()).contains("still unreachable");
+    assertThat(failed.leaseOwner()).isEmpty();
+    assertThat(table().claim("w2", T0.plusSeconds(60), LEASE)).isEmpty();
+  }
+
+  @Test
+  void failEndsAChangeForGoodWithItsReason() {
+    table().insert(pending(id(1), T0, 5));
+    table().claim("w1", T0, LEASE).orElseThrow();
+    assertThat(table().fail(id(1), "w1", "service foo has no version 9", T0.plusSeconds(1))).isTrue();
+    PendingChange failed = stored(id(1));
+    assertThat(failed.state()).isEqualTo(State.FAILED);
+    assertThat(failed.lastError()).contains("service foo has no version 9");
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.leaseOwner()).isEmpty();
+    assertThat(table().claim("w1", T0.plusSeconds(60), LEASE)).isEmpty();
+  }
+
+  @Test
+  void aWorkerThatDiesOnTheLastAttemptLeavesTheChangeFailedNotClaimedAgain() {
+    table().insert(pending(id(1), T0, 1));
+    table().claim("w1", T0, LEASE).orElseThrow();
+
+    assertThat(table().claim("w2", T0.plus(LEASE), LEASE)).isEmpty();
+    PendingChange failed = stored(id(1));
+    assertThat(failed.state()).isEqualTo(State.FAILED);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.lastError()).contains("attempt 1 of 1: the lease of w1 ran out before it finished");
+    assertThat(failed.leaseOwner()).isEmpty();
+    assertThat(failed.leaseUntil()).isEmpty();
+    assertThat(failed.updatedAt()).isEqualTo(T0.plus(LEASE));
+    assertThat(table().complete(id(1), "w1", T0.plus(LEASE))).isFalse();
+  }
+
+  @Test
+  void onlyAPendingChangeCanBeCancelled() {
+    table().insert(pending(id(1), T0));
+    table().insert(pending(id(2), T0.plusSeconds(1)));
+    table().insert(pending(id(3), T0.plusSeconds(2)));
+    assertThat(table().claim("w1", T0, LEASE).map(PendingChange::id)).contains(id(1));
+
+    Cancellation cancelled = table().cancel(id(2), T0.plusSeconds(3));
+    assertThat(cancelled.outcome()).isEqualTo(CancelOutcome.CANCELLED);
+    assertThat(cancelled.change().orElseThrow().state()).isEqualTo(State.CANCELLED);
+    assertThat(cancelled.change().orElseThrow().updatedAt()).isEqualTo(T0.plusSeconds(3));
+    assertThat(stored(id(2))).isEqualTo(cancelled.change().orElseThrow());
+
+    Cancellation again = table().cancel(id(2), T0.plusSeconds(4));
+    assertThat(again.outcome()).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(again.change().orElseThrow().state()).isEqualTo(State.CANCELLED);
+    assertThat(again.change().orElseThrow().updatedAt()).isEqualTo(T0.plusSeconds(3));
+
+    Cancellation running = table().cancel(id(1), T0.plusSeconds(4));
+    assertThat(running.outcome()).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(running.change().orElseThrow().state()).isEqualTo(State.RUNNING);
+
+    assertThat(table().cancel(id(9), T0)).isEqualTo(new Cancellation(CancelOutcome.NOT_FOUND, Optional.empty()));
+    // a cancelled change is skipped by claim
+    assertThat(table().claim("w1", T0.plusSeconds(5), LEASE).map(PendingChange::id)).contains(id(3));
+  }
+
+  @Test
+  void housekeepingDeletesOnlyChangesFinishedBeforeTheCutoff() {
+    for (int i = 1; i <= 6; i++) {
+      table().insert(pending(id(i), T0.plusMillis(i)));
+    }
+    Instant due = T0.plusMillis(10);
+    table().claim("w", due, LEASE).orElseThrow(); // 1
+    table().complete(id(1), "w", T0.plusSeconds(1));
+    table().claim("w", due, LEASE).orElseThrow(); // 2
+    table().fail(id(2), "w", "no", T0.plusSeconds(2));
+    table().cancel(id(3), T0.plusSeconds(3));
+    table().claim("w", due, LEASE).orElseThrow(); // 4 stays RUNNING
+    table().claim("w", due, LEASE).orElseThrow(); // 5
+    table().complete(id(5), "w", T0.plusSeconds(9)); // finished, but after the cutoff
+    // 6 stays PENDING
+
+    assertThat(table().deleteFinishedBefore(T0.plusSeconds(3).plusMillis(1))).isEqualTo(3);
+    assertThat(table().list()).extracting(PendingChange::id).containsExactly(id(4), id(5), id(6));
+    assertThat(table().deleteFinishedBefore(T0.plusSeconds(3).plusMillis(1))).isZero();
+  }
+}
