@@ -50,6 +50,9 @@ public final class Routes {
   static final int DEFAULT_LOG_TAIL = 200;
   static final int MAX_LOG_TAIL = 10_000;
   private static final String USER = "defpi.user";
+  /** Same-origin everything and no inline script: what the docs page (and later the UI) is built for. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+      + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
 
   /** Who may call a route. */
@@ -75,23 +78,30 @@ public final class Routes {
   }
 
   // What each list can be filtered and sorted by: fields of the JSON views in Views.
-  private static final Fields SERVICE_FIELDS = new Fields(Set.of("id", "name", "version"),
+  private static final Fields SERVICE_FIELDS = new Fields(Set.of("name"),
       Set.of("id", "name", "version"), List.of(Key.asc("id")));
-  private static final Fields INTERFACE_FIELDS = new Fields(Set.of("id", "name", "serviceId"),
+  private static final Fields INTERFACE_FIELDS = new Fields(Set.of("name", "serviceId"),
       Set.of("id", "name", "serviceId"), List.of(Key.asc("id")));
-  private static final Fields PROCESS_FIELDS = new Fields(Set.of("id", "serviceId", "name", "version", "userId", "state"),
+  private static final Fields PROCESS_FIELDS = new Fields(Set.of("serviceId", "name", "userId", "state"),
       Set.of("serviceId", "name", "version", "userId", "state", "createdAt"), List.of(Key.asc("createdAt")));
-  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("id", "state"),
+  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("state"),
       Set.of("state", "createdAt"), List.of(Key.asc("createdAt")));
   private static final Fields NODE_FIELDS = new Fields(
-      Set.of("id", "hostname", "architecture", "status", "kind", "poolId", "userId"),
+      Set.of("status", "kind", "poolId", "userId"),
       Set.of("hostname", "architecture", "status", "kind", "poolId", "userId", "lastSeen"), List.of(Key.asc("hostname")));
-  private static final Fields POOL_FIELDS = new Fields(Set.of("id", "name"), Set.of("name"), List.of(Key.asc("name")));
+  private static final Fields POOL_FIELDS = new Fields(Set.of("name"), Set.of("name"), List.of(Key.asc("name")));
   private static final Fields PENDING_CHANGE_FIELDS = new Fields(
-      Set.of("id", "kind", "processId", "connectionId", "userId", "state"),
+      Set.of("kind", "processId", "connectionId", "userId", "state"),
       Set.of("kind", "state", "attempts", "createdAt", "updatedAt", "notBefore"), List.of(Key.asc("createdAt")));
-  private static final Fields USER_FIELDS = new Fields(Set.of("id", "name", "role", "email"),
+  private static final Fields USER_FIELDS = new Fields(Set.of("name", "role"),
       Set.of("name", "role", "email", "createdAt"), List.of(Key.asc("createdAt")));
+
+  /** The filters of each list route, by path: the OpenAPI document must declare exactly these. */
+  static final java.util.Map<String, Set<String>> LIST_FILTERS = java.util.Map.of(
+      "/user", USER_FIELDS.filterable(), "/service", SERVICE_FIELDS.filterable(),
+      "/interface", INTERFACE_FIELDS.filterable(), "/process", PROCESS_FIELDS.filterable(),
+      "/connection", CONNECTION_FIELDS.filterable(), "/node", NODE_FIELDS.filterable(),
+      "/nodepool", POOL_FIELDS.filterable(), "/pendingchange", PENDING_CHANGE_FIELDS.filterable());
 
   private final ServiceManager services;
   private final ProcessManager processes;
@@ -100,6 +110,8 @@ public final class Routes {
   private final UserManager users;
   private final PendingChanges pendingChanges;
   private final String version;
+  private final OpenApi openApi;
+  private final DocsPage docsPage = new DocsPage();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
       UserManager users, PendingChanges pendingChanges, String version) {
@@ -110,6 +122,7 @@ public final class Routes {
     this.users = Objects.requireNonNull(users, "users");
     this.pendingChanges = Objects.requireNonNull(pendingChanges, "pendingChanges");
     this.version = Objects.requireNonNull(version, "version");
+    this.openApi = new OpenApi(version);
   }
 
   /** Every route of the API. */
@@ -117,6 +130,9 @@ public final class Routes {
     List<Route> t = new ArrayList<>();
     t.add(get("/health", Access.PUBLIC, ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("status", "UP"))));
     t.add(get("/version", Access.PUBLIC, ctx -> json(ctx, 200, Bodies.JSON.createObjectNode().put("version", version))));
+    t.add(get("/openapi.json", Access.PUBLIC,
+        ctx -> ctx.status(200).contentType(JSON).header("Cache-Control", "no-cache").result(openApi.json())));
+    t.addAll(docsPage.routes());
 
     t.add(post("/login", Access.PUBLIC, this::login));
     t.add(post("/logout", Access.USER, ctx -> {
@@ -187,6 +203,7 @@ public final class Routes {
       }
       r.after(ctx -> {
         ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         if (ctx.res().getHeader("Cache-Control") == null) {
           ctx.header("Cache-Control", "no-store");
         }
@@ -239,7 +256,10 @@ public final class Routes {
 
   private void updateUser(Context ctx) throws Exception {
     ObjectNode body = Bodies.object(ctx.body(), Set.of("email", "role", "password", "currentPassword"));
-    User user = users.update(ctx.pathParam("id"), new UserManager.UserUpdate(Bodies.optionalText(body, "email"),
+    // "email": null removes it; absent leaves it alone.
+    Optional<String> email = body.has("email") && body.get("email").isNull()
+        ? Optional.of("") : Bodies.optionalText(body, "email");
+    User user = users.update(ctx.pathParam("id"), new UserManager.UserUpdate(email,
         role(Bodies.optionalText(body, "role")), Bodies.optionalText(body, "password"),
         Bodies.optionalText(body, "currentPassword")), user(ctx));
     json(ctx, 200, Views.user(user));

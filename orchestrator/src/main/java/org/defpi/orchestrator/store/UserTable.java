@@ -47,7 +47,9 @@ public final class UserTable implements UserStore {
   @Override
   public boolean insertFirstAdmin(User admin, String passwordHash) {
     return inTransaction("insert the first admin", db -> {
-      // Serialises two instances starting at once on one database: the second waits, then sees a user.
+      // Two instances starting at once on one database: once there is a user, the second sees it here.
+      // With none yet this locks no rows, so both may get past it; then the unique name settles it:
+      // the second insert waits for the first to commit and fails as a duplicate (below).
       try (PreparedStatement lock = db.prepareStatement("SELECT id FROM app_user FOR UPDATE");
           ResultSet r = lock.executeQuery()) {
         if (r.next()) {
@@ -64,6 +66,11 @@ public final class UserTable implements UserStore {
         throw e;
       }
       try (PreparedStatement s = db.prepareStatement("UPDATE process SET user_id = ? WHERE user_id = 'admin'")) {
+        s.setString(1, admin.id());
+        s.executeUpdate();
+      }
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE node SET owner_user_id = ? WHERE owner_user_id = 'admin'")) {
         s.setString(1, admin.id());
         s.executeUpdate();
       }

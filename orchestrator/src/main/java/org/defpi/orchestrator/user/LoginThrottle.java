@@ -52,7 +52,7 @@ public final class LoginThrottle {
         waitFor(addressKey(address), settings.maxFailuresPerAddress(), now));
     if (!wait.isZero()) {
       throw new Refusal.TooManyRequests("too many failed logins for this user or from this address; try again in "
-          + Math.max(1, wait.toSeconds()) + " s", wait);
+          + Math.max(1, (wait.toMillis() + 999) / 1000) + " s", wait); // as Retry-After: rounded up
     }
   }
 

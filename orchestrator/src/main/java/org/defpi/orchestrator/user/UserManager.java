@@ -127,6 +127,12 @@ public final class UserManager {
     try {
       String secret = new String(raw, StandardCharsets.UTF_8).strip();
       if (BCRYPT_HASH.matcher(secret).matches()) {
+        try {
+          // bcrypt refuses a bad cost or a bad character only when it checks a password: find out now, not at every login
+          BCrypt.verifyer().verify("any password".getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+          throw new Refusal.Unprocessable("it looks like a bcrypt hash but is not one: " + e.getMessage());
+        }
         hash = secret;
       } else {
         checkPassword(secret);
@@ -137,7 +143,7 @@ public final class UserManager {
     } finally {
       Arrays.fill(raw, (byte) 0);
     }
-    User admin = new User(ids.newId(), FIRST_ADMIN, Role.ADMIN, adminEmail, now());
+    User admin = new User(ids.newId(), FIRST_ADMIN, Role.ADMIN, adminEmail.filter(e -> !e.isEmpty()), now());
     if (!store.insertFirstAdmin(admin, hash)) {
       return Optional.empty(); // another instance made it first
     }
@@ -214,7 +220,7 @@ public final class UserManager {
     }
     checkPassword(request.password());
     checkEmail(request.email());
-    User user = new User(ids.newId(), request.name(), request.role(), request.email(), now());
+    User user = new User(ids.newId(), request.name(), request.role(), request.email().filter(e -> !e.isEmpty()), now());
     if (!store.insertUser(user, hash(request.password()))) {
       throw new Refusal.Conflict("a user named '" + request.name() + "' exists already");
     }
@@ -230,23 +236,12 @@ public final class UserManager {
   public User update(String id, UserUpdate update, User caller) throws Refusal {
     User user = get(id, caller);
     boolean self = caller.id().equals(id);
-    if (update.role().isPresent() && update.role().get() != user.role()) {
-      if (!caller.isAdmin()) {
-        throw new Refusal.Forbidden("a user cannot change their own role; ask an admin");
-      }
-      switch (store.updateRole(id, update.role().get())) {
-        case CHANGED -> user = user.withRole(update.role().get());
-        case NOT_FOUND -> throw notFound(id);
-        case LAST_ADMIN -> throw new Refusal.Conflict("'" + user.name() + "' is the last admin; make another admin first");
-      }
+    boolean roleChanges = update.role().isPresent() && update.role().get() != user.role();
+    // Everything is checked before anything is written, so a refused update changes nothing.
+    if (roleChanges && !caller.isAdmin()) {
+      throw new Refusal.Forbidden("a user cannot change their own role; ask an admin");
     }
-    if (update.email().isPresent()) {
-      checkEmail(update.email());
-      user = user.withEmail(update.email().filter(e -> !e.isEmpty()));
-      if (!store.updateUser(user)) {
-        throw notFound(id);
-      }
-    }
+    checkEmail(update.email());
     if (update.password().isPresent()) {
       checkPassword(update.password().get());
       if (self) {
@@ -258,6 +253,21 @@ public final class UserManager {
           throw new Refusal.Forbidden("'currentPassword' is not your current password");
         }
       }
+    }
+    if (roleChanges) {
+      switch (store.updateRole(id, update.role().get())) {
+        case CHANGED -> user = user.withRole(update.role().get());
+        case NOT_FOUND -> throw notFound(id);
+        case LAST_ADMIN -> throw new Refusal.Conflict("'" + user.name() + "' is the last admin; make another admin first");
+      }
+    }
+    if (update.email().isPresent()) {
+      user = user.withEmail(update.email().filter(e -> !e.isEmpty()));
+      if (!store.updateUser(user)) {
+        throw notFound(id);
+      }
+    }
+    if (update.password().isPresent()) {
       if (!store.updatePasswordHash(id, hash(update.password().get()))) {
         throw notFound(id);
       }

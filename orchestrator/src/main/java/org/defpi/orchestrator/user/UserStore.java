@@ -20,8 +20,8 @@ public interface UserStore {
 
   /**
    * Inserts the first admin when there are no users yet, in one transaction; false when there are.
-   * Records owned by the single admin of versions before users existed ({@code user_id = 'admin'})
-   * are given to this admin, so they stay visible.
+   * Processes and private nodes owned by the single admin of versions before users existed (owner
+   * {@code 'admin'}) are given to this admin, so they stay visible.
    */
   boolean insertFirstAdmin(User admin, String passwordHash);
 

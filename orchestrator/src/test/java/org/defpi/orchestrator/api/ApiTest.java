@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +61,7 @@ class ApiTest {
   private RealStore store;
   private RealSwarm swarm;
   private FakeProcesses processes;
+  private Routes routes;
   private Javalin app;
   private String adminId;
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
@@ -91,7 +94,8 @@ class ApiTest {
     NodeManager nodes = new NodeManager(swarm, store, ids, clock);
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
-    app = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3").app().start(0);
+    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3");
+    app = routes.app().start(0);
     adminId = json(admin("GET", "/user/me", null)).path("id").asText();
   }
 
@@ -197,6 +201,38 @@ class ApiTest {
     assertProblem(send("DELETE", "/process/65a1b2c30000000000000001", null, "Bearer dpt_x", null), 401,
         "expired or was revoked");
     assertThat(admin("GET", "/process", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theRouteTableAndTheOpenApiDocumentAgreeOnEveryRouteAndWhoMayCallIt() {
+    Set<String> table = routes.table().stream()
+        .map(r -> r.method().name() + " " + r.path() + " " + r.access().name().toLowerCase(java.util.Locale.ROOT))
+        .collect(Collectors.toSet());
+    Set<String> document = new OpenApi("1.2.3").operations().stream()
+        .map(o -> o.method() + " " + o.path() + " " + o.access()).collect(Collectors.toSet());
+    assertThat(document).containsExactlyInAnyOrderElementsOf(table);
+  }
+
+  @Test
+  void everyListDeclaresInTheDocumentExactlyTheFiltersItTakes() throws Exception {
+    JsonNode doc = JSON.readTree(new OpenApi("1.2.3").json());
+    assertThat(Routes.LIST_FILTERS.keySet()).containsExactlyInAnyOrderElementsOf(
+        routes.table().stream().filter(r -> r.method().name().equals("GET"))
+            .filter(r -> doc.path("paths").path(r.path()).path("get").path("responses").path("200")
+                .path("headers").has(Routes.TOTAL_COUNT))
+            .map(Routes.Route::path).toList());
+    for (var list : Routes.LIST_FILTERS.entrySet()) {
+      Set<String> declared = new java.util.TreeSet<>();
+      for (JsonNode p : doc.path("paths").path(list.getKey()).path("get").path("parameters")) {
+        JsonNode param = p.has("$ref")
+            ? doc.at(p.path("$ref").asText().substring(1)) : p;
+        if (param.path("in").asText().equals("query")) {
+          declared.add(param.path("name").asText());
+        }
+      }
+      declared.removeAll(Set.of("offset", "limit", "sort"));
+      assertThat(declared).as(list.getKey()).isEqualTo(new java.util.TreeSet<>(list.getValue()));
+    }
   }
 
   @Test
