@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The real server on a free port, over the real store (H2 in a temp dir), the real registry
+ * The real server on a free port, over the real store (H2 in a temp dir; PostgreSQL in
+ * {@link ApiPostgresTest}), the real registry
  * (127.0.0.1:5000) and the real Swarm. Only the processes' management ports are faked: the test's
  * containers are shells that sleep, and what the orchestrator tells them is checked on the fake.
  * Configuring runs on the calling thread here, so a trigger's effect is visible when it returns.
@@ -74,7 +75,7 @@ class ApiTest {
     TestImages.logger();
     TestImages.invalid();
     data = java.nio.file.Files.createTempDirectory("defpi-api-test");
-    store = RealStore.open(data);
+    store = RealStore.open(database(data));
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
         Duration.ofSeconds(20)));
     swarm.ensureNetwork();
@@ -97,6 +98,11 @@ class ApiTest {
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3");
     app = routes.app().start(0);
     adminId = json(admin("GET", "/user/me", null)).path("id").asText();
+  }
+
+  /** The store's database: an H2 file here, PostgreSQL in {@link ApiPostgresTest}. */
+  RealStore.Settings database(Path dataDir) throws Exception {
+    return RealStore.Settings.h2(dataDir);
   }
 
   @AfterAll
