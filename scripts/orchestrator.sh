@@ -16,7 +16,8 @@
 #   1 network    attachable overlay network defpi-processes
 #   2 password   Docker secret defpi-admin-password; when missing, a new random password is made,
 #                written to /var/lib/defpi/admin-password (0600) and stored as the secret. The
-#                password is never printed.
+#                password is never printed. The orchestrator makes its first admin from it when
+#                its database has no users; later password changes go through the API.
 #   3 image      the digest 127.0.0.1:5000/defpi/orchestrator:latest has now, read from the registry
 #   4 service    defpi-orchestrator pinned to that digest: created, updated when the digest changed
 #                (a new image rolls the service), re-created when the rest of its spec changed
@@ -242,6 +243,7 @@ cmd_up() {
   ensure_service
   wait_healthy
   echo "[orchestrator] ready: $API (user admin, password in $PASSWORD_FILE)"
+  echo "[orchestrator] log in: ./defpi login --url $API --user admin --password-file $PASSWORD_FILE"
 }
 
 # ---------------------------------------------------------------------------------------------
