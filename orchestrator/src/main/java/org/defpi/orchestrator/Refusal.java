@@ -33,16 +33,25 @@ public abstract sealed class Refusal extends Exception {
 
   /** No credentials, or wrong ones. */
   public static final class Unauthorized extends Refusal {
-    private final boolean basicChallenge;
-
-    /** @param basicChallenge whether to answer with a {@code WWW-Authenticate: Basic} challenge */
-    public Unauthorized(String detail, boolean basicChallenge) {
-      super(detail);
-      this.basicChallenge = basicChallenge;
+    /** What the caller should present instead: decides the {@code WWW-Authenticate} challenge. */
+    public enum Challenge {
+      /** A bearer token or HTTP Basic credentials (none given, or wrong ones). */
+      CREDENTIALS,
+      /** A bearer token was given but is unknown, expired or revoked (RFC 6750 invalid_token). */
+      INVALID_TOKEN,
+      /** A process's own X-Auth-Token (WIRE.md section 4). */
+      PROCESS_TOKEN
     }
 
-    public boolean basicChallenge() {
-      return basicChallenge;
+    private final Challenge challenge;
+
+    public Unauthorized(String detail, Challenge challenge) {
+      super(detail);
+      this.challenge = java.util.Objects.requireNonNull(challenge, "challenge");
+    }
+
+    public Challenge challenge() {
+      return challenge;
     }
 
     @Override public int status() { return 401; }

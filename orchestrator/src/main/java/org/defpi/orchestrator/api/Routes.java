@@ -197,6 +197,15 @@ public final class Routes {
       config.http.defaultContentType = JSON;
       var r = config.routes;
 
+      // Javalin answers HEAD for every GET route itself, without the route's roles, so the access
+      // check could not tell which route it guards: HEAD is refused instead (no client needs it).
+      r.before(ctx -> {
+        if (ctx.method() == HandlerType.HEAD) {
+          problem(ctx, "method-not-allowed", "Method not allowed", 405, "HEAD is not supported here; use GET");
+          ctx.header("Allow", "GET");
+          ctx.skipRemainingHandlers();
+        }
+      });
       r.beforeMatched(this::authenticate);
       for (Route route : table) {
         r.addHttpHandler(route.method(), route.path(), route.handler(), route.access());
@@ -387,12 +396,14 @@ public final class Routes {
         credentials = null;
       }
       if (credentials == null) {
-        throw new Refusal.Unauthorized("the Authorization header is not valid HTTP Basic", true);
+        throw new Refusal.Unauthorized("the Authorization header is not valid HTTP Basic",
+            Refusal.Unauthorized.Challenge.CREDENTIALS);
       }
       user = users.authenticate(credentials.getUsername(), credentials.getPassword(), ctx.ip());
     } else {
       throw new Refusal.Unauthorized(
-          "this route needs a bearer token (POST /login) or HTTP Basic credentials in the Authorization header", true);
+          "this route needs a bearer token (POST /login) or HTTP Basic credentials in the Authorization header",
+          Refusal.Unauthorized.Challenge.CREDENTIALS);
     }
     if (access == Access.ADMIN && !user.isAdmin()) {
       throw new Refusal.Forbidden("only an admin can " + ctx.method() + " " + ctx.path());
@@ -454,7 +465,12 @@ public final class Routes {
 
   private static void refuse(Context ctx, Refusal refusal) {
     if (refusal instanceof Refusal.Unauthorized u) {
-      ctx.header("WWW-Authenticate", u.basicChallenge() ? CHALLENGE : "Bearer realm=\"defpi\", error=\"invalid_token\"");
+      ctx.header("WWW-Authenticate", switch (u.challenge()) {
+        case CREDENTIALS -> CHALLENGE;
+        case INVALID_TOKEN -> "Bearer realm=\"defpi\", error=\"invalid_token\"";
+        // no standard scheme for dEF-Pi's header; named so a client knows what is asked for
+        case PROCESS_TOKEN -> "X-Auth-Token realm=\"defpi-process\"";
+      });
     }
     if (refusal instanceof Refusal.TooManyRequests t) {
       ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));

@@ -139,10 +139,12 @@ public final class ProcessManager {
    * once; the caller answers 204.
    */
   public void trigger(String id, String presentedToken) throws Refusal {
-    Process process = get(id);
+    // The token first: without one, whether the process exists is none of the caller's business.
     if (presentedToken == null || presentedToken.isEmpty()) {
-      throw new Refusal.Unauthorized("the trigger call needs the process's token in X-Auth-Token", false);
+      throw new Refusal.Unauthorized("the trigger call needs the process's token in X-Auth-Token",
+          Refusal.Unauthorized.Challenge.PROCESS_TOKEN);
     }
+    Process process = get(id);
     if (!process.token().matches(presentedToken)) {
       throw new Refusal.Forbidden("X-Auth-Token does not match the token of process " + id);
     }

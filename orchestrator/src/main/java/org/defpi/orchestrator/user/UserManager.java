@@ -165,7 +165,7 @@ public final class UserManager {
     boolean verified = BCrypt.verifyer().verify(fits ? presented : new byte[0], hash).verified;
     if (account.isEmpty() || !fits || !verified) {
       throttle.failed(name, clientAddress);
-      throw new Refusal.Unauthorized("wrong user name or password", true);
+      throw new Refusal.Unauthorized("wrong user name or password", Refusal.Unauthorized.Challenge.CREDENTIALS);
     }
     throttle.succeeded(name);
     return account.get().user();
@@ -187,10 +187,10 @@ public final class UserManager {
   /** The user of a bearer token that exists and has not expired. */
   public User authenticateToken(String token) throws Refusal.Unauthorized {
     if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-      throw new Refusal.Unauthorized("the bearer token is not a defpi token; log in again", false);
+      throw new Refusal.Unauthorized("the bearer token is not a defpi token; log in again", Refusal.Unauthorized.Challenge.INVALID_TOKEN);
     }
     return store.userOfToken(tokenHash(token), clock.instant())
-        .orElseThrow(() -> new Refusal.Unauthorized("the bearer token has expired or was revoked; log in again", false));
+        .orElseThrow(() -> new Refusal.Unauthorized("the bearer token has expired or was revoked; log in again", Refusal.Unauthorized.Challenge.INVALID_TOKEN));
   }
 
   /** Revokes a token; revoking one that is gone is fine. */

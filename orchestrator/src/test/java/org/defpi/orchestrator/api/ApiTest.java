@@ -210,6 +210,23 @@ class ApiTest {
   }
 
   @Test
+  void headIsRefusedEverywhereSoItCannotSlipPastTheAccessCheckOfItsGetRoute() throws Exception {
+    // Javalin would answer HEAD for GET routes without their roles: an admin-only list, another user's process.
+    for (String path : List.of("/health", "/user", "/process/65a1b2c30000000000000001")) {
+      HttpResponse<String> head = send("HEAD", path, null, null, null);
+      assertThat(head.statusCode()).as(path).isEqualTo(405);
+      assertThat(head.headers().firstValue("Allow")).hasValue("GET");
+    }
+  }
+
+  @Test
+  void aTriggerWithoutTokenIs401WhetherTheProcessExistsOrNot() throws Exception {
+    HttpResponse<String> unknown = trigger("65a1b2c30000000000000099", null);
+    assertProblem(unknown, 401, "needs the process's token in X-Auth-Token");
+    assertThat(unknown.headers().firstValue("WWW-Authenticate")).hasValue("X-Auth-Token realm=\"defpi-process\"");
+  }
+
+  @Test
   void theRouteTableAndTheOpenApiDocumentAgreeOnEveryRouteAndWhoMayCallIt() {
     Set<String> table = routes.table().stream()
         .map(r -> r.method().name() + " " + r.path() + " " + r.access().name().toLowerCase(java.util.Locale.ROOT))

@@ -204,7 +204,7 @@ abstract class UserManagerContract {
 
     assertThat(users.authenticate("admin", ADMIN_PASSWORD, ADDRESS)).isEqualTo(admin);
     assertThatThrownBy(() -> users.authenticate("admin", ADMIN_PASSWORD.toUpperCase(), ADDRESS))
-        .isInstanceOfSatisfying(Refusal.Unauthorized.class, e -> assertThat(e.basicChallenge()).isTrue())
+        .isInstanceOfSatisfying(Refusal.Unauthorized.class, e -> assertThat(e.challenge()).isEqualTo(Refusal.Unauthorized.Challenge.CREDENTIALS))
         .hasMessage("wrong user name or password");
     assertThatThrownBy(() -> users.authenticate("root", ADMIN_PASSWORD, ADDRESS))
         .isInstanceOf(Refusal.Unauthorized.class).hasMessage("wrong user name or password");
@@ -232,7 +232,7 @@ abstract class UserManagerContract {
     assertThat(users.authenticateToken(login.token())).isEqualTo(admin);
     clock.advance(Duration.ofSeconds(1));
     assertThatThrownBy(() -> users.authenticateToken(login.token()))
-        .isInstanceOfSatisfying(Refusal.Unauthorized.class, e -> assertThat(e.basicChallenge()).isFalse())
+        .isInstanceOfSatisfying(Refusal.Unauthorized.class, e -> assertThat(e.challenge()).isEqualTo(Refusal.Unauthorized.Challenge.INVALID_TOKEN))
         .hasMessageContaining("expired or was revoked");
 
     // a new login works again, and takes the expired token out of the table
