@@ -268,7 +268,8 @@ public final class Routes {
     // "email": null removes it; absent leaves it alone.
     Optional<String> email = body.has("email") && body.get("email").isNull()
         ? Optional.of("") : Bodies.optionalText(body, "email");
-    User user = users.update(ctx.pathParam("id"), new UserManager.UserUpdate(email,
+    String id = ctx.pathParam("id").equals("me") ? user(ctx).id() : ctx.pathParam("id");
+    User user = users.update(id, new UserManager.UserUpdate(email,
         role(Bodies.optionalText(body, "role")), Bodies.optionalText(body, "password"),
         Bodies.optionalText(body, "currentPassword")), user(ctx));
     json(ctx, 200, Views.user(user));
