@@ -135,7 +135,7 @@ class AuthorizationTest {
     TestImages.meter();
     TestImages.logger();
     data = Files.createTempDirectory("defpi-authz-test");
-    store = RealStore.open(data);
+    store = RealStore.open(database(data));
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
         Duration.ofSeconds(20)));
     swarm.ensureNetwork();
@@ -175,6 +175,11 @@ class AuthorizationTest {
     nodeId = nodes0.get(0).path("id").asText();
     ok(call(Who.ADMIN, "PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + aliceId + "\"}"), 200);
     poolId = newPool("authz-pool");
+  }
+
+  /** The store's database: an H2 file here, PostgreSQL in {@link AuthorizationPostgresTest}. */
+  RealStore.Settings database(Path dataDir) throws Exception {
+    return RealStore.Settings.h2(dataDir);
   }
 
   @AfterAll
