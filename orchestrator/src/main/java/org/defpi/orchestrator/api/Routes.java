@@ -286,7 +286,10 @@ public final class Routes {
   private void listInterfaces(Context ctx) throws Exception {
     List<ObjectNode> all = new ArrayList<>();
     for (Service s : services.list()) {
-      s.defaultImage().ifPresent(i -> i.labels().interfaces().forEach(iface -> all.add(Views.iface(iface))));
+      // The service is the registry's (where it can be deployed from): two images may carry copies of
+      // one service.json, whose labels then name the same service id.
+      s.defaultImage().ifPresent(i -> i.labels().interfaces().forEach(iface -> all.add(Views.iface(iface)
+          .put("serviceId", s.id()))));
     }
     page(ctx, all, INTERFACE_FIELDS);
   }
