@@ -121,4 +121,15 @@ public abstract sealed class Refusal extends Exception {
     @Override public String title() { return "Too many requests"; }
     @Override public String slug() { return "too-many-requests"; }
   }
+
+  /** The request body is in a format the API does not take. */
+  public static final class UnsupportedMediaType extends Refusal {
+    public UnsupportedMediaType(String detail) {
+      super(detail);
+    }
+
+    @Override public int status() { return 415; }
+    @Override public String title() { return "Unsupported media type"; }
+    @Override public String slug() { return "unsupported-media-type"; }
+  }
 }

@@ -6,11 +6,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.defpi.orchestrator.Refusal;
 
 /**
@@ -25,6 +31,18 @@ final class Bodies {
   private Bodies() {}
 
   /** The body as a JSON object with no fields but {@code allowed}. */
+  static ObjectNode object(byte[] bytes, Set<String> allowed) throws Refusal.BadRequest {
+    String body;
+    try {
+      // Strict: a lenient decoder would store U+FFFD where the client sent bytes that are not text.
+      body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new Refusal.BadRequest("the request body is not valid UTF-8");
+    }
+    return object(body, allowed);
+  }
+
   static ObjectNode object(String body, Set<String> allowed) throws Refusal.BadRequest {
     if (body == null || body.isBlank()) {
       throw new Refusal.BadRequest("the request body is empty; expected a JSON object with " + allowed);
@@ -34,8 +52,8 @@ final class Bodies {
       node = JSON.readTree(body);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new Refusal.BadRequest("the request body is not valid JSON: " + e.getOriginalMessage()
-          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+      throw new Refusal.BadRequest("the request body is not valid JSON: " + reason(e)
+          + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
     if (!(node instanceof ObjectNode object)) {
       throw new Refusal.BadRequest("the request body must be a JSON object, not " + kind(node));
@@ -47,6 +65,36 @@ final class Bodies {
       }
     }
     return object;
+  }
+
+  private static final Pattern DUPLICATE_FIELD = Pattern.compile("^Duplicate field '(.*)' for ");
+  /** "(start marker at [Source: REDACTED (`…` disabled); line: 1, column: 1])". */
+  private static final Pattern START_MARKER = Pattern.compile(
+      "\\s*\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)]\\)");
+  /** ", from `StreamReadConstraints.getMaxNestingDepth()`" in the limits' messages. */
+  private static final Pattern FROM_SETTING = Pattern.compile(",? from `[^`]*`");
+  private static final Pattern JAVA_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Za-z]|Exception");
+
+  /**
+   * Why the parser refused, in words: Jackson's own messages name its classes and settings
+   * ({@code `StreamReadConstraints.getMaxNestingDepth()`}, {@code [Source: REDACTED …]}), which
+   * mean nothing to a client, so those parts are cut or the message replaced.
+   */
+  static String reason(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (m.startsWith("Trailing token")) {
+      return "there is more after the first JSON value; send exactly one JSON object";
+    }
+    Matcher duplicate = DUPLICATE_FIELD.matcher(m);
+    if (duplicate.find()) {
+      return "field '" + duplicate.group(1) + "' is given twice";
+    }
+    m = START_MARKER.matcher(m).replaceAll(" (opened at line $1, column $2)");
+    m = FROM_SETTING.matcher(m).replaceAll("");
+    if (m.isBlank() || m.contains("`") || m.contains("[Source") || JAVA_NAME.matcher(m).find()) {
+      return "it cannot be parsed";
+    }
+    return m;
   }
 
   static String requiredText(ObjectNode object, String field) throws Refusal.BadRequest {
@@ -65,6 +113,7 @@ final class Bodies {
     if (value.asText().isEmpty()) {
       throw new Refusal.BadRequest("field '" + field + "' must not be empty");
     }
+    noNul(field, value.asText());
     return Optional.of(value.asText());
   }
 
@@ -112,9 +161,21 @@ final class Bodies {
       if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
         throw new Refusal.BadRequest("field '" + field + "." + e.getKey() + "' must be a string, not " + kind(v));
       }
+      noNul(field + "." + e.getKey(), e.getKey());
+      noNul(field + "." + e.getKey(), v.asText());
       map.put(e.getKey(), v.asText());
     }
     return map;
+  }
+
+  /**
+   * No text the API takes has a NUL in it, and PostgreSQL cannot store one (it would be a 500), so
+   * U+0000 is refused here for every field.
+   */
+  private static void noNul(String field, String text) throws Refusal.BadRequest {
+    if (text.indexOf('\u0000') >= 0) {
+      throw new Refusal.BadRequest("field '" + field + "' must not contain the NUL character (U+0000)");
+    }
   }
 
   private static String kind(JsonNode node) {

@@ -8,6 +8,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.security.BasicAuthCredentials;
 import io.javalin.security.RouteRole;
 import java.util.ArrayList;
@@ -48,8 +50,14 @@ public final class Routes {
   static final String JSON = "application/json";
   static final String TOTAL_COUNT = "X-Total-Count";
   static final int DEFAULT_LOG_TAIL = 200;
+  static final int MAX_DETAIL = 1000;
+  /** No request of this API needs more than a few KiB; 1 MiB leaves room for big configurations. */
+  static final long MAX_BODY_BYTES = 1024 * 1024;
   static final int MAX_LOG_TAIL = 10_000;
   private static final String USER = "defpi.user";
+  /** Javalin drops parameters with broken %-escapes silently; such a query is refused instead. */
+  private static final java.util.regex.Pattern WELL_FORMED_QUERY =
+      java.util.regex.Pattern.compile("([^%]|%[0-9A-Fa-f]{2})*");
   /** Same-origin everything and no inline script: what the docs page (and later the UI) is built for. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
       + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -195,11 +203,17 @@ public final class Routes {
       config.startup.showJavalinBanner = false;
       config.concurrency.useVirtualThreads = true;
       config.http.defaultContentType = JSON;
+      config.http.maxRequestSize = MAX_BODY_BYTES;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
       var r = config.routes;
 
       // Javalin answers HEAD for every GET route itself, without the route's roles, so the access
       // check could not tell which route it guards: HEAD is refused instead (no client needs it).
       r.before(ctx -> {
+        String query = ctx.queryString();
+        if (query != null && !WELL_FORMED_QUERY.matcher(query).matches()) {
+          throw new Refusal.BadRequest("the query string has a '%' that is not followed by two hex digits");
+        }
         if (ctx.method() == HandlerType.HEAD) {
           problem(ctx, "method-not-allowed", "Method not allowed", 405, "HEAD is not supported here; use GET");
           ctx.header("Allow", "GET");
@@ -219,6 +233,18 @@ public final class Routes {
       });
 
       r.exception(Refusal.class, (e, ctx) -> refuse(ctx, e));
+      // Javalin's own refusals (a body over the size limit, …): the same problem format as ours.
+      r.exception(HttpResponseException.class, (e, ctx) -> {
+        switch (e.getStatus()) {
+          case 404 -> problem(ctx, "not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path());
+          case 405 -> problem(ctx, "method-not-allowed", "Method not allowed", 405,
+              "no route " + ctx.method() + " " + ctx.path());
+          case 413 -> problem(ctx, "content-too-large", "Content too large", 413,
+              "the request body is larger than the orchestrator takes (" + MAX_BODY_BYTES / 1024 + " KiB)");
+          default -> problem(ctx, "http-" + e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(),
+              e.getStatus(), e.getMessage());
+        }
+      });
       r.exception(RegistryException.class, (e, ctx) ->
           problem(ctx, "registry-unavailable", "Registry unavailable", 502, e.getMessage()));
       r.exception(SwarmException.class, (e, ctx) ->
@@ -245,7 +271,7 @@ public final class Routes {
   // ---- handlers
 
   private void login(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("name", "password"));
+    ObjectNode body = body(ctx, Set.of("name", "password"));
     UserManager.Login login = users.login(Bodies.requiredText(body, "name"), Bodies.requiredText(body, "password"),
         ctx.ip());
     ObjectNode o = Bodies.JSON.createObjectNode();
@@ -256,7 +282,7 @@ public final class Routes {
   }
 
   private void createUser(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("name", "password", "role", "email"));
+    ObjectNode body = body(ctx, Set.of("name", "password", "role", "email"));
     Role role = role(Bodies.optionalText(body, "role")).orElse(Role.USER);
     User user = users.create(new UserManager.NewUser(Bodies.requiredText(body, "name"),
         Bodies.requiredText(body, "password"), role, Bodies.optionalText(body, "email")), user(ctx));
@@ -264,7 +290,7 @@ public final class Routes {
   }
 
   private void updateUser(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("email", "role", "password", "currentPassword"));
+    ObjectNode body = body(ctx, Set.of("email", "role", "password", "currentPassword"));
     // "email": null removes it; absent leaves it alone.
     Optional<String> email = body.has("email") && body.get("email").isNull()
         ? Optional.of("") : Bodies.optionalText(body, "email");
@@ -295,7 +321,7 @@ public final class Routes {
   }
 
   private void createProcess(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("serviceId", "name", "version", "configuration", "userId"));
+    ObjectNode body = body(ctx, Set.of("serviceId", "name", "version", "configuration", "userId"));
     String serviceId = Bodies.requiredText(body, "serviceId");
     ProcessManager.NewProcess request = new ProcessManager.NewProcess(
         serviceId,
@@ -340,7 +366,7 @@ public final class Routes {
 
   private void createConnection(Context ctx) throws Exception {
     Set<String> endpointFields = Set.of("processId", "interfaceId");
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("endpoint1", "endpoint2"));
+    ObjectNode body = body(ctx, Set.of("endpoint1", "endpoint2"));
     ObjectNode e1 = Bodies.requiredObject(body, "endpoint1", endpointFields);
     ObjectNode e2 = Bodies.requiredObject(body, "endpoint2", endpointFields);
     ConnectionManager.NewConnection request = new ConnectionManager.NewConnection(
@@ -359,7 +385,7 @@ public final class Routes {
   }
 
   private void assignNode(Context ctx) throws Exception {
-    ObjectNode body = Bodies.object(ctx.body(), Set.of("kind", "poolId", "userId"));
+    ObjectNode body = body(ctx, Set.of("kind", "poolId", "userId"));
     String kindText = Bodies.requiredText(body, "kind");
     NodeKind kind = NodeKind.parse(kindText).orElseThrow(() -> new Refusal.BadRequest(
         "field 'kind' must be unidentified, public or private, not '" + kindText + "'"));
@@ -370,8 +396,25 @@ public final class Routes {
     json(ctx, 200, Views.node(nodes.assign(ctx.pathParam("id"), kind, Bodies.optionalText(body, "poolId"), userId)));
   }
 
-  private static String poolName(Context ctx) throws Refusal.BadRequest {
-    return Bodies.requiredText(Bodies.object(ctx.body(), Set.of("name")), "name");
+  /**
+   * The request body as a JSON object with only the {@code allowed} fields. A body declared as
+   * something else than JSON is refused (415) rather than guessed at: {@code curl -d} sends
+   * form encoding unless told otherwise.
+   */
+  private static ObjectNode body(Context ctx, Set<String> allowed) throws Refusal {
+    String type = ctx.contentType();
+    if (type != null && !type.isBlank()) {
+      String mediaType = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+      if (!mediaType.equals(JSON) && !mediaType.endsWith("+json")) {
+        throw new Refusal.UnsupportedMediaType("the request body must be JSON (Content-Type: application/json), not '"
+            + mediaType + "'");
+      }
+    }
+    return Bodies.object(ctx.bodyAsBytes(), allowed);
+  }
+
+  private static String poolName(Context ctx) throws Refusal {
+    return Bodies.requiredText(body(ctx, Set.of("name")), "name");
   }
 
   // ---- authentication
@@ -484,8 +527,10 @@ public final class Routes {
 
   private static void problem(Context ctx, String slug, String title, int status, String detail) {
     try {
+      // A refusal may quote the input; a 100 000-character input need not come back whole.
+      String shown = detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "… (cut)";
       ctx.status(status).contentType(PROBLEM_JSON)
-          .result(Bodies.JSON.writeValueAsString(Views.problem(slug, title, status, detail, ctx.path())));
+          .result(Bodies.JSON.writeValueAsString(Views.problem(slug, title, status, shown, ctx.path())));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serialises", e);
     }

@@ -30,6 +30,12 @@ public final class ServiceManager {
     this.catalog = Optional.of(catalog);
   }
 
+  /** A registry repository name component (distribution's grammar), as a service id must be. */
+  private static final java.util.regex.Pattern SERVICE_ID =
+      java.util.regex.Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  /** An image tag (distribution's grammar). */
+  private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[\\w][\\w.-]{0,127}");
+
   public List<Service> list() throws RegistryException {
     if (catalog.isPresent()) {
       return catalog.get().snapshot().list();
@@ -58,6 +64,10 @@ public final class ServiceManager {
    * refreshed soon.
    */
   private List<Image> images(String serviceId, Optional<String> version) throws RegistryException {
+    if (serviceId.length() > 128 || !SERVICE_ID.matcher(serviceId).matches()
+        || version.map(v -> !TAG.matcher(v).matches()).orElse(false)) {
+      return List.of(); // cannot name an image: no need to ask the registry, which may answer 500
+    }
     if (catalog.isEmpty()) {
       return registry.images(serviceId);
     }

@@ -157,7 +157,8 @@ public final class UserManager {
   public User authenticate(String name, String password, String clientAddress)
       throws Refusal.Unauthorized, Refusal.TooManyRequests {
     throttle.check(name, clientAddress);
-    Optional<Account> account = name == null ? Optional.empty() : store.findAccount(name);
+    // A name no account can have (a NUL, 10 000 characters) is not worth a database round trip.
+    Optional<Account> account = name == null || !NAME.matcher(name).matches() ? Optional.empty() : store.findAccount(name);
     byte[] presented = password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
     // bcrypt refuses input over 72 bytes; such a password cannot be anyone's.
     boolean fits = presented.length <= MAX_PASSWORD_BYTES;
