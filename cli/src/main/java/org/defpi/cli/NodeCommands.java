@@ -2,7 +2,6 @@ package org.defpi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,20 +70,6 @@ final class NodeCommands extends ListCommand {
         "last seen", text(n, "lastSeen"));
   }
 
-  /** PUT /node/{id} {kind, poolId?, userId?}, then the node as the API answers it. */
-  static void identify(ApiCommand c, String id, String kind, String poolId, String userId)
-      throws CliException, InterruptedException {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("kind", kind);
-    if (poolId != null) {
-      body.put("poolId", poolId);
-    }
-    if (userId != null) {
-      body.put("userId", userId);
-    }
-    show(c, c.cli().api().put("node/" + segment(id), body));
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the nodes.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
@@ -106,45 +91,50 @@ final class NodeCommands extends ListCommand {
     }
   }
 
-  @Command(name = "make-public", mixinStandardHelpOptions = true,
-      description = "Make a node public, in a pool, for everyone's processes (admins only).")
-  static final class MakePublic extends ApiCommand {
+  /** The three verbs that say what a node is: PUT /node/{id}, then the node as the API answers it. */
+  abstract static class Identify extends ApiCommand {
     @Parameters(paramLabel = "NODE", description = "The Swarm node id.")
     String id;
 
+    /** The PUT's body: the kind, and the pool or the user where the kind takes one. */
+    abstract Map<String, String> body();
+
+    @Override
+    final void run() throws CliException, InterruptedException {
+      show(this, cli().api().put("node/" + segment(id), body()));
+    }
+  }
+
+  @Command(name = "make-public", mixinStandardHelpOptions = true,
+      description = "Make a node public, in a pool, for everyone's processes (admins only).")
+  static final class MakePublic extends Identify {
     @Option(names = "--pool", required = true, paramLabel = "POOL", description = "The node pool's id.")
     String pool;
 
     @Override
-    void run() throws CliException, InterruptedException {
-      identify(this, id, "public", pool, null);
+    Map<String, String> body() {
+      return Map.of("kind", "public", "poolId", pool);
     }
   }
 
   @Command(name = "make-private", mixinStandardHelpOptions = true,
       description = "Make a node private to one user, for their processes only (admins only).")
-  static final class MakePrivate extends ApiCommand {
-    @Parameters(paramLabel = "NODE", description = "The Swarm node id.")
-    String id;
-
+  static final class MakePrivate extends Identify {
     @Option(names = "--user", required = true, paramLabel = "USER", description = "The owner's user id.")
     String user;
 
     @Override
-    void run() throws CliException, InterruptedException {
-      identify(this, id, "private", null, user);
+    Map<String, String> body() {
+      return Map.of("kind", "private", "userId", user);
     }
   }
 
   @Command(name = "forget", mixinStandardHelpOptions = true,
       description = "Make a node unidentified again: no longer public or private (admins only).")
-  static final class Forget extends ApiCommand {
-    @Parameters(paramLabel = "NODE", description = "The Swarm node id.")
-    String id;
-
+  static final class Forget extends Identify {
     @Override
-    void run() throws CliException, InterruptedException {
-      identify(this, id, "unidentified", null, null);
+    Map<String, String> body() {
+      return Map.of("kind", "unidentified");
     }
   }
 }

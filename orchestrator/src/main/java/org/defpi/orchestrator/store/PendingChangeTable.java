@@ -1,15 +1,18 @@
 package org.defpi.orchestrator.store;
 
+import static org.defpi.orchestrator.store.RealStore.inTransaction;
+import static org.defpi.orchestrator.store.RealStore.instant;
+import static org.defpi.orchestrator.store.RealStore.optionalInstant;
+import static org.defpi.orchestrator.store.RealStore.run;
+import static org.defpi.orchestrator.store.RealStore.selectAll;
+import static org.defpi.orchestrator.store.RealStore.setInstant;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +21,6 @@ import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 import org.defpi.orchestrator.pendingchange.PendingChange.State;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
-import org.defpi.orchestrator.store.RealStore.StoreException;
 
 /**
  * Pending changes in the {@code pending_change} table (migration V4), over the store's pool, on H2
@@ -51,7 +53,7 @@ public final class PendingChangeTable implements PendingChangeStore {
 
   @Override
   public void insert(PendingChange c) {
-    run("insert pending change " + c.id(), db -> {
+    run(pool, "insert pending change " + c.id(), db -> {
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO pending_change (id, kind, process_id, connection_id, user_id, state, attempts, max_attempts,
             last_error, created_at, updated_at, not_before, lease_owner, lease_until, payload)
@@ -79,21 +81,13 @@ public final class PendingChangeTable implements PendingChangeStore {
 
   @Override
   public Optional<PendingChange> find(String id) {
-    return run("find pending change " + id, db -> find(db, id));
+    return run(pool, "find pending change " + id, db -> find(db, id));
   }
 
   @Override
   public List<PendingChange> list() {
-    return run("list pending changes", db -> {
-      try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change ORDER BY created_at, id");
-          ResultSet r = s.executeQuery()) {
-        List<PendingChange> all = new ArrayList<>();
-        while (r.next()) {
-          all.add(change(r));
-        }
-        return all;
-      }
-    });
+    return run(pool, "list pending changes",
+        db -> selectAll(db, "SELECT * FROM pending_change ORDER BY created_at, id", PendingChangeTable::change));
   }
 
   @Override
@@ -104,7 +98,7 @@ public final class PendingChangeTable implements PendingChangeStore {
       throw new IllegalArgumentException("a lease must be positive: " + lease);
     }
     Instant until = now.plus(lease);
-    return run("claim a pending change for " + workerId, db -> {
+    return run(pool, "claim a pending change for " + workerId, db -> {
       failAbandonedLastAttempts(db, now);
       while (true) {
         Optional<String> candidate = oldestClaimable(db, now);
@@ -148,33 +142,26 @@ public final class PendingChangeTable implements PendingChangeStore {
   /** Takes {@code id} if it is still claimable, and reads it back in the same transaction (no one can change it in between). */
   private static Optional<PendingChange> take(Connection db, String id, String workerId, Instant now, Instant until)
       throws SQLException {
-    db.setAutoCommit(false);
     try {
-      Optional<PendingChange> taken = Optional.empty();
-      try (PreparedStatement s = db.prepareStatement("""
-          UPDATE pending_change SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
-            updated_at = ?
-          WHERE id = ? AND""" + " " + CLAIMABLE)) {
-        s.setString(1, workerId);
-        setInstant(s, 2, until);
-        setInstant(s, 3, now);
-        s.setString(4, id);
-        setInstant(s, 5, now);
-        setInstant(s, 6, now);
-        if (s.executeUpdate() == 1) {
-          taken = find(db, id);
+      return inTransaction(db, tx -> {
+        try (PreparedStatement s = tx.prepareStatement("""
+            UPDATE pending_change SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
+              updated_at = ?
+            WHERE id = ? AND""" + " " + CLAIMABLE)) {
+          s.setString(1, workerId);
+          setInstant(s, 2, until);
+          setInstant(s, 3, now);
+          s.setString(4, id);
+          setInstant(s, 5, now);
+          setInstant(s, 6, now);
+          return s.executeUpdate() == 1 ? find(tx, id) : Optional.<PendingChange>empty();
         }
-      }
-      db.commit();
-      return taken;
+      });
     } catch (SQLException e) {
-      db.rollback();
       if (LOST_RACE.contains(e.getSQLState())) {
-        return Optional.empty();
+        return Optional.empty(); // rolled back
       }
       throw e;
-    } finally {
-      db.setAutoCommit(true);
     }
   }
 
@@ -235,7 +222,7 @@ public final class PendingChangeTable implements PendingChangeStore {
   /** {@code UPDATE ... SET <set>} if {@code workerId} still holds the lease; the SET's parameters come first. */
   private boolean updateHeld(String what, String set, String id, String workerId, Parameters parameters) {
     requireWorker(workerId);
-    return run(what, db -> {
+    return run(pool, what, db -> {
       String sql = "UPDATE pending_change SET " + set + " WHERE id = ? AND state = 'RUNNING' AND lease_owner = ?";
       try (PreparedStatement s = db.prepareStatement(sql)) {
         int next = parameters.set(s) + 1;
@@ -249,34 +236,25 @@ public final class PendingChangeTable implements PendingChangeStore {
   @Override
   public Cancellation cancel(String id, Instant now) {
     Objects.requireNonNull(now, "now");
-    return run("cancel pending change " + id, db -> {
-      db.setAutoCommit(false);
-      try {
-        boolean cancelled;
-        try (PreparedStatement s = db.prepareStatement(
-            "UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE id = ? AND state = 'PENDING'")) {
-          setInstant(s, 1, now);
-          s.setString(2, id);
-          cancelled = s.executeUpdate() == 1;
-        }
-        Optional<PendingChange> after = find(db, id);
-        db.commit();
-        CancelOutcome outcome = cancelled ? CancelOutcome.CANCELLED
-            : after.isEmpty() ? CancelOutcome.NOT_FOUND : CancelOutcome.NOT_CANCELLABLE;
-        return new Cancellation(outcome, after);
-      } catch (SQLException | RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
+    return inTransaction(pool, "cancel pending change " + id, db -> {
+      boolean cancelled;
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE id = ? AND state = 'PENDING'")) {
+        setInstant(s, 1, now);
+        s.setString(2, id);
+        cancelled = s.executeUpdate() == 1;
       }
+      Optional<PendingChange> after = find(db, id);
+      CancelOutcome outcome = cancelled ? CancelOutcome.CANCELLED
+          : after.isEmpty() ? CancelOutcome.NOT_FOUND : CancelOutcome.NOT_CANCELLABLE;
+      return new Cancellation(outcome, after);
     });
   }
 
   @Override
   public int deleteFinishedBefore(Instant before) {
     Objects.requireNonNull(before, "before");
-    return run("delete finished pending changes", db -> {
+    return run(pool, "delete finished pending changes", db -> {
       try (PreparedStatement s = db.prepareStatement(
           "DELETE FROM pending_change WHERE state IN ('DONE', 'FAILED', 'CANCELLED') AND updated_at < ?")) {
         setInstant(s, 1, before);
@@ -305,11 +283,11 @@ public final class PendingChangeTable implements PendingChangeStore {
         r.getInt("attempts"),
         r.getInt("max_attempts"),
         Optional.ofNullable(r.getString("last_error")),
-        instant(r, "created_at").orElseThrow(),
-        instant(r, "updated_at").orElseThrow(),
-        instant(r, "not_before").orElseThrow(),
+        instant(r, "created_at"),
+        instant(r, "updated_at"),
+        instant(r, "not_before"),
         Optional.ofNullable(r.getString("lease_owner")),
-        instant(r, "lease_until"),
+        optionalInstant(r, "lease_until"),
         r.getString("payload"));
   }
 
@@ -318,33 +296,5 @@ public final class PendingChangeTable implements PendingChangeStore {
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("a worker id must not be blank");
     }
-  }
-
-  // ---- helpers (as in RealStore)
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection db) throws SQLException;
-  }
-
-  private <T> T run(String what, Work<T> work) {
-    try (Connection db = pool.getConnection()) {
-      return work.run(db);
-    } catch (SQLException e) {
-      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
-  // TIMESTAMP WITH TIME ZONE as OffsetDateTime: the same on H2 and PostgreSQL, whatever the JVM's zone
-  private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
-    if (instant == null) {
-      s.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-    } else {
-      s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-    }
-  }
-
-  private static Optional<Instant> instant(ResultSet r, String column) throws SQLException {
-    return Optional.ofNullable(r.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
   }
 }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -214,16 +215,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   @Override
   public List<Process> listProcesses() {
-    return run(pool, "list processes", db -> {
-      try (PreparedStatement s = db.prepareStatement("SELECT * FROM process ORDER BY created_at, id");
-          ResultSet r = s.executeQuery()) {
-        List<Process> all = new ArrayList<>();
-        while (r.next()) {
-          all.add(process(r));
-        }
-        return all;
-      }
-    });
+    return run(pool, "list processes", db -> selectAll(db, "SELECT * FROM process ORDER BY created_at, id",
+        RealStore::process));
   }
 
   @Override
@@ -327,11 +320,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
           s.setString(2, processId);
         }
         try (ResultSet r = s.executeQuery()) {
-          List<org.defpi.orchestrator.connection.Connection> all = new ArrayList<>();
-          while (r.next()) {
-            all.add(connection(r));
-          }
-          return all;
+          return rows(r, RealStore::connection);
         }
       }
     });
@@ -384,16 +373,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   @Override
   public List<Node> listNodes() {
-    return run(pool, "list nodes", db -> {
-      try (PreparedStatement s = db.prepareStatement("SELECT * FROM node ORDER BY hostname, id");
-          ResultSet r = s.executeQuery()) {
-        List<Node> all = new ArrayList<>();
-        while (r.next()) {
-          all.add(node(r));
-        }
-        return all;
-      }
-    });
+    return run(pool, "list nodes",
+        db -> selectAll(db, "SELECT * FROM node ORDER BY hostname, id", RealStore::node));
   }
 
   @Override
@@ -471,16 +452,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   @Override
   public List<NodePool> listPools() {
-    return run(pool, "list node pools", db -> {
-      try (PreparedStatement s = db.prepareStatement("SELECT id, name FROM node_pool ORDER BY name, id");
-          ResultSet r = s.executeQuery()) {
-        List<NodePool> all = new ArrayList<>();
-        while (r.next()) {
-          all.add(new NodePool(r.getString("id"), r.getString("name")));
-        }
-        return all;
-      }
-    });
+    return run(pool, "list node pools", db -> selectAll(db, "SELECT id, name FROM node_pool ORDER BY name, id",
+        r -> new NodePool(r.getString("id"), r.getString("name"))));
   }
 
   @Override
@@ -497,58 +470,45 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   @Override
   public boolean insertPool(NodePool p) {
-    return run(pool, "insert node pool " + p.id(), db -> {
+    return run(pool, "insert node pool " + p.id(), onRefusal(UNIQUE_VIOLATION, false, db -> {
       try (PreparedStatement s = db.prepareStatement("INSERT INTO node_pool (id, name) VALUES (?, ?)")) {
         s.setString(1, p.id());
         s.setString(2, p.name());
         s.executeUpdate();
         return true;
-      } catch (SQLException e) {
-        if (isUniqueViolation(e)) {
-          return false;
-        }
-        throw e;
       }
-    });
+    }));
   }
 
   @Override
   public boolean updatePool(NodePool p) {
-    return run(pool, "rename node pool " + p.id(), db -> {
+    return run(pool, "rename node pool " + p.id(), onRefusal(UNIQUE_VIOLATION, false, db -> {
       try (PreparedStatement s = db.prepareStatement("UPDATE node_pool SET name = ? WHERE id = ?")) {
         s.setString(1, p.name());
         s.setString(2, p.id());
         return s.executeUpdate() == 1;
-      } catch (SQLException e) {
-        if (isUniqueViolation(e)) {
-          return false;
-        }
-        throw e;
       }
-    });
+    }));
   }
 
   @Override
   public PoolDeletion deletePool(String id) {
-    return run(pool, "delete node pool " + id, db -> {
+    return run(pool, "delete node pool " + id, onRefusal(FOREIGN_KEY_VIOLATION, PoolDeletion.IN_USE, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM node_pool WHERE id = ?")) {
         s.setString(1, id);
         return s.executeUpdate() == 1 ? PoolDeletion.DELETED : PoolDeletion.NOT_FOUND;
-      } catch (SQLException e) {
-        if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
-          return PoolDeletion.IN_USE;
-        }
-        throw e;
       }
-    });
+    }));
   }
 
   /** SQLSTATE of a row still referenced by another table's foreign key, on PostgreSQL and H2. */
   static final String FOREIGN_KEY_VIOLATION = "23503";
 
-  /** SQLSTATE 23505, the same on PostgreSQL and H2. */
+  /** SQLSTATE of a duplicate in a unique column, on PostgreSQL and H2. */
+  static final String UNIQUE_VIOLATION = "23505";
+
   static boolean isUniqueViolation(SQLException e) {
-    return "23505".equals(e.getSQLState());
+    return UNIQUE_VIOLATION.equals(e.getSQLState());
   }
 
   /** Closes the pool; safe to call twice. */
@@ -576,14 +536,86 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
     }
   }
 
-  // TIMESTAMP WITH TIME ZONE as OffsetDateTime: JDBC 4.2, the same on H2 and PostgreSQL, and
-  // independent of the JVM's time zone (java.sql.Timestamp is not).
-  static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
-    s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+  /**
+   * {@code work}, answering {@code answer} instead when the database refuses it with SQLSTATE
+   * {@code sqlState}. Not inside a transaction: on PostgreSQL a refused statement aborts it.
+   */
+  static <T> Work<T> onRefusal(String sqlState, T answer, Work<T> work) {
+    return db -> {
+      try {
+        return work.run(db);
+      } catch (SQLException e) {
+        if (sqlState.equals(e.getSQLState())) {
+          return answer;
+        }
+        throw e;
+      }
+    };
   }
 
+  /** Reads the current row of a result. */
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet r) throws SQLException;
+  }
+
+  /** Every row a query without parameters selects, in its order. */
+  static <T> List<T> selectAll(Connection db, String sql, Row<T> row) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+      return rows(r, row);
+    }
+  }
+
+  /** The rows of {@code r} that are left. */
+  static <T> List<T> rows(ResultSet r, Row<T> row) throws SQLException {
+    List<T> all = new ArrayList<>();
+    while (r.next()) {
+      all.add(row.read(r));
+    }
+    return all;
+  }
+
+  /** {@link #run}, all of it in one transaction. */
+  static <T> T inTransaction(DataSource pool, String what, Work<T> work) {
+    return run(pool, what, db -> inTransaction(db, work));
+  }
+
+  /**
+   * {@code work} in one transaction on {@code db}: committed when it returns, rolled back when it
+   * throws (and the exception passed on); {@code db} is back in auto-commit afterwards either way.
+   */
+  static <T> T inTransaction(Connection db, Work<T> work) throws SQLException {
+    db.setAutoCommit(false);
+    try {
+      T result = work.run(db);
+      db.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
+  // TIMESTAMP WITH TIME ZONE as OffsetDateTime: JDBC 4.2, the same on H2 and PostgreSQL, and
+  // independent of the JVM's time zone (java.sql.Timestamp is not). Null is SQL NULL.
+  static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
+    if (instant == null) {
+      s.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+  }
+
+  /** A NOT NULL timestamp column. */
   static Instant instant(ResultSet r, String column) throws SQLException {
     return r.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /** A timestamp column that may be NULL. */
+  static Optional<Instant> optionalInstant(ResultSet r, String column) throws SQLException {
+    return Optional.ofNullable(r.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
   }
 
   private static String toJson(Object value) {

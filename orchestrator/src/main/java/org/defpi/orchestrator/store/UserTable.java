@@ -1,8 +1,12 @@
 package org.defpi.orchestrator.store;
 
+import static org.defpi.orchestrator.store.RealStore.UNIQUE_VIOLATION;
+import static org.defpi.orchestrator.store.RealStore.inTransaction;
 import static org.defpi.orchestrator.store.RealStore.instant;
 import static org.defpi.orchestrator.store.RealStore.isUniqueViolation;
+import static org.defpi.orchestrator.store.RealStore.onRefusal;
 import static org.defpi.orchestrator.store.RealStore.run;
+import static org.defpi.orchestrator.store.RealStore.selectAll;
 import static org.defpi.orchestrator.store.RealStore.setInstant;
 
 import java.sql.Connection;
@@ -10,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,22 +34,15 @@ public final class UserTable implements UserStore {
 
   @Override
   public boolean insertUser(User user, String passwordHash) {
-    return run(pool, "insert user " + user.id(), db -> {
-      try {
-        insert(db, user, passwordHash);
-        return true;
-      } catch (SQLException e) {
-        if (isUniqueViolation(e)) {
-          return false;
-        }
-        throw e;
-      }
-    });
+    return run(pool, "insert user " + user.id(), onRefusal(UNIQUE_VIOLATION, false, db -> {
+      insert(db, user, passwordHash);
+      return true;
+    }));
   }
 
   @Override
   public boolean insertFirstAdmin(User admin, String passwordHash) {
-    return inTransaction("insert the first admin", db -> {
+    return inTransaction(pool, "insert the first admin", db -> {
       // Two instances starting at once on one database: once there is a user, the second sees it here.
       // With none yet this locks no rows, so both may get past it; then the unique name settles it:
       // the second insert waits for the first to commit and fails as a duplicate (below).
@@ -118,17 +114,8 @@ public final class UserTable implements UserStore {
 
   @Override
   public List<User> listUsers() {
-    return run(pool, "list users", db -> {
-      try (PreparedStatement s = db.prepareStatement(
-          "SELECT " + USER_COLUMNS + " FROM app_user u ORDER BY u.created_at, u.id");
-          ResultSet r = s.executeQuery()) {
-        List<User> all = new ArrayList<>();
-        while (r.next()) {
-          all.add(user(r));
-        }
-        return all;
-      }
-    });
+    return run(pool, "list users", db -> selectAll(db,
+        "SELECT " + USER_COLUMNS + " FROM app_user u ORDER BY u.created_at, u.id", UserTable::user));
   }
 
   @Override
@@ -154,7 +141,7 @@ public final class UserTable implements UserStore {
 
   @Override
   public RoleChange updateRole(String id, Role role) {
-    return inTransaction("change the role of user " + id, db -> {
+    return inTransaction(pool, "change the role of user " + id, db -> {
       List<String> admins = lockAdmins(db);
       if (role != Role.ADMIN && admins.size() == 1 && admins.contains(id)) {
         return RoleChange.LAST_ADMIN;
@@ -169,7 +156,7 @@ public final class UserTable implements UserStore {
 
   @Override
   public boolean updatePasswordHash(String id, String passwordHash) {
-    return inTransaction("change the password of user " + id, db -> {
+    return inTransaction(pool, "change the password of user " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("UPDATE app_user SET password_hash = ? WHERE id = ?")) {
         s.setString(1, passwordHash);
         s.setString(2, id);
@@ -187,7 +174,7 @@ public final class UserTable implements UserStore {
 
   @Override
   public UserDeletion deleteUser(String id) {
-    return inTransaction("delete user " + id, db -> {
+    return inTransaction(pool, "delete user " + id, db -> {
       List<String> admins = lockAdmins(db);
       if (admins.size() == 1 && admins.contains(id)) {
         return UserDeletion.LAST_ADMIN;
@@ -270,14 +257,7 @@ public final class UserTable implements UserStore {
 
   /** The admins' ids, their rows locked until the transaction ends: role checks cannot interleave. */
   private static List<String> lockAdmins(Connection db) throws SQLException {
-    try (PreparedStatement s = db.prepareStatement("SELECT id FROM app_user WHERE role = 'ADMIN' FOR UPDATE");
-        ResultSet r = s.executeQuery()) {
-      List<String> ids = new ArrayList<>();
-      while (r.next()) {
-        ids.add(r.getString(1).strip());
-      }
-      return ids;
-    }
+    return selectAll(db, "SELECT id FROM app_user WHERE role = 'ADMIN' FOR UPDATE", r -> r.getString(1).strip());
   }
 
   private static boolean exists(Connection db, String sql, String id) throws SQLException {
@@ -287,21 +267,5 @@ public final class UserTable implements UserStore {
         return r.next();
       }
     }
-  }
-
-  private <T> T inTransaction(String what, RealStore.Work<T> work) {
-    return run(pool, what, db -> {
-      db.setAutoCommit(false);
-      try {
-        T result = work.run(db);
-        db.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
-    });
   }
 }
