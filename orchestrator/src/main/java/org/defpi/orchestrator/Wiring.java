@@ -14,10 +14,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.api.Routes;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.connection.ConnectionStore;
+import org.defpi.orchestrator.event.EventBus;
+import org.defpi.orchestrator.event.PublishingStores;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
 import org.defpi.orchestrator.pendingchange.RetryPolicy;
 import org.defpi.orchestrator.process.ProcessManager;
+import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.processes.Backoff;
 import org.defpi.orchestrator.processes.RealProcesses;
 import org.defpi.orchestrator.registry.RealRegistry;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+  /** Events kept for clients that reconnect: minutes of a busy orchestrator. */
+  private static final int EVENT_BUFFER = 10_000;
 
   private final Javalin app;
   private final ExecutorService executor;
@@ -93,14 +99,22 @@ public final class Wiring implements AutoCloseable {
       Ids ids = Ids.secure(clock);
       ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
           settings.registryRefresh(), Duration.ofSeconds(30)).start());
-      ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new SecureRandom(),
+      // Every write to processes, connections and pending changes is published as an event (GET /events).
+      EventBus events = new EventBus(clock, EVENT_BUFFER);
+      ProcessStore processStore = PublishingStores.processes(store, events);
+      ConnectionStore connectionStore = PublishingStores.connections(store, store, events);
+      ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, ids, clock,
+          new SecureRandom(),
           settings.callTimeout());
-      ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
+      ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids,
+          clock,
           executor, new ProcessManager.Settings(settings.orchestratorHost(), settings.orchestratorPort(),
               settings.configureTimeout(), settings.terminateTimeout()));
       NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
-      PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
-      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, version()).app()
+      PendingChanges pendingChanges = new PendingChanges(PublishingStores.pendingChanges(store.pendingChanges(), events),
+          ids, clock, RetryPolicy.DEFAULT);
+      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
+          .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());

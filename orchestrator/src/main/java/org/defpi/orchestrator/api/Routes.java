@@ -10,6 +10,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import io.javalin.security.BasicAuthCredentials;
 import io.javalin.security.RouteRole;
 import java.util.ArrayList;
@@ -22,6 +24,9 @@ import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.api.ListQuery.Fields;
 import org.defpi.orchestrator.api.ListQuery.Key;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.event.Event;
+import org.defpi.orchestrator.event.EventBus;
+import org.defpi.orchestrator.event.Subscription;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
@@ -55,6 +60,10 @@ public final class Routes {
   static final long MAX_BODY_BYTES = 1024 * 1024;
   static final int MAX_LOG_TAIL = 10_000;
   private static final String USER = "defpi.user";
+  private static final int EVENT_QUEUE = 10_000;
+  private static final java.time.Duration EVENT_KEEP_ALIVE = java.time.Duration.ofSeconds(15);
+  /** Names this run of the orchestrator in event ids: numbers restart with it. */
+  private final String eventRun = Long.toHexString(System.nanoTime() ^ new java.security.SecureRandom().nextLong());
   /** Javalin drops parameters with broken %-escapes silently; such a query is refused instead. */
   private static final java.util.regex.Pattern WELL_FORMED_QUERY =
       java.util.regex.Pattern.compile("([^%]|%[0-9A-Fa-f]{2})*");
@@ -117,18 +126,20 @@ public final class Routes {
   private final NodeManager nodes;
   private final UserManager users;
   private final PendingChanges pendingChanges;
+  private final EventBus events;
   private final String version;
   private final OpenApi openApi;
   private final DocsPage docsPage = new DocsPage();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
-      UserManager users, PendingChanges pendingChanges, String version) {
+      UserManager users, PendingChanges pendingChanges, EventBus events, String version) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.users = Objects.requireNonNull(users, "users");
     this.pendingChanges = Objects.requireNonNull(pendingChanges, "pendingChanges");
+    this.events = Objects.requireNonNull(events, "events");
     this.version = Objects.requireNonNull(version, "version");
     this.openApi = new OpenApi(version);
   }
@@ -193,6 +204,8 @@ public final class Routes {
     t.add(get("/pendingchange/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.pendingChange(pendingChanges.get(ctx.pathParam("id"), user(ctx))))));
     t.add(delete("/pendingchange/{id}", Access.USER, ctx -> pendingChanges.cancel(ctx.pathParam("id"), user(ctx))));
+
+    t.add(get("/events", Access.USER, new SseHandler(this::streamEvents)));
     return List.copyOf(t);
   }
 
@@ -415,6 +428,67 @@ public final class Routes {
 
   private static String poolName(Context ctx) throws Refusal {
     return Bodies.requiredText(body(ctx, Set.of("name")), "name");
+  }
+
+  /**
+   * GET /events: server-sent events of the caller's processes, connections and pending changes
+   * (an admin's: everyone's), as {@code event: process|connection|pendingchange}, {@code id:
+   * <run>-<seq>}, {@code data: {seq, at, subject, action, id, userId, state, reason?}}, after a
+   * first {@code event: ready} once the stream listens (everything later is on it). A client
+   * that reconnects with {@code Last-Event-ID} (or {@code ?after=}) gets what it missed; when that
+   * is no longer known (too old, or from before a restart) it gets one {@code event: reset} and
+   * the stream ends: reload, then listen again without an id. A comment every 15 s keeps proxies
+   * from closing a quiet stream.
+   */
+  private void streamEvents(SseClient client) {
+    Context ctx = client.ctx();
+    User caller = user(ctx);
+    String last = Optional.ofNullable(ctx.header("Last-Event-ID")).orElse(ctx.queryParam("after"));
+    long after = events.lastSeq();
+    boolean known = true;
+    if (last != null && !last.isBlank()) {
+      known = false;
+      String[] parts = last.strip().split("-", 2);
+      if (parts.length == 2 && parts[0].equals(eventRun)) {
+        try {
+          after = Long.parseLong(parts[1]);
+          known = true;
+        } catch (NumberFormatException e) {
+          known = false;
+        }
+      }
+    }
+    Optional<Subscription> subscribed = known
+        ? events.subscribe(e -> caller.canSee(e.userId()), after, EVENT_QUEUE) : Optional.empty();
+    if (subscribed.isEmpty()) {
+      client.sendEvent("reset", "{\"reason\":\"the events after " + last + " are not known here; reload and listen again\"}",
+          eventRun + "-" + events.lastSeq());
+      client.close();
+      return;
+    }
+    try (Subscription subscription = subscribed.get()) {
+      // Says the stream is listening from here on: what happens after this event is on it.
+      client.sendEvent("ready", "{\"seq\":" + after + "}", eventRun + "-" + after);
+      while (!client.terminated()) {
+        Optional<Event> next = subscription.next(EVENT_KEEP_ALIVE);
+        if (next.isPresent()) {
+          Event e = next.get();
+          client.sendEvent(e.subject().streamName(), Bodies.JSON.writeValueAsString(Views.event(e)), eventRun + "-" + e.seq());
+        } else if (subscription.overflowed()) {
+          client.sendEvent("reset", "{\"reason\":\"this stream fell too far behind; reload and listen again\"}",
+              eventRun + "-" + events.lastSeq());
+          break;
+        } else {
+          client.sendComment("keep-alive");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an event always serialises", e);
+    } finally {
+      client.close();
+    }
   }
 
   // ---- authentication

@@ -15,6 +15,7 @@ import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
+import org.defpi.orchestrator.event.Event;
 import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.user.User;
 import org.defpi.wire.label.InterfaceLabel;
@@ -171,6 +172,20 @@ final class Views {
     o.put("createdAt", time(c.createdAt()));
     o.put("updatedAt", time(c.updatedAt()));
     o.put("notBefore", time(c.notBefore()));
+    return o;
+  }
+
+  /** {@code {seq, at, subject, action, id, userId, state, reason?}}; subject and action in lower case. */
+  static ObjectNode event(Event e) {
+    ObjectNode o = F.objectNode();
+    o.put("seq", e.seq());
+    o.put("at", time(e.at()));
+    o.put("subject", e.subject().streamName());
+    o.put("action", e.action().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("id", e.id());
+    o.put("userId", e.userId());
+    o.put("state", e.state());
+    e.reason().ifPresent(r -> o.put("reason", r));
     return o;
   }
 

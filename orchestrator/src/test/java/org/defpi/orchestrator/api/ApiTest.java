@@ -1,42 +1,22 @@
 package org.defpi.orchestrator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.defpi.orchestrator.api.ApiFixture.JSON;
+import static org.defpi.orchestrator.api.ApiFixture.LOGGER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.METER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.PASSWORD;
+import static org.defpi.orchestrator.api.ApiFixture.basic;
+import static org.defpi.orchestrator.api.ApiFixture.connectionBody;
+import static org.defpi.orchestrator.api.ApiFixture.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.defpi.orchestrator.Ids;
+import java.util.stream.Collectors;
 import org.defpi.orchestrator.TestImages;
-import org.defpi.orchestrator.TestUsers;
-import org.defpi.orchestrator.connection.ConnectionManager;
-import org.defpi.orchestrator.node.NodeManager;
-import org.defpi.orchestrator.pendingchange.PendingChanges;
-import org.defpi.orchestrator.pendingchange.RetryPolicy;
-import org.defpi.orchestrator.process.FakeProcesses;
-import org.defpi.orchestrator.process.ProcessManager;
-import org.defpi.orchestrator.registry.RealRegistry;
-import org.defpi.orchestrator.service.ServiceCatalog;
-import org.defpi.orchestrator.service.ServiceManager;
-import org.defpi.orchestrator.store.RealStore;
-import org.defpi.orchestrator.swarm.RealSwarm;
-import org.defpi.orchestrator.user.UserManager;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterAll;
@@ -45,106 +25,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The real server on a free port, over the real store (H2 in a temp dir; PostgreSQL in
- * {@link ApiPostgresTest}), the real registry
- * (127.0.0.1:5000) and the real Swarm. Only the processes' management ports are faked: the test's
- * containers are shells that sleep, and what the orchestrator tells them is checked on the fake.
- * Configuring runs on the calling thread here, so a trigger's effect is visible when it returns.
+ * The real server on a free port ({@link ApiFixture}), over the real store (H2 in a temp dir;
+ * PostgreSQL in {@link ApiPostgresTest}), the real registry (127.0.0.1:5000) and the real Swarm.
+ * Only the processes' management ports are faked: the test's containers are shells that sleep, and
+ * what the orchestrator tells them is checked on the fake. Configuring runs on the calling thread
+ * here, so a trigger's effect is visible when it returns.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
-  private static final String PASSWORD = "test-password";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String METER_IFACE = TestImages.METER + "/power-measurement";
-  private static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
-
-  private Path data;
-  private RealStore store;
-  private RealSwarm swarm;
-  private FakeProcesses processes;
-  private Routes routes;
-  private Javalin app;
-  private String adminId;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final List<String> created = new ArrayList<>();
+  private final ApiFixture fixture = new ApiFixture();
 
   @BeforeAll
   void start() throws Exception {
-    TestImages.meter();
-    TestImages.logger();
-    TestImages.invalid();
-    data = java.nio.file.Files.createTempDirectory("defpi-api-test");
-    store = RealStore.open(database(data));
-    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20)));
-    swarm.ensureNetwork();
-    processes = new FakeProcesses();
-    Clock clock = Clock.systemUTC();
-    Ids ids = Ids.secure(clock);
-    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
-        TestImages.REGISTRY, Duration.ofSeconds(10)));
-    // As Wiring does: answers from a snapshot, refreshed in the background.
-    ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
-        ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
-    ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new Random(7),
-        Duration.ofSeconds(1));
-    ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
-        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    // No scheduled sync here: the node routes sync before each read.
-    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
-    UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
-    PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
-    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3");
-    app = routes.app().start(0);
-    adminId = json(admin("GET", "/user/me", null)).path("id").asText();
+    TestImages.invalid(); // before the service catalog's first snapshot
+    fixture.start(database());
   }
 
   /** The store's database: an H2 file here, PostgreSQL in {@link ApiPostgresTest}. */
-  RealStore.Settings database(Path dataDir) throws Exception {
-    return RealStore.Settings.h2(dataDir);
+  ApiFixture.Database database() {
+    return ApiFixture.Database.H2;
   }
 
   @AfterAll
   void stop() throws Exception {
-    refresher.shutdownNow();
-    if (swarm != null) {
-      for (String id : created) {
-        swarm.removeService(id); // in case a test failed before removing it
-      }
-      swarm.close();
-    }
-    if (app != null) {
-      app.stop();
-    }
-    if (store != null) {
-      store.close();
-    }
-    try (var files = java.nio.file.Files.walk(data)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    fixture.close();
   }
 
   // ---- plumbing
 
   private HttpResponse<String> send(String method, String path, String body, String authorization, String token)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    if (token != null) {
-      b.header("X-Auth-Token", token);
-    }
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return fixture.send(method, path, body, authorization, token == null ? Map.of() : Map.of("X-Auth-Token", token));
   }
 
   private HttpResponse<String> admin(String method, String path, String body) throws Exception {
@@ -153,10 +64,6 @@ class ApiTest {
 
   private HttpResponse<String> trigger(String id, String token) throws Exception {
     return send("PUT", "/process/trigger/" + id, null, null, token);
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
   }
 
   /** Asserts an RFC 9457 problem with this status whose detail contains {@code detail}. */
@@ -175,12 +82,12 @@ class ApiTest {
     HttpResponse<String> response = admin("POST", "/process", body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     JsonNode process = json(response);
-    created.add(process.path("id").asText());
+    fixture.removeOnClose(process.path("id").asText());
     return process;
   }
 
   private String tokenOf(String processId) {
-    return store.findProcess(processId).orElseThrow().token().value();
+    return fixture.store().findProcess(processId).orElseThrow().token().value();
   }
 
   // ---- tests
@@ -228,7 +135,7 @@ class ApiTest {
 
   @Test
   void theRouteTableAndTheOpenApiDocumentAgreeOnEveryRouteAndWhoMayCallIt() {
-    Set<String> table = routes.table().stream()
+    Set<String> table = fixture.routes().table().stream()
         .map(r -> r.method().name() + " " + r.path() + " " + r.access().name().toLowerCase(java.util.Locale.ROOT))
         .collect(Collectors.toSet());
     Set<String> document = new OpenApi("1.2.3").operations().stream()
@@ -240,7 +147,7 @@ class ApiTest {
   void everyListDeclaresInTheDocumentExactlyTheFiltersItTakes() throws Exception {
     JsonNode doc = JSON.readTree(new OpenApi("1.2.3").json());
     assertThat(Routes.LIST_FILTERS.keySet()).containsExactlyInAnyOrderElementsOf(
-        routes.table().stream().filter(r -> r.method().name().equals("GET"))
+        fixture.routes().table().stream().filter(r -> r.method().name().equals("GET"))
             .filter(r -> doc.path("paths").path(r.path()).path("get").path("responses").path("200")
                 .path("headers").has(Routes.TOTAL_COUNT))
             .map(Routes.Route::path).toList());
@@ -344,20 +251,20 @@ class ApiTest {
     assertThat(meter.path("state").asText()).isEqualTo("STARTING");
     assertThat(meter.path("version").asText()).isEqualTo("0.1.0");
     assertThat(meter.path("name").asText()).isEqualTo("meter-1");
-    assertThat(meter.path("userId").asText()).isEqualTo(adminId);
+    assertThat(meter.path("userId").asText()).isEqualTo(fixture.adminId());
     assertThat(meter.path("configuration").path("count").asText()).isEqualTo("5");
     assertThat(meter.has("token")).isFalse();
-    assertThat(swarm.managedServices()).contains(meterId);
+    assertThat(fixture.swarm().managedServices()).contains(meterId);
 
     // The trigger is refused without the right token...
     assertProblem(trigger(meterId, null), 401, "needs the process's token in X-Auth-Token");
     assertProblem(trigger(meterId, "wrong"), 403, "X-Auth-Token does not match");
-    assertThat(processes.requestsTo(meterId, ProcessProto.SetConfigMessage.class)).isEmpty();
+    assertThat(fixture.processes().requestsTo(meterId, ProcessProto.SetConfigMessage.class)).isEmpty();
 
     // ...and with it answered 204, then the process is configured and RUNNING.
     HttpResponse<String> triggered = trigger(meterId, tokenOf(meterId));
     assertThat(triggered.statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(meterId, ProcessProto.SetConfigMessage.class)).containsExactly(
+    assertThat(fixture.processes().requestsTo(meterId, ProcessProto.SetConfigMessage.class)).containsExactly(
         ProcessProto.SetConfigMessage.newBuilder().setProcessId(meterId).setIsUpdate(false).putConfig("count", "5").build());
     assertThat(json(admin("GET", "/process/" + meterId, null)).path("state").asText()).isEqualTo("RUNNING");
 
@@ -379,7 +286,7 @@ class ApiTest {
         422, "process '65a1b2c30000000000000009' does not exist");
 
     // A connection: both ends told, same port, the larger id is the client.
-    processes.clear();
+    fixture.processes().clear();
     HttpResponse<String> response = admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, LOGGER_IFACE));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     JsonNode connection = json(response);
@@ -391,8 +298,8 @@ class ApiTest {
     assertThat(connection.path("endpoint2").path("interfaceId").asText()).isEqualTo(LOGGER_IFACE);
     assertThat(connection.path("interfaceVersions").path("endpoint1").asText()).isEqualTo("v1");
     assertThat(connection.path("state").asText()).isEqualTo("ACTIVE");
-    ConnectionMessage toMeter = processes.requestsTo(meterId, ConnectionMessage.class).getFirst();
-    ConnectionMessage toLogger = processes.requestsTo(loggerId, ConnectionMessage.class).getFirst();
+    ConnectionMessage toMeter = fixture.processes().requestsTo(meterId, ConnectionMessage.class).getFirst();
+    ConnectionMessage toLogger = fixture.processes().requestsTo(loggerId, ConnectionMessage.class).getFirst();
     assertThat(toMeter.getListenPort()).isEqualTo(port);
     assertThat(toLogger.getListenPort()).isEqualTo(port);
     boolean meterIsClient = meterId.compareTo(loggerId) > 0;
@@ -411,13 +318,13 @@ class ApiTest {
     assertThat(admin("GET", "/connection", null).body()).contains(connectionId);
 
     // A restarted container calls the trigger again and gets its configuration and connection back.
-    processes.clear();
+    fixture.processes().clear();
     assertThat(trigger(loggerId, tokenOf(loggerId)).statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(loggerId, ProcessProto.SetConfigMessage.class)).hasSize(1);
-    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+    assertThat(fixture.processes().requestsTo(loggerId, ProcessProto.SetConfigMessage.class)).hasSize(1);
+    assertThat(fixture.processes().requestsTo(loggerId, ConnectionMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getConnectionId()).isEqualTo(connectionId))
         .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.CREATE));
-    assertThat(processes.requestsTo(meterId, ConnectionMessage.class)).isEmpty();
+    assertThat(fixture.processes().requestsTo(meterId, ConnectionMessage.class)).isEmpty();
 
     // The container's output.
     String logs = "";
@@ -432,50 +339,50 @@ class ApiTest {
     assertThat(logs).contains("started " + meterId);
 
     // Deleting a connection tells both ends.
-    processes.clear();
+    fixture.processes().clear();
     assertThat(admin("DELETE", "/connection/" + connectionId, null).statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(meterId, ConnectionMessage.class)).singleElement()
+    assertThat(fixture.processes().requestsTo(meterId, ConnectionMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
-    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+    assertThat(fixture.processes().requestsTo(loggerId, ConnectionMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
     assertProblem(admin("GET", "/connection/" + connectionId, null), 404, "does not exist");
 
     // Deleting a process: TERMINATE on the other end, TERMINATED asked, service and record gone.
     String again = json(admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, LOGGER_IFACE))).path("id").asText();
-    processes.clear();
+    fixture.processes().clear();
     assertThat(admin("DELETE", "/process/" + meterId, null).statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(loggerId, ConnectionMessage.class)).singleElement()
+    assertThat(fixture.processes().requestsTo(loggerId, ConnectionMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getConnectionId()).isEqualTo(again))
         .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
-    assertThat(processes.requestsTo(meterId, ProcessProto.GoToProcessStateMessage.class)).singleElement()
+    assertThat(fixture.processes().requestsTo(meterId, ProcessProto.GoToProcessStateMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getTargetState()).isEqualTo(ProcessProto.ProcessState.TERMINATED));
-    assertThat(processes.forgotten()).containsExactly(meterId);
-    assertThat(swarm.managedServices()).doesNotContain(meterId);
-    assertThat(swarm.containersOf(meterId)).isEmpty();
+    assertThat(fixture.processes().forgotten()).containsExactly(meterId);
+    assertThat(fixture.swarm().managedServices()).doesNotContain(meterId);
+    assertThat(fixture.swarm().containersOf(meterId)).isEmpty();
     assertProblem(admin("GET", "/process/" + meterId, null), 404, "does not exist");
     assertProblem(admin("GET", "/connection/" + again, null), 404, "does not exist");
 
     assertThat(admin("DELETE", "/process/" + loggerId, null).statusCode()).isEqualTo(204);
-    assertThat(swarm.managedServices()).doesNotContain(loggerId);
+    assertThat(fixture.swarm().managedServices()).doesNotContain(loggerId);
   }
 
   @Test
   void aProcessThatRefusesItsConfigurationIsFailedWithTheReason() throws Exception {
     String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\"}").path("id").asText();
-    processes.refusing.add(id);
+    fixture.processes().refusing.add(id);
     try {
       assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
       JsonNode process = json(admin("GET", "/process/" + id, null));
       assertThat(process.path("state").asText()).isEqualTo("FAILED");
       assertThat(process.path("reason").asText()).isEqualTo("the process refused its configuration: refused by test");
     } finally {
-      processes.refusing.remove(id);
+      fixture.processes().refusing.remove(id);
     }
     // A FAILED process is removed without asking it anything.
-    processes.clear();
+    fixture.processes().clear();
     assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(id, ProcessProto.GoToProcessStateMessage.class)).isEmpty();
-    assertThat(swarm.managedServices()).doesNotContain(id);
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.GoToProcessStateMessage.class)).isEmpty();
+    assertThat(fixture.swarm().managedServices()).doesNotContain(id);
   }
 
   @Test
@@ -526,8 +433,9 @@ class ApiTest {
     HttpResponse<String> renamed = admin("PUT", "/nodepool/" + poolId, "{\"name\": \"lab-2\"}");
     assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
     assertThat(json(admin("GET", "/nodepool", null)).findValuesAsText("name")).contains("lab-2").doesNotContain("lab");
-    JsonNode mine = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + adminId + "\"}"));
-    assertThat(mine.path("userId").asText()).isEqualTo(adminId);
+    JsonNode mine = json(admin("PUT", "/node/" + nodeId,
+        "{\"kind\": \"private\", \"userId\": \"" + fixture.adminId() + "\"}"));
+    assertThat(mine.path("userId").asText()).isEqualTo(fixture.adminId());
     assertThat(mine.has("poolId")).isFalse();
     JsonNode none = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}"));
     assertThat(none.path("kind").asText()).isEqualTo("unidentified");
@@ -537,10 +445,5 @@ class ApiTest {
     assertThat(admin("DELETE", "/nodepool/" + poolId, null).statusCode()).isEqualTo(204);
     assertProblem(admin("GET", "/nodepool/" + poolId, null), 404, "does not exist");
     assertProblem(admin("DELETE", "/nodepool/" + poolId, null), 404, "does not exist");
-  }
-
-  private static String connectionBody(String p1, String i1, String p2, String i2) {
-    return "{\"endpoint1\": {\"processId\": \"" + p1 + "\", \"interfaceId\": \"" + i1 + "\"}, "
-        + "\"endpoint2\": {\"processId\": \"" + p2 + "\", \"interfaceId\": \"" + i2 + "\"}}";
   }
 }

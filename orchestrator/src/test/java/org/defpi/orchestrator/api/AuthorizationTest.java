@@ -1,58 +1,37 @@
 package org.defpi.orchestrator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.defpi.orchestrator.api.ApiFixture.JSON;
+import static org.defpi.orchestrator.api.ApiFixture.LOGGER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.METER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.PASSWORD;
+import static org.defpi.orchestrator.api.ApiFixture.basic;
+import static org.defpi.orchestrator.api.ApiFixture.connectionBody;
+import static org.defpi.orchestrator.api.ApiFixture.json;
+import static org.defpi.orchestrator.api.ApiFixture.loginBody;
+import static org.defpi.orchestrator.api.ApiFixture.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
-import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.api.Routes.Access;
 import org.defpi.orchestrator.api.Routes.Route;
-import org.defpi.orchestrator.connection.ConnectionManager;
-import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChange;
-import org.defpi.orchestrator.pendingchange.PendingChanges;
-import org.defpi.orchestrator.pendingchange.RetryPolicy;
-import org.defpi.orchestrator.process.FakeProcesses;
-import org.defpi.orchestrator.process.ProcessManager;
-import org.defpi.orchestrator.registry.RealRegistry;
-import org.defpi.orchestrator.service.ServiceCatalog;
-import org.defpi.orchestrator.service.ServiceManager;
-import org.defpi.orchestrator.store.RealStore;
-import org.defpi.orchestrator.swarm.RealSwarm;
 import org.defpi.orchestrator.user.UserManager;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Every route of {@link Routes#table()} × {anonymous, the owner, another user, an admin}, with the
- * status each must get, over the real server, store, registry and Swarm (the fixture of
+ * status each must get, over the real server, store, registry and Swarm ({@link ApiFixture}, as
  * {@link ApiTest}). The matrix must name exactly the routes of the table, so a new route fails this
  * test until someone decides who may call it.
  *
@@ -78,12 +57,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthorizationTest {
-  private static final String PASSWORD = "test-password";
   private static final String ALICE_PASSWORD = "alice-password";
   private static final String BOB_PASSWORD = "bob-password";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String METER_IFACE = TestImages.METER + "/power-measurement";
-  private static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
   private static final String NO_SUCH_PROCESS = "65a1b2c300000000000000ff";
 
   /**
@@ -97,21 +72,9 @@ class AuthorizationTest {
   /** Who calls. */
   enum Who { ANONYMOUS, OWNER, OTHER, ADMIN }
 
-  private Path data;
-  private RealStore store;
-  private RealSwarm swarm;
-  private FakeProcesses processes;
-  private Routes routes;
-  private Javalin app;
-  private Ids ids;
-  private Clock clock;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
-  private final HttpClient http = HttpClient.newHttpClient();
-  /** Every process made here, whose Swarm services {@link #stop} removes. */
-  private final List<String> created = Collections.synchronizedList(new ArrayList<>());
+  private final ApiFixture fixture = new ApiFixture();
   private final AtomicInteger serial = new AtomicInteger();
 
-  private String adminId;
   private String aliceId;
   private String bobId;
   private String aliceToken;
@@ -132,37 +95,13 @@ class AuthorizationTest {
 
   @BeforeAll
   void start() throws Exception {
-    TestImages.meter();
-    TestImages.logger();
-    data = Files.createTempDirectory("defpi-authz-test");
-    store = RealStore.open(database(data));
-    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20)));
-    swarm.ensureNetwork();
-    processes = new FakeProcesses();
-    clock = Clock.systemUTC();
-    ids = Ids.secure(clock);
-    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
-        TestImages.REGISTRY, Duration.ofSeconds(10)));
-    ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
-        ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
-    ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new Random(7),
-        Duration.ofSeconds(1));
-    ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
-        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
-    UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
-    PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
-    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3");
-    app = routes.app().start(0);
-
-    adminId = ok(call(Who.ADMIN, "GET", "/user/me", null), 200).path("id").asText();
+    fixture.start(database());
     aliceId = ok(call(Who.ADMIN, "POST", "/user", "{\"name\": \"alice\", \"password\": \"" + ALICE_PASSWORD + "\"}"), 201)
         .path("id").asText();
     bobId = ok(call(Who.ADMIN, "POST", "/user", "{\"name\": \"bob\", \"password\": \"" + BOB_PASSWORD + "\"}"), 201)
         .path("id").asText();
-    aliceToken = login("alice", ALICE_PASSWORD);
-    bobToken = login("bob", BOB_PASSWORD);
+    aliceToken = fixture.login("alice", ALICE_PASSWORD);
+    bobToken = fixture.login("bob", BOB_PASSWORD);
 
     meterA = newProcess(Who.OWNER, TestImages.METER);
     loggerA = newProcess(Who.OWNER, TestImages.LOGGER);
@@ -173,48 +112,19 @@ class AuthorizationTest {
     JsonNode nodes0 = ok(call(Who.ADMIN, "GET", "/node", null), 200);
     assertThat(nodes0).as("the single-node Swarm of scripts/env.sh").hasSize(1);
     nodeId = nodes0.get(0).path("id").asText();
+    fixture.unidentifyOnClose(nodeId);
     ok(call(Who.ADMIN, "PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + aliceId + "\"}"), 200);
     poolId = newPool("authz-pool");
   }
 
   /** The store's database: an H2 file here, PostgreSQL in {@link AuthorizationPostgresTest}. */
-  RealStore.Settings database(Path dataDir) throws Exception {
-    return RealStore.Settings.h2(dataDir);
+  ApiFixture.Database database() {
+    return ApiFixture.Database.H2;
   }
 
   @AfterAll
   void stop() throws Exception {
-    refresher.shutdownNow();
-    try {
-      if (app != null && nodeId != null) {
-        call(Who.ADMIN, "PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}");
-      }
-    } finally {
-      if (swarm != null) {
-        try (ExecutorService removal = Executors.newVirtualThreadPerTaskExecutor()) {
-          List<Future<?>> removals = new ArrayList<>();
-          for (String id : List.copyOf(created)) {
-            removals.add(removal.submit(() -> {
-              swarm.removeService(id);
-              return null;
-            }));
-          }
-          for (Future<?> f : removals) {
-            f.get();
-          }
-        }
-        swarm.close();
-      }
-      if (app != null) {
-        app.stop();
-      }
-      if (store != null) {
-        store.close();
-      }
-      try (var files = Files.walk(data)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    fixture.close();
   }
 
   // ---- the matrix
@@ -328,8 +238,9 @@ class AuthorizationTest {
     m.add(new Case("POST /logout", 401, 204, 204, 204)
         .request(w -> switch (w) {
           // Bearer callers log out a token of their own made for it, not the one the rest of the test uses.
-          case OWNER -> Req.of("/logout").authorization("Bearer " + (loggedOut = login("alice", ALICE_PASSWORD)));
-          case OTHER -> Req.of("/logout").authorization("Bearer " + (loggedOut = login("bob", BOB_PASSWORD)));
+          case OWNER -> Req.of("/logout")
+              .authorization("Bearer " + (loggedOut = fixture.login("alice", ALICE_PASSWORD)));
+          case OTHER -> Req.of("/logout").authorization("Bearer " + (loggedOut = fixture.login("bob", BOB_PASSWORD)));
           default -> Req.of("/logout");
         })
         .effect((w, q, r) -> {
@@ -342,10 +253,10 @@ class AuthorizationTest {
     m.add(new Case("GET /user/me", 401, 200, 200, 200)
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(idOf(w))));
     m.add(new Case("GET /user", 401, 403, 403, 200)
-        .effect((w, q, r) -> assertThat(json(r).findValuesAsText("id")).contains(adminId, aliceId, bobId)));
+        .effect((w, q, r) -> assertThat(json(r).findValuesAsText("id")).contains(fixture.adminId(), aliceId, bobId)));
     m.add(new Case("POST /user", 401, 403, 403, 201)
         .request(w -> Req.of("/user").body("{\"name\": \"carol\", \"password\": \"carol-password\"}"))
-        .unchanged(() -> store.users().listUsers())
+        .unchanged(() -> fixture.store().users().listUsers())
         .effect((w, q, r) -> {
           assertThat(json(r).path("name").asText()).isEqualTo("carol");
           assertThat(json(r).path("role").asText()).isEqualTo("user");
@@ -359,13 +270,13 @@ class AuthorizationTest {
           case ADMIN -> "alice@defpi.example";
           default -> "mallory@example.org";
         } + "\"}"))
-        .unchanged(() -> store.users().findUser(aliceId))
+        .unchanged(() -> fixture.store().users().findUser(aliceId))
         .effect((w, q, r) -> assertThat(json(r).path("email").asText())
             .isEqualTo(w == Who.OWNER ? "alice@example.org" : "alice@defpi.example")));
     m.add(new Case("DELETE /user/{id}", 401, 403, 403, 204)
         .request(w -> Req.of("/user/" + (w == Who.ADMIN ? newUser("authz-victim") : aliceId)))
-        .unchanged(() -> store.users().listUsers())
-        .effect((w, q, r) -> assertThat(store.users().findUser(lastSegment(q))).isEmpty()));
+        .unchanged(() -> fixture.store().users().listUsers())
+        .effect((w, q, r) -> assertThat(fixture.store().users().findUser(lastSegment(q))).isEmpty()));
 
     // ---- services
     m.add(new Case("GET /service", 401, 200, 200, 200)
@@ -382,7 +293,7 @@ class AuthorizationTest {
         .unchanged(this::processIds)
         .effect((w, q, r) -> {
           String id = json(r).path("id").asText();
-          created.add(id);
+          fixture.removeOnClose(id);
           // the admin creates it for Alice
           assertThat(json(r).path("userId").asText()).isEqualTo(w == Who.OTHER ? bobId : aliceId);
           assertThat(call(Who.ADMIN, "DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
@@ -397,17 +308,18 @@ class AuthorizationTest {
             t -> assertThat(t).startsWith("text/plain"))));
     m.add(new Case("DELETE /process/{id}", 401, 204, 404, 204)
         .request(w -> Req.of("/process/" + (freshFor(w) ? newProcess(Who.OWNER, TestImages.METER) : meterA)))
-        .unchanged(() -> List.of(store.findProcess(meterA), swarm.managedServices().contains(meterA)))
+        .unchanged(() -> List.of(fixture.store().findProcess(meterA),
+            fixture.swarm().managedServices().contains(meterA)))
         .effect((w, q, r) -> {
-          assertThat(store.findProcess(lastSegment(q))).isEmpty();
-          assertThat(swarm.managedServices()).doesNotContain(lastSegment(q));
+          assertThat(fixture.store().findProcess(lastSegment(q))).isEmpty();
+          assertThat(fixture.swarm().managedServices()).doesNotContain(lastSegment(q));
         }));
     // The trigger takes no user credentials: without the process's X-Auth-Token everyone is 401.
     // Its token cases are in aProcessTriggersWithItsOwnTokenOnly.
     m.add(new Case("PUT /process/trigger/{id}", 401, 401, 401, 401)
         .request(w -> Req.of("/process/trigger/" + meterA))
-        .unchanged(() -> List.of(store.findProcess(meterA),
-            processes.requestsTo(meterA, ProcessProto.SetConfigMessage.class).size())));
+        .unchanged(() -> List.of(fixture.store().findProcess(meterA),
+            fixture.processes().requestsTo(meterA, ProcessProto.SetConfigMessage.class).size())));
 
     // ---- connections
     m.add(new Case("POST /connection", 401, 201, 422, 201)
@@ -425,8 +337,8 @@ class AuthorizationTest {
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(connectionA)));
     m.add(new Case("DELETE /connection/{id}", 401, 204, 404, 204)
         .request(w -> Req.of("/connection/" + (freshFor(w) ? newConnection() : connectionA)))
-        .unchanged(() -> store.findConnection(connectionA))
-        .effect((w, q, r) -> assertThat(store.findConnection(lastSegment(q))).isEmpty()));
+        .unchanged(() -> fixture.store().findConnection(connectionA))
+        .effect((w, q, r) -> assertThat(fixture.store().findConnection(lastSegment(q))).isEmpty()));
 
     // ---- nodes and pools
     m.add(new Case("GET /node", 401, 200, 200, 200)
@@ -446,8 +358,8 @@ class AuthorizationTest {
         }));
     m.add(new Case("POST /nodepool", 401, 403, 403, 201)
         .request(w -> Req.of("/nodepool").body("{\"name\": \"authz-new-pool\"}"))
-        .unchanged(() -> store.listPools())
-        .effect((w, q, r) -> assertThat(store.findPool(json(r).path("id").asText()))
+        .unchanged(() -> fixture.store().listPools())
+        .effect((w, q, r) -> assertThat(fixture.store().findPool(json(r).path("id").asText()))
             .hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("authz-new-pool"))));
     m.add(new Case("GET /nodepool", 401, 200, 200, 200)
         .effect((w, q, r) -> assertThat(json(r).findValuesAsText("id")).contains(poolId)));
@@ -458,23 +370,25 @@ class AuthorizationTest {
         .request(w -> w == Who.ADMIN
             ? Req.of("/nodepool/" + newPool("authz-rename-me")).body("{\"name\": \"authz-renamed\"}")
             : Req.of("/nodepool/" + poolId).body("{\"name\": \"hijacked\"}"))
-        .unchanged(() -> store.findPool(poolId))
-        .effect((w, q, r) -> assertThat(store.findPool(lastSegment(q)))
+        .unchanged(() -> fixture.store().findPool(poolId))
+        .effect((w, q, r) -> assertThat(fixture.store().findPool(lastSegment(q)))
             .hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("authz-renamed"))));
     m.add(new Case("DELETE /nodepool/{id}", 401, 403, 403, 204)
         .request(w -> Req.of("/nodepool/" + (w == Who.ADMIN ? newPool("authz-delete-me") : poolId)))
-        .unchanged(() -> store.listPools())
-        .effect((w, q, r) -> assertThat(store.findPool(lastSegment(q))).isEmpty()));
+        .unchanged(() -> fixture.store().listPools())
+        .effect((w, q, r) -> assertThat(fixture.store().findPool(lastSegment(q))).isEmpty()));
 
     // ---- pending changes
     m.add(new Case("GET /pendingchange", 401, 200, 200, 200));
+    // ---- events: who may open the stream (what each sees is ApiTest's and EventBusTest's)
+    m.add(new Case("GET /events", 401, 200, 200, 200));
     m.add(new Case("GET /pendingchange/{id}", 401, 200, 404, 200)
         .request(w -> Req.of("/pendingchange/" + changeA))
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(changeA)));
     m.add(new Case("DELETE /pendingchange/{id}", 401, 204, 404, 204)
         .request(w -> Req.of("/pendingchange/" + (freshFor(w) ? newPendingChange() : changeA)))
-        .unchanged(() -> store.pendingChanges().find(changeA))
-        .effect((w, q, r) -> assertThat(store.pendingChanges().find(lastSegment(q)))
+        .unchanged(() -> fixture.store().pendingChanges().find(changeA))
+        .effect((w, q, r) -> assertThat(fixture.store().pendingChanges().find(lastSegment(q)))
             .hasValueSatisfying(c -> assertThat(c.state()).isEqualTo(PendingChange.State.CANCELLED))));
     return m;
   }
@@ -490,7 +404,7 @@ class AuthorizationTest {
   @Order(1)
   void theMatrixNamesExactlyTheRoutesOfTheTableWithTheirAccess() {
     Map<String, Access> table = new LinkedHashMap<>();
-    for (Route r : routes.table()) {
+    for (Route r : fixture.routes().table()) {
       assertThat(table.put(key(r), r.access())).as("route %s twice in the table", key(r)).isNull();
     }
     Map<String, Case> matrix = new LinkedHashMap<>();
@@ -541,18 +455,20 @@ class AuthorizationTest {
       assertThat(list(Who.OTHER, "/process")).containsExactly(bobs);
       assertThat(list(Who.OWNER, "/process")).containsExactlyInAnyOrderElementsOf(processesOf(aliceId))
           .contains(meterA, loggerA).doesNotContain(bobs);
-      assertThat(list(Who.ADMIN, "/process")).contains(meterA, loggerA, bobs).hasSize(store.listProcesses().size());
+      assertThat(list(Who.ADMIN, "/process")).contains(meterA, loggerA, bobs)
+          .hasSize(fixture.store().listProcesses().size());
       assertThat(list(Who.OWNER, "/connection")).contains(connectionA);
       assertThat(list(Who.ADMIN, "/connection")).contains(connectionA);
       assertThat(list(Who.OWNER, "/pendingchange")).contains(changeA);
       assertThat(list(Who.ADMIN, "/pendingchange")).contains(changeA);
       assertThat(list(Who.OWNER, "/node")).containsExactly(nodeId);
-      assertThat(list(Who.ADMIN, "/user")).contains(adminId, aliceId, bobId);
+      assertThat(list(Who.ADMIN, "/user")).contains(fixture.adminId(), aliceId, bobId);
 
       // The total counts the matching items, not the page.
       HttpResponse<String> page = call(Who.ADMIN, "GET", "/process?limit=1", null);
       assertThat(ok(page, 200)).hasSize(1);
-      assertThat(page.headers().firstValue(Routes.TOTAL_COUNT)).hasValue(Integer.toString(store.listProcesses().size()));
+      assertThat(page.headers().firstValue(Routes.TOTAL_COUNT))
+          .hasValue(Integer.toString(fixture.store().listProcesses().size()));
       // Filtering by another user's id does not show their things to a user.
       HttpResponse<String> peek = call(Who.OTHER, "GET", "/process?userId=" + aliceId, null);
       assertThat(ok(peek, 200)).isEmpty();
@@ -569,7 +485,7 @@ class AuthorizationTest {
     assertRefusal(call(Who.OTHER, "PUT", "/user/" + aliceId, "{\"role\": \"admin\"}"), 404, "does not exist");
     assertRefusal(call(Who.OWNER, "POST", "/user", "{\"name\": \"alice2\", \"password\": \"x-password\", \"role\": \"admin\"}"),
         403, "only an admin can POST /user");
-    assertThat(store.users().findUser(aliceId)).hasValueSatisfying(u -> assertThat(u.isAdmin()).isFalse());
+    assertThat(fixture.store().users().findUser(aliceId)).hasValueSatisfying(u -> assertThat(u.isAdmin()).isFalse());
     assertThat(ok(call(Who.OWNER, "GET", "/user/me", null), 200).path("role").asText()).isEqualTo("user");
     // ...and an admin route stays closed to them.
     assertRefusal(call(Who.OWNER, "GET", "/user", null), 403, "only an admin");
@@ -610,7 +526,7 @@ class AuthorizationTest {
     JsonNode forAlice = ok(call(Who.ADMIN, "POST", "/process",
         "{\"serviceId\": \"" + TestImages.METER + "\", \"userId\": \"" + aliceId + "\"}"), 201);
     String id = forAlice.path("id").asText();
-    created.add(id);
+    fixture.removeOnClose(id);
     try {
       assertThat(forAlice.path("userId").asText()).isEqualTo(aliceId);
       assertThat(list(Who.OWNER, "/process")).contains(id);
@@ -628,7 +544,7 @@ class AuthorizationTest {
     // Naming yourself is fine.
     JsonNode own = ok(call(Who.OTHER, "POST", "/process",
         "{\"serviceId\": \"" + TestImages.METER + "\", \"userId\": \"" + bobId + "\"}"), 201);
-    created.add(own.path("id").asText());
+    fixture.removeOnClose(own.path("id").asText());
     assertThat(own.path("userId").asText()).isEqualTo(bobId);
     assertThat(call(Who.OTHER, "DELETE", "/process/" + own.path("id").asText(), null).statusCode()).isEqualTo(204);
   }
@@ -636,25 +552,25 @@ class AuthorizationTest {
   @Test
   @Order(6)
   void aProcessTriggersWithItsOwnTokenOnly() throws Exception {
-    String meterToken = store.findProcess(meterA).orElseThrow().token().value();
-    String loggerToken = store.findProcess(loggerA).orElseThrow().token().value();
+    String meterToken = fixture.store().findProcess(meterA).orElseThrow().token().value();
+    String loggerToken = fixture.store().findProcess(loggerA).orElseThrow().token().value();
     assertRefusal(trigger(meterA, null), 401, "needs the process's token in X-Auth-Token");
     assertRefusal(trigger(loggerA, meterToken), 403, "X-Auth-Token does not match");
     assertRefusal(trigger(meterA, loggerToken), 403, "X-Auth-Token does not match");
     // User credentials are no substitute for the process's token.
     assertRefusal(send("PUT", Req.of("/process/trigger/" + meterA), Who.ADMIN), 401, "X-Auth-Token");
-    assertThat(processes.requestsTo(loggerA, ProcessProto.SetConfigMessage.class)).isEmpty();
-    assertThat(processes.requestsTo(meterA, ProcessProto.SetConfigMessage.class)).isEmpty();
+    assertThat(fixture.processes().requestsTo(loggerA, ProcessProto.SetConfigMessage.class)).isEmpty();
+    assertThat(fixture.processes().requestsTo(meterA, ProcessProto.SetConfigMessage.class)).isEmpty();
 
     assertThat(trigger(meterA, meterToken).statusCode()).isEqualTo(204);
-    assertThat(processes.requestsTo(meterA, ProcessProto.SetConfigMessage.class)).hasSize(1);
+    assertThat(fixture.processes().requestsTo(meterA, ProcessProto.SetConfigMessage.class)).hasSize(1);
     assertThat(trigger(loggerA, loggerToken).statusCode()).isEqualTo(204);
   }
 
   @Test
   @Order(10)
   void everyRouteForEveryIdentity() throws Exception {
-    Set<String> inTable = routes.table().stream().map(AuthorizationTest::key).collect(Collectors.toSet());
+    Set<String> inTable = fixture.routes().table().stream().map(AuthorizationTest::key).collect(Collectors.toSet());
     List<String> failures = new ArrayList<>();
     Map<String, Map<Who, String>> outcomes = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
@@ -818,7 +734,7 @@ class AuthorizationTest {
 
   private String newProcess(Who owner, String serviceId) throws Exception {
     String id = ok(call(owner, "POST", "/process", "{\"serviceId\": \"" + serviceId + "\"}"), 201).path("id").asText();
-    created.add(id);
+    fixture.removeOnClose(id);
     return id;
   }
 
@@ -837,10 +753,7 @@ class AuthorizationTest {
   }
 
   private String newPendingChange() {
-    String id = ids.newId();
-    store.pendingChanges().insert(PendingChange.submitted(id, PendingChange.Kind.CONFIGURE_PROCESS, Optional.of(meterA),
-        Optional.empty(), aliceId, 3, "{}", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
-    return id;
+    return fixture.newPendingChange(meterA, aliceId);
   }
 
   private String newPool(String name) throws Exception {
@@ -855,19 +768,19 @@ class AuthorizationTest {
   }
 
   private List<String> processIds() {
-    return store.listProcesses().stream().map(p -> p.id()).sorted().toList();
+    return fixture.store().listProcesses().stream().map(p -> p.id()).sorted().toList();
   }
 
   private List<String> processesOf(String userId) {
-    return store.listProcesses().stream().filter(p -> p.userId().equals(userId)).map(p -> p.id()).toList();
+    return fixture.store().listProcesses().stream().filter(p -> p.userId().equals(userId)).map(p -> p.id()).toList();
   }
 
   private List<String> connectionIds() {
-    return store.listConnections().stream().map(c -> c.id()).sorted().toList();
+    return fixture.store().listConnections().stream().map(c -> c.id()).sorted().toList();
   }
 
   private List<Object> nodeAssignment() {
-    var n = store.findNode(nodeId).orElseThrow();
+    var n = fixture.store().findNode(nodeId).orElseThrow();
     return List.of(n.kind(), n.poolId(), n.ownerUserId());
   }
 
@@ -877,7 +790,7 @@ class AuthorizationTest {
     return switch (who) {
       case OWNER -> aliceId;
       case OTHER -> bobId;
-      case ADMIN -> adminId;
+      case ADMIN -> fixture.adminId();
       case ANONYMOUS -> throw new IllegalArgumentException("anonymous has no id");
     };
   }
@@ -887,23 +800,13 @@ class AuthorizationTest {
       case ANONYMOUS -> null;
       case OWNER -> "Bearer " + aliceToken;
       case OTHER -> "Bearer " + bobToken;
-      case ADMIN -> "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      case ADMIN -> basic("admin", PASSWORD);
     };
   }
 
   private HttpResponse<String> send(String method, Req req, Who who) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + req.path()))
-        .method(method, req.body() == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(req.body()));
-    String authorization = req.authorization() != null ? req.authorization() : authorizationOf(who);
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    req.headers().forEach(b::header);
-    if (req.body() != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return fixture.send(method, req.path(), req.body(),
+        req.authorization() != null ? req.authorization() : authorizationOf(who), req.headers());
   }
 
   private HttpResponse<String> call(Who who, String method, String path, String body) throws Exception {
@@ -918,14 +821,6 @@ class AuthorizationTest {
     return send("PUT", req, Who.ANONYMOUS);
   }
 
-  private String login(String name, String password) throws Exception {
-    return ok(send("POST", Req.of("/login").body(loginBody(name, password)), Who.ANONYMOUS), 201).path("token").asText();
-  }
-
-  private static String loginBody(String name, String password) {
-    return "{\"name\": \"" + name + "\", \"password\": \"" + password + "\"}";
-  }
-
   /** The ids of a list as this identity sees it; checks X-Total-Count on the way. */
   private List<String> list(Who who, String path) throws Exception {
     HttpResponse<String> r = call(who, "GET", path, null);
@@ -937,23 +832,9 @@ class AuthorizationTest {
     return result;
   }
 
-  private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    return response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
-  }
-
   private static void assertRefusal(HttpResponse<String> response, int status, String detail) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(problemIssues(response)).isEmpty();
     assertThat(json(response).path("detail").asText()).contains(detail);
-  }
-
-  private static String connectionBody(String p1, String i1, String p2, String i2) {
-    return "{\"endpoint1\": {\"processId\": \"" + p1 + "\", \"interfaceId\": \"" + i1 + "\"}, "
-        + "\"endpoint2\": {\"processId\": \"" + p2 + "\", \"interfaceId\": \"" + i2 + "\"}}";
   }
 }

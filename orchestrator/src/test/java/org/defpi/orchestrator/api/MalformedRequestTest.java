@@ -1,12 +1,16 @@
 package org.defpi.orchestrator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.defpi.orchestrator.api.ApiFixture.JSON;
+import static org.defpi.orchestrator.api.ApiFixture.LOGGER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.METER_IFACE;
+import static org.defpi.orchestrator.api.ApiFixture.PASSWORD;
+import static org.defpi.orchestrator.api.ApiFixture.connectionBody;
+import static org.defpi.orchestrator.api.ApiFixture.ok;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,55 +18,29 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
-import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.api.Routes.Access;
 import org.defpi.orchestrator.api.Routes.Route;
-import org.defpi.orchestrator.connection.ConnectionManager;
-import org.defpi.orchestrator.node.NodeManager;
-import org.defpi.orchestrator.pendingchange.PendingChange;
-import org.defpi.orchestrator.pendingchange.PendingChanges;
-import org.defpi.orchestrator.pendingchange.RetryPolicy;
 import org.defpi.orchestrator.process.FakeProcesses;
-import org.defpi.orchestrator.process.ProcessManager;
-import org.defpi.orchestrator.registry.RealRegistry;
-import org.defpi.orchestrator.service.ServiceCatalog;
-import org.defpi.orchestrator.service.ServiceManager;
-import org.defpi.orchestrator.store.PostgresSchema;
-import org.defpi.orchestrator.store.RealStore;
-import org.defpi.orchestrator.swarm.RealSwarm;
-import org.defpi.orchestrator.user.UserManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,17 +66,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and whose {@code detail} says what was wrong in words, not in class names, stack traces or SQL.
  * Every answer that breaks this is collected, and the test fails once with all of them.
  *
- * <p>The fixture is {@link AuthorizationTest}'s: the real H2 store (PostgreSQL with
- * {@code -Ddefpi.test.malformed.store=postgres}), registry and Swarm, and {@link FakeProcesses}.
+ * <p>The fixture is {@link ApiFixture}, as {@link AuthorizationTest}'s: the real H2 store (PostgreSQL
+ * in {@link MalformedRequestPostgresTest}), registry and Swarm, and {@link FakeProcesses}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MalformedRequestTest {
-  private static final String PASSWORD = "test-password";
   private static final String VICTIM_PASSWORD = "victim-password";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String METER_IFACE = TestImages.METER + "/power-measurement";
-  private static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
   private static final String LOGGER_OTHER_IFACE = TestImages.LOGGER + "/other";
   private static final String UNKNOWN_ID = "65a1b2c300000000000000ff";
   /** Prints every probe and its answer: {@code -Ddefpi.test.malformed.verbose=true}. */
@@ -126,26 +100,13 @@ class MalformedRequestTest {
   /** What a detail must not contain: what the code or the database said instead of a sentence. */
   private static final Map<String, Pattern> LEAKS = leaks();
 
-  private Path data;
-  private RealStore store;
-  private PostgresSchema postgres;
-  private RealSwarm swarm;
-  private Routes routes;
-  private Javalin app;
-  private Ids ids;
-  private Clock clock;
+  private final ApiFixture fixture = new ApiFixture();
   private JsonNode openApi;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
-  /** Every process made here, whose Swarm services {@link #stop} removes. */
-  private final List<String> created = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger serial = new AtomicInteger();
   /** The routes a process calls with its X-Auth-Token: probes send a junk one, so the token is not what refuses. */
   private final Set<String> processRoutes = new HashSet<>();
 
   private String adminToken;
-  private String adminId;
   private String victimId;
   private String victimName;
   /** The admin's: a meter and two loggers; the meter is connected to the second logger. */
@@ -161,35 +122,11 @@ class MalformedRequestTest {
 
   @BeforeAll
   void start() throws Exception {
-    TestImages.meter();
-    TestImages.logger();
-    data = Files.createTempDirectory("defpi-malformed-test");
-    store = RealStore.open(database(data));
-    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20)));
-    swarm.ensureNetwork();
-    FakeProcesses processes = new FakeProcesses();
-    clock = Clock.systemUTC();
-    ids = Ids.secure(clock);
-    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
-        TestImages.REGISTRY, Duration.ofSeconds(10)));
-    ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
-        ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
-    ConnectionManager connections = new ConnectionManager(store, store, processes, ids, clock, new Random(7),
-        Duration.ofSeconds(1));
-    ProcessManager processManager = new ProcessManager(services, store, swarm, processes, connections, ids, clock,
-        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
-    UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
-    PendingChanges pendingChanges = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
-    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, "1.2.3");
-    app = routes.app().start(0);
-    routes.table().stream().filter(r -> r.access() == Access.PROCESS).forEach(r -> processRoutes.add(key(r)));
+    fixture.start(database());
+    fixture.routes().table().stream().filter(r -> r.access() == Access.PROCESS).forEach(r -> processRoutes.add(key(r)));
     openApi = JSON.readTree(new OpenApi("1.2.3").json());
 
-    adminToken = ok(admin("POST", "/login", "{\"name\": \"admin\", \"password\": \"" + PASSWORD + "\"}"), 201)
-        .path("token").asText();
-    adminId = ok(admin("GET", "/user/me", null), 200).path("id").asText();
+    adminToken = fixture.login("admin", PASSWORD);
     victimName = "victim";
     victimId = ok(admin("POST", "/user", "{\"name\": \"" + victimName + "\", \"password\": \"" + VICTIM_PASSWORD + "\"}"),
         201).path("id").asText();
@@ -198,65 +135,23 @@ class MalformedRequestTest {
     spareLogger = newProcess(TestImages.LOGGER);
     connectionId = ok(admin("POST", "/connection", connectionBody(meter, METER_IFACE, spareLogger, LOGGER_IFACE)), 201)
         .path("id").asText();
-    changeId = ids.newId();
-    store.pendingChanges().insert(PendingChange.submitted(changeId, PendingChange.Kind.CONFIGURE_PROCESS,
-        Optional.of(meter), Optional.empty(), adminId, 3, "{}", clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    changeId = fixture.newPendingChange(meter, fixture.adminId());
     JsonNode nodeList = ok(admin("GET", "/node", null), 200);
     assertThat(nodeList).as("the Swarm of scripts/env.sh has a node").isNotEmpty();
     nodeId = nodeList.get(0).path("id").asText();
+    fixture.unidentifyOnClose(nodeId);
     poolId = newPool();
     renamedPoolId = newPool();
   }
 
-  /** The store's database: an H2 file, or PostgreSQL with {@code -Ddefpi.test.malformed.store=postgres}. */
-  RealStore.Settings database(Path dataDir) throws Exception {
-    if ("postgres".equals(System.getProperty("defpi.test.malformed.store"))) {
-      postgres = new PostgresSchema();
-      postgres.create();
-      return postgres.settings();
-    }
-    return RealStore.Settings.h2(dataDir);
+  /** The store's database: an H2 file here, PostgreSQL in {@link MalformedRequestPostgresTest}. */
+  ApiFixture.Database database() {
+    return ApiFixture.Database.H2;
   }
 
   @AfterAll
   void stop() throws Exception {
-    refresher.shutdownNow();
-    try {
-      if (app != null && nodeId != null) {
-        admin("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}");
-      }
-    } finally {
-      try {
-        if (swarm != null) {
-          try (ExecutorService removal = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> removals = new ArrayList<>();
-            for (String id : List.copyOf(created)) {
-              removals.add(removal.submit(() -> {
-                swarm.removeService(id);
-                return null;
-              }));
-            }
-            for (Future<?> f : removals) {
-              f.get();
-            }
-          }
-          swarm.close();
-        }
-        if (app != null) {
-          app.stop();
-        }
-        if (store != null) {
-          store.close();
-        }
-        try (var files = Files.walk(data)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      } finally {
-        if (postgres != null) {
-          postgres.drop();
-        }
-      }
-    }
+    fixture.close();
   }
 
   // ---- the probes
@@ -287,7 +182,7 @@ class MalformedRequestTest {
       ObjectNode o = object("serviceId", TestImages.METER, "name", "malformed-" + serial.incrementAndGet(),
           "version", TestImages.VERSION);
       o.putObject("configuration").put("count", "3");
-      o.put("userId", adminId);
+      o.put("userId", fixture.adminId());
       return o;
     });
     b.put("POST /connection", () -> (ObjectNode) readTree(connectionBody(meter, METER_IFACE, logger, LOGGER_IFACE)));
@@ -522,7 +417,7 @@ class MalformedRequestTest {
     long started = System.nanoTime();
     List<String> gaps = new ArrayList<>();
     Map<String, List<Probe>> batteries = new LinkedHashMap<>();
-    for (Route route : routes.table()) {
+    for (Route route : fixture.routes().table()) {
       batteries.put(key(route), battery(route, gaps));
     }
     assertThat(gaps).as("the battery cannot be built for every route").isEmpty();
@@ -548,7 +443,7 @@ class MalformedRequestTest {
         undo(probe, answer);
       }
     }
-    Route logout = routes.table().stream().filter(r -> key(r).equals("POST /logout")).findFirst().orElseThrow();
+    Route logout = fixture.routes().table().stream().filter(r -> key(r).equals("POST /logout")).findFirst().orElseThrow();
     assertThat(logout.access()).isEqualTo(Access.USER); // sanity: it takes no input and is not probed (it would end our token)
 
     List<String> untouched = batteries.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey)
@@ -632,7 +527,7 @@ class MalformedRequestTest {
     probes.add(semantic("PUT /user/{id}", "PUT", "/user/" + victimId, "{\"password\": \"short\"}", "a short password"));
     probes.add(semantic("PUT /user/{id}", "PUT", "/user/me", "{\"password\": \"another-password\"}",
         "own password without currentPassword"));
-    probes.add(semantic("DELETE /user/{id}", "DELETE", "/user/" + adminId, null, "deleting yourself"));
+    probes.add(semantic("DELETE /user/{id}", "DELETE", "/user/" + fixture.adminId(), null, "deleting yourself"));
     probes.add(semantic("POST /login", "POST", "/login", "{\"name\": \"" + victimName + "\", \"password\": \"wrong-one\"}",
         "a wrong password"));
     probes.add(semantic("POST /login", "POST", "/login", "{\"name\": \"nobody\", \"password\": \"wrong-one\"}",
@@ -650,14 +545,12 @@ class MalformedRequestTest {
           Map.of("Authorization", authorization.getValue()), authorization.getKey(), false));
     }
     // pending changes
-    String change = ids.newId();
-    store.pendingChanges().insert(PendingChange.submitted(change, PendingChange.Kind.CONFIGURE_PROCESS,
-        Optional.of(meter), Optional.empty(), adminId, 3, "{}", clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    String change = fixture.newPendingChange(meter, fixture.adminId());
     ok(admin("DELETE", "/pendingchange/" + change, null), 204);
     probes.add(semantic("DELETE /pendingchange/{id}", "DELETE", "/pendingchange/" + change, null,
         "a change cancelled already"));
 
-    // The pool with the node in it cannot go; the node is put back afterwards (stop()).
+    // The pool with the node in it cannot go; the fixture puts the node back when it closes.
     ok(admin("PUT", "/node/" + nodeId, "{\"kind\": \"public\", \"poolId\": \"" + poolId + "\"}"), 200);
     probes.add(semantic("DELETE /nodepool/{id}", "DELETE", "/nodepool/" + poolId, null, "a pool with a node in it"));
 
@@ -759,7 +652,7 @@ class MalformedRequestTest {
     }
     String path = probe.target().contains("?") ? probe.target().substring(0, probe.target().indexOf('?')) : probe.target();
     if (path.equals("/process")) {
-      created.add(id);
+      fixture.removeOnClose(id);
     }
     admin("DELETE", path + "/" + id, null);
   }
@@ -792,7 +685,7 @@ class MalformedRequestTest {
     }
     URI uri;
     try {
-      uri = new URI("http://127.0.0.1:" + app.port() + p.target());
+      uri = new URI("http://127.0.0.1:" + fixture.port() + p.target());
       if (!uri.toASCIIString().equals(uri.toString())) {
         uri = null; // non-ASCII: HttpClient would escape it; sent raw below
       }
@@ -807,7 +700,7 @@ class MalformedRequestTest {
             : HttpRequest.BodyPublishers.ofByteArray(p.body()));
     headers.forEach(b::header);
     try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = fixture.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
     } catch (IOException e) {
       // e.g. the server answered before reading a big body and closed: read its answer the raw way
@@ -817,12 +710,12 @@ class MalformedRequestTest {
 
   /** HTTP/1.1 over a plain socket, for request-targets java.net.http will not send as they are. */
   private Answer raw(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+    try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
       socket.setSoTimeout(30_000);
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       head.write((method + " ").getBytes(StandardCharsets.US_ASCII));
       head.write(target.getBytes(StandardCharsets.UTF_8));
-      StringBuilder h = new StringBuilder(" HTTP/1.1\r\nHost: 127.0.0.1:" + app.port() + "\r\nConnection: close\r\n");
+      StringBuilder h = new StringBuilder(" HTTP/1.1\r\nHost: 127.0.0.1:" + fixture.port() + "\r\nConnection: close\r\n");
       headers.forEach((k, v) -> h.append(k).append(": ").append(v).append("\r\n"));
       h.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n\r\n");
       head.write(h.toString().getBytes(StandardCharsets.US_ASCII));
@@ -887,33 +780,20 @@ class MalformedRequestTest {
   }
 
   private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (adminToken != null) {
-      b.header("Authorization", "Bearer " + adminToken);
-    }
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return fixture.send(method, path, body, "Bearer " + adminToken);
   }
 
   // ---- building
 
   private String newProcess(String serviceId) throws Exception {
     String id = ok(admin("POST", "/process", "{\"serviceId\": \"" + serviceId + "\"}"), 201).path("id").asText();
-    created.add(id);
+    fixture.removeOnClose(id);
     return id;
   }
 
   private String newPool() throws Exception {
     return ok(admin("POST", "/nodepool", "{\"name\": \"malformed-pool-" + serial.incrementAndGet() + "\"}"), 201)
         .path("id").asText();
-  }
-
-  private static String connectionBody(String p1, String i1, String p2, String i2) {
-    return "{\"endpoint1\": {\"processId\": \"" + p1 + "\", \"interfaceId\": \"" + i1 + "\"}, "
-        + "\"endpoint2\": {\"processId\": \"" + p2 + "\", \"interfaceId\": \"" + i2 + "\"}}";
   }
 
   private static ObjectNode object(String... namesAndValues) {
@@ -1081,9 +961,4 @@ class MalformedRequestTest {
   }
 
   private static final Pattern REPEATS = Pattern.compile("(.)\\1{19,}");
-
-  private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    return response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
-  }
 }

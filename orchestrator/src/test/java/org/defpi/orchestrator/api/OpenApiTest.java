@@ -75,7 +75,7 @@ class OpenApiTest {
       op("DELETE", "/pendingchange/{id}", "user"));
 
   /** Routes the document has beyond the contract's table. */
-  private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"));
+  private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 

@@ -1,0 +1,216 @@
+package org.defpi.orchestrator.event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionStore;
+import org.defpi.orchestrator.event.Event.Action;
+import org.defpi.orchestrator.event.Event.Subject;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore;
+import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.ProcessState;
+import org.defpi.orchestrator.process.ProcessStore;
+
+/**
+ * The stores the managers write through, each publishing an {@link Event} after every write that
+ * took. Every state change passes a store, so no manager can change something and forget to say
+ * so; and what was published is what was stored.
+ */
+public final class PublishingStores {
+  private PublishingStores() {}
+
+  /** Processes: created, state changed, removed. */
+  public static ProcessStore processes(ProcessStore store, EventBus bus) {
+    return new Processes(store, bus);
+  }
+
+  /** Connections: created, an end's outcome recorded (the connection's state may change), removed. */
+  public static ConnectionStore connections(ConnectionStore store, ProcessStore processes, EventBus bus) {
+    return new Connections(store, processes, bus);
+  }
+
+  /** Pending changes: submitted, claimed, settled, cancelled. */
+  public static PendingChangeStore pendingChanges(PendingChangeStore store, EventBus bus) {
+    return new PendingChanges(store, bus);
+  }
+
+  private record Processes(ProcessStore store, EventBus bus) implements ProcessStore {
+    Processes {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(bus, "bus");
+    }
+
+    @Override
+    public void insert(Process p) {
+      store.insert(p);
+      bus.publish(Subject.PROCESS, Action.CREATED, p.id(), p.userId(), p.state().name(), p.reason());
+    }
+
+    @Override
+    public Optional<Process> findProcess(String id) {
+      return store.findProcess(id);
+    }
+
+    @Override
+    public List<Process> listProcesses() {
+      return store.listProcesses();
+    }
+
+    @Override
+    public boolean updateState(String id, ProcessState state, Optional<String> reason) {
+      boolean updated = store.updateState(id, state, reason);
+      if (updated) {
+        store.findProcess(id).ifPresent(p ->
+            bus.publish(Subject.PROCESS, Action.CHANGED, id, p.userId(), state.name(), reason));
+      }
+      return updated;
+    }
+
+    @Override
+    public boolean deleteProcess(String id) {
+      Optional<Process> before = store.findProcess(id);
+      boolean deleted = store.deleteProcess(id);
+      if (deleted) {
+        before.ifPresent(p -> bus.publish(Subject.PROCESS, Action.REMOVED, id, p.userId(), p.state().name(),
+            Optional.empty()));
+      }
+      return deleted;
+    }
+  }
+
+  private record Connections(ConnectionStore store, ProcessStore processes, EventBus bus) implements ConnectionStore {
+    Connections {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(processes, "processes");
+      Objects.requireNonNull(bus, "bus");
+    }
+
+    /** A connection is its processes' user's (both ends belong to one user). */
+    private Optional<String> owner(Connection c) {
+      return processes.findProcess(c.endpoint1().processId()).map(Process::userId);
+    }
+
+    private void publish(Connection c, Action action) {
+      owner(c).ifPresent(user -> bus.publish(Subject.CONNECTION, action, c.id(), user, c.state().name(), c.reason()));
+    }
+
+    @Override
+    public void insert(Connection connection) {
+      store.insert(connection);
+      publish(connection, Action.CREATED);
+    }
+
+    @Override
+    public Optional<Connection> findConnection(String id) {
+      return store.findConnection(id);
+    }
+
+    @Override
+    public List<Connection> listConnections() {
+      return store.listConnections();
+    }
+
+    @Override
+    public List<Connection> connectionsOf(String processId) {
+      return store.connectionsOf(processId);
+    }
+
+    @Override
+    public boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure) {
+      boolean updated = store.updateEndpoint(connectionId, side, created, failure);
+      if (updated) {
+        store.findConnection(connectionId).ifPresent(c -> publish(c, Action.CHANGED));
+      }
+      return updated;
+    }
+
+    @Override
+    public boolean deleteConnection(String id) {
+      Optional<Connection> before = store.findConnection(id);
+      boolean deleted = store.deleteConnection(id);
+      if (deleted) {
+        before.ifPresent(c -> publish(c, Action.REMOVED));
+      }
+      return deleted;
+    }
+  }
+
+  private record PendingChanges(PendingChangeStore store, EventBus bus) implements PendingChangeStore {
+    PendingChanges {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(bus, "bus");
+    }
+
+    private void publish(PendingChange c, Action action) {
+      bus.publish(Subject.PENDING_CHANGE, action, c.id(), c.userId(), c.state().name(), c.lastError());
+    }
+
+    private boolean changed(boolean took, String id) {
+      if (took) {
+        store.find(id).ifPresent(c -> publish(c, Action.CHANGED));
+      }
+      return took;
+    }
+
+    @Override
+    public void insert(PendingChange change) {
+      store.insert(change);
+      publish(change, Action.CREATED);
+    }
+
+    @Override
+    public Optional<PendingChange> find(String id) {
+      return store.find(id);
+    }
+
+    @Override
+    public List<PendingChange> list() {
+      return store.list();
+    }
+
+    @Override
+    public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
+      Optional<PendingChange> claimed = store.claim(workerId, now, lease);
+      claimed.ifPresent(c -> publish(c, Action.CHANGED));
+      return claimed;
+    }
+
+    @Override
+    public boolean renew(String id, String workerId, Instant leaseUntil) {
+      return store.renew(id, workerId, leaseUntil); // the state does not change
+    }
+
+    @Override
+    public boolean complete(String id, String workerId, Instant now) {
+      return changed(store.complete(id, workerId, now), id);
+    }
+
+    @Override
+    public boolean retryLater(String id, String workerId, String error, Instant notBefore, Instant now) {
+      return changed(store.retryLater(id, workerId, error, notBefore, now), id);
+    }
+
+    @Override
+    public boolean fail(String id, String workerId, String error, Instant now) {
+      return changed(store.fail(id, workerId, error, now), id);
+    }
+
+    @Override
+    public Cancellation cancel(String id, Instant now) {
+      Cancellation c = store.cancel(id, now);
+      if (c.outcome() == CancelOutcome.CANCELLED) {
+        c.change().ifPresent(p -> publish(p, Action.CHANGED));
+      }
+      return c;
+    }
+
+    @Override
+    public int deleteFinishedBefore(Instant before) {
+      return store.deleteFinishedBefore(before); // housekeeping of finished changes: nobody watches those
+    }
+  }
+}

@@ -1,0 +1,315 @@
+package org.defpi.orchestrator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import org.defpi.orchestrator.Ids;
+import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.TestUsers;
+import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.event.EventBus;
+import org.defpi.orchestrator.event.PublishingStores;
+import org.defpi.orchestrator.process.ProcessStore;
+import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.RetryPolicy;
+import org.defpi.orchestrator.process.FakeProcesses;
+import org.defpi.orchestrator.process.ProcessManager;
+import org.defpi.orchestrator.registry.RealRegistry;
+import org.defpi.orchestrator.service.ServiceCatalog;
+import org.defpi.orchestrator.service.ServiceManager;
+import org.defpi.orchestrator.store.PostgresSchema;
+import org.defpi.orchestrator.store.RealStore;
+import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.user.UserManager;
+
+/**
+ * The real server on a free port, as the API tests ({@link ApiTest}, {@link AuthorizationTest},
+ * {@link MalformedRequestTest}) run it: over the real store (an H2 file in a temp dir, or a
+ * PostgreSQL schema of its own), the real registry (127.0.0.1:5000, with the meter and logger of
+ * {@link TestImages}) and the real Swarm. Only the processes' management ports are faked
+ * ({@link #processes()}): the test's containers are shells that sleep. Configuring runs on the
+ * calling thread, so a trigger's effect is visible when it returns. The first admin is
+ * {@code admin} with {@link #PASSWORD}.
+ *
+ * <p>Start it in a {@code @BeforeAll} and close it in the {@code @AfterAll} (also when starting
+ * failed): closing puts back the nodes given to {@link #unidentifyOnClose}, removes the Swarm
+ * services of the processes given to {@link #removeOnClose}, stops the server, and deletes the
+ * database (the temp dir, or the schema).
+ */
+final class ApiFixture implements AutoCloseable {
+  /** The admin's password. */
+  static final String PASSWORD = "test-password";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String METER_IFACE = TestImages.METER + "/power-measurement";
+  static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
+
+  /** Where the store keeps its tables. */
+  enum Database {
+    /** An H2 file in the fixture's temp dir. */
+    H2,
+    /** A schema of its own on the PostgreSQL of scripts/postgres.sh, dropped on close. */
+    POSTGRES
+  }
+
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final List<String> created = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> identified = Collections.synchronizedList(new ArrayList<>());
+  private final Clock clock = Clock.systemUTC();
+  private final Ids ids = Ids.secure(clock);
+  private Path data;
+  private PostgresSchema postgres;
+  private RealStore store;
+  private RealSwarm swarm;
+  private FakeProcesses processes;
+  private Routes routes;
+  private EventBus events;
+  private Javalin app;
+  private String adminId;
+
+  /**
+   * Pushes the meter and logger images and starts the server over {@code database}. Images a test
+   * needs besides must be pushed before, so the service catalog's first snapshot has them. When it
+   * fails, {@link #close} still takes down what it started.
+   */
+  void start(Database database) throws Exception {
+    TestImages.meter();
+    TestImages.logger();
+    data = Files.createTempDirectory("defpi-api-test");
+    RealStore.Settings settings = RealStore.Settings.h2(data);
+    if (database == Database.POSTGRES) {
+      postgres = new PostgresSchema();
+      postgres.create();
+      settings = postgres.settings();
+    }
+    store = RealStore.open(settings);
+    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
+        Duration.ofSeconds(20)));
+    swarm.ensureNetwork();
+    processes = new FakeProcesses();
+    RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
+        TestImages.REGISTRY, Duration.ofSeconds(10)));
+    // As Wiring does: answers from a snapshot, refreshed in the background.
+    ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
+        ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
+    // As Wiring does: every write to processes, connections and pending changes is an event.
+    events = new EventBus(clock, 1_000);
+    ProcessStore processStore = PublishingStores.processes(store, events);
+    ConnectionManager connections = new ConnectionManager(processStore, PublishingStores.connections(store, store, events),
+        processes, ids, clock, new Random(7),
+        Duration.ofSeconds(1));
+    ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids, clock,
+        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    // No scheduled sync here: the node routes sync before each read.
+    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
+    UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
+    PendingChanges pendingChanges = new PendingChanges(PublishingStores.pendingChanges(store.pendingChanges(), events),
+        ids, clock, RetryPolicy.DEFAULT);
+    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, "1.2.3");
+    app = routes.app().start(0);
+    adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
+  }
+
+  /**
+   * Makes the nodes of {@link #unidentifyOnClose} unidentified, removes the Swarm services of
+   * {@link #removeOnClose}, stops the server and deletes the database.
+   */
+  @Override
+  public void close() throws Exception {
+    refresher.shutdownNow();
+    try {
+      for (String nodeId : List.copyOf(identified)) {
+        send("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}", basic("admin", PASSWORD));
+      }
+    } finally {
+      takeDown();
+    }
+  }
+
+  private void takeDown() throws Exception {
+    try {
+      if (swarm != null) {
+        try (ExecutorService removal = Executors.newVirtualThreadPerTaskExecutor()) {
+          List<Future<?>> removals = new ArrayList<>();
+          for (String id : List.copyOf(created)) {
+            removals.add(removal.submit(() -> {
+              swarm.removeService(id); // in case a test failed before removing it
+              return null;
+            }));
+          }
+          for (Future<?> f : removals) {
+            f.get();
+          }
+        }
+        swarm.close();
+      }
+      if (app != null) {
+        app.stop();
+      }
+      if (store != null) {
+        store.close();
+      }
+      if (data != null) {
+        try (var files = Files.walk(data)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    } finally {
+      if (postgres != null) {
+        postgres.drop();
+      }
+    }
+  }
+
+  // ---- what the tests look at
+
+  RealStore store() {
+    return store;
+  }
+
+  RealSwarm swarm() {
+    return swarm;
+  }
+
+  /** What the orchestrator told the processes. */
+  FakeProcesses processes() {
+    return processes;
+  }
+
+  Routes routes() {
+    return routes;
+  }
+
+  /** The server's port on 127.0.0.1. */
+  int port() {
+    return app.port();
+  }
+
+  /** An HTTP/1.1 client. */
+  HttpClient http() {
+    return http;
+  }
+
+  /** The id of the first admin, {@code admin}. */
+  String adminId() {
+    return adminId;
+  }
+
+  /** A process (its id) whose Swarm service {@link #close} removes, should the test not have. */
+  void removeOnClose(String processId) {
+    created.add(processId);
+  }
+
+  /** A node (its id) the test makes public or private, which {@link #close} makes unidentified again. */
+  void unidentifyOnClose(String nodeId) {
+    identified.add(nodeId);
+  }
+
+  /** A pending change of {@code userId}'s, stored as submitted: configure {@code processId}. Its id. */
+  String newPendingChange(String processId, String userId) {
+    String id = ids.newId();
+    // through the publishing store, as the API's own writes go: the event stream sees it
+    PublishingStores.pendingChanges(store.pendingChanges(), events).insert(PendingChange.submitted(id, PendingChange.Kind.CONFIGURE_PROCESS,
+        Optional.of(processId), Optional.empty(), userId, 3, "{}", clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    return id;
+  }
+
+  // ---- requests
+
+  /** A request with a JSON {@code body} (null for none) and an Authorization header (null for none). */
+  HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
+    return send(method, path, body, authorization, Map.of());
+  }
+
+  /** {@link #send(String, String, String, String)} with more headers. */
+  HttpResponse<String> send(String method, String path, String body, String authorization, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    headers.forEach(b::header);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), STREAMS_CUT_SHORT);
+  }
+
+  /**
+   * Bodies as text, except an event stream's, which never ends: its answer is taken as soon as its
+   * headers are in (the body is "" and the stream closed), so a test can check who may open it.
+   */
+  static final HttpResponse.BodyHandler<String> STREAMS_CUT_SHORT = info ->
+      info.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
+          ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(), in -> {
+            try {
+              in.close();
+            } catch (java.io.IOException e) {
+              // closing is all we want of it
+            }
+            return "";
+          })
+          : HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** The bus the stores publish on (GET /events). */
+  EventBus events() {
+    return events;
+  }
+
+  /** POST /login: a bearer token of this user's. */
+  String login(String name, String password) throws Exception {
+    return ok(send("POST", "/login", loginBody(name, password), null), 201).path("token").asText();
+  }
+
+  static String loginBody(String name, String password) {
+    return "{\"name\": \"" + name + "\", \"password\": \"" + password + "\"}";
+  }
+
+  /** An HTTP Basic Authorization header. */
+  static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String connectionBody(String p1, String i1, String p2, String i2) {
+    return "{\"endpoint1\": {\"processId\": \"" + p1 + "\", \"interfaceId\": \"" + i1 + "\"}, "
+        + "\"endpoint2\": {\"processId\": \"" + p2 + "\", \"interfaceId\": \"" + i2 + "\"}}";
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  /** Asserts the status; the body as JSON (a missing node when empty). */
+  static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
+  }
+}
