@@ -18,7 +18,9 @@ import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.pendingchange.RetryPolicy;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.process.ProcessStore;
@@ -44,7 +46,7 @@ public final class Wiring implements AutoCloseable {
   private static final int EVENT_BUFFER = 10_000;
 
   private final Javalin app;
-  private final ExecutorService executor;
+  private final Workers workers;
   private final RealProcesses processes;
   private final RealSwarm swarm;
   private final RealStore store;
@@ -52,10 +54,10 @@ public final class Wiring implements AutoCloseable {
   private final ScheduledExecutorService nodeSync;
   private boolean closed;
 
-  private Wiring(Javalin app, ExecutorService executor, RealProcesses processes, RealSwarm swarm, RealStore store,
+  private Wiring(Javalin app, Workers workers, RealProcesses processes, RealSwarm swarm, RealStore store,
       ScheduledExecutorService refresher, ScheduledExecutorService nodeSync) {
     this.app = app;
-    this.executor = executor;
+    this.workers = workers;
     this.processes = processes;
     this.swarm = swarm;
     this.store = store;
@@ -83,7 +85,7 @@ public final class Wiring implements AutoCloseable {
     }
     RealSwarm swarm = null;
     RealProcesses processes = null;
-    ExecutorService executor = null;
+    Workers workers = null;
     ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
     ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
@@ -95,7 +97,6 @@ public final class Wiring implements AutoCloseable {
           Duration.ofSeconds(10), 100, settings.registryCredentials()), clock);
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
           new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
-      executor = Executors.newVirtualThreadPerTaskExecutor();
       Ids ids = Ids.secure(clock);
       ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
           settings.registryRefresh(), Duration.ofSeconds(30)).start());
@@ -106,24 +107,28 @@ public final class Wiring implements AutoCloseable {
       ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, ids, clock,
           new SecureRandom(),
           settings.callTimeout());
+      // The durable queue every action on a process goes through, and the workers that carry it out.
+      PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
+      PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
+      workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
       ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids,
-          clock,
-          executor, new ProcessManager.Settings(settings.orchestratorHost(), settings.orchestratorPort(),
-              settings.configureTimeout(), settings.terminateTimeout()));
+          clock, pendingChanges, workers, new ProcessManager.Settings(settings.orchestratorHost(),
+              settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));
+      processManager.handlers().forEach(workers::register);
+      pendingChanges.onSubmit(workers::wake);
+      workers.start();
       NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
-      PendingChanges pendingChanges = new PendingChanges(PublishingStores.pendingChanges(store.pendingChanges(), events),
-          ids, clock, RetryPolicy.DEFAULT);
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());
-      return new Wiring(app, executor, processes, swarm, store, refresher, nodeSync);
+      return new Wiring(app, workers, processes, swarm, store, refresher, nodeSync);
     } catch (Exception | Error e) {
       refresher.shutdownNow();
       nodeSync.shutdownNow();
-      if (executor != null) {
-        executor.shutdownNow();
+      if (workers != null) {
+        workers.close();
       }
       if (processes != null) {
         processes.close();
@@ -134,6 +139,12 @@ public final class Wiring implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** Names this instance's workers in the pending changes' leases: host name and a random part. */
+  private static String instanceId() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "defpi");
+    return host + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
   }
 
   public int port() {
@@ -166,10 +177,7 @@ public final class Wiring implements AutoCloseable {
     if (!nodeSync.awaitTermination(5, TimeUnit.SECONDS)) {
       LOG.warn("the node sync did not stop within 5 s");
     }
-    executor.shutdown();
-    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-      executor.shutdownNow();
-    }
+    workers.close(); // finishes (bounded) what runs; the rest waits in the store for the next start
     processes.close();
     swarm.close();
     store.close();

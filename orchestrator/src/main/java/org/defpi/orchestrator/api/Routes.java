@@ -29,6 +29,7 @@ import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.Subscription;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
@@ -175,7 +176,15 @@ public final class Routes {
     t.add(get("/process/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.process(processes.get(ctx.pathParam("id"), user(ctx))))));
     t.add(get("/process/{id}/log", Access.USER, this::processLog));
-    t.add(delete("/process/{id}", Access.USER, ctx -> processes.terminate(ctx.pathParam("id"), user(ctx))));
+    // 204 once the process is gone; 202 with the pending change when its teardown takes longer
+    t.add(new Route(HandlerType.DELETE, "/process/{id}", Access.USER, ctx -> {
+      Optional<PendingChange> waiting = processes.terminate(ctx.pathParam("id"), user(ctx));
+      if (waiting.isPresent()) {
+        json(ctx, 202, Views.pendingChange(waiting.get()));
+      } else {
+        ctx.status(204);
+      }
+    }));
     t.add(put("/process/trigger/{id}", Access.PROCESS, ctx -> {
       processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
       ctx.status(204);

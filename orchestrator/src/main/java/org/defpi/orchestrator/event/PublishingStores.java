@@ -180,6 +180,26 @@ public final class PublishingStores {
     }
 
     @Override
+    public List<PendingChange> unfinishedOf(String processId) {
+      return store.unfinishedOf(processId);
+    }
+
+    @Override
+    public int cancelPendingOf(String processId, Instant now) {
+      // the store says how many, not which: those PENDING before that are CANCELLED after
+      List<PendingChange> pending = store.unfinishedOf(processId).stream()
+          .filter(c -> c.state() == PendingChange.State.PENDING).toList();
+      int cancelled = store.cancelPendingOf(processId, now);
+      if (cancelled > 0) {
+        for (PendingChange before : pending) {
+          store.find(before.id()).filter(c -> c.state() == PendingChange.State.CANCELLED)
+              .ifPresent(c -> publish(c, Action.CHANGED));
+        }
+      }
+      return cancelled;
+    }
+
+    @Override
     public boolean renew(String id, String workerId, Instant leaseUntil) {
       return store.renew(id, workerId, leaseUntil); // the state does not change
     }

@@ -33,9 +33,23 @@ public interface PendingChangeStore {
    * by {@code workerId} until {@code now + lease}. Two callers never get the same change. A RUNNING
    * change whose lease ran out on its last attempt is not claimed but made FAILED.
    *
+   * <p>In order: a change is claimable only while no older change (by {@code createdAt}, then id)
+   * of the same process, nor of the same connection, is unfinished (PENDING or RUNNING). So the
+   * changes of one process are carried out one at a time, in the order they were submitted, even
+   * when one of them waits out a back-off; those of different processes run side by side.
+   *
    * @return the claimed change as stored now; empty when nothing is claimable
    */
   Optional<PendingChange> claim(String workerId, Instant now, Duration lease);
+
+  /** The PENDING and RUNNING changes of a process, oldest first. */
+  List<PendingChange> unfinishedOf(String processId);
+
+  /**
+   * Cancels every PENDING change of a process (a RUNNING one is being carried out and goes on), as
+   * when the process is terminated and the work queued on it is dropped; returns how many.
+   */
+  int cancelPendingOf(String processId, Instant now);
 
   /** Moves the end of the worker's lease to {@code leaseUntil}; false if it no longer holds the lease. */
   boolean renew(String id, String workerId, Instant leaseUntil);

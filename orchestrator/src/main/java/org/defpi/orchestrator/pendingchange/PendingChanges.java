@@ -6,21 +6,30 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore.Cancellation;
 import org.defpi.orchestrator.user.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queue of pending changes: submitting, reading and cancelling them, and the retry rule the
- * workers follow. The workers claim and settle changes through the {@link PendingChangeStore}.
+ * workers follow. The {@link Workers} claim and settle changes through the {@link
+ * PendingChangeStore}; {@link #onSubmit} lets them hear of a new change at once.
  */
 public final class PendingChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(PendingChanges.class);
+
   private final PendingChangeStore store;
   private final Ids ids;
   private final Clock clock;
   private final RetryPolicy retry;
+  private final List<Runnable> submitListeners = new CopyOnWriteArrayList<>();
+  private final Object submitting = new Object();
+  private Instant lastCreatedAt; // guarded by submitting
 
   public PendingChanges(PendingChangeStore store, Ids ids, Clock clock, RetryPolicy retry) {
     this.store = Objects.requireNonNull(store, "store");
@@ -29,13 +38,59 @@ public final class PendingChanges {
     this.retry = Objects.requireNonNull(retry, "retry");
   }
 
-  /** Stores a new PENDING change, claimable at once, and returns it as stored. */
+  /**
+   * Stores a new PENDING change, claimable at once, and returns it as stored. The changes of a
+   * process are carried out in the order of their {@code createdAt} (then id, which is random within
+   * a second): so that two submitted in the same millisecond keep their order, each change this
+   * manager submits is created at least a millisecond after the one before.
+   */
   public PendingChange submit(Kind kind, Optional<String> processId, Optional<String> connectionId, String userId,
       String payload) {
     PendingChange change = PendingChange.submitted(ids.newId(), kind, processId, connectionId, userId,
-        retry.maxAttempts(), payload, now());
+        retry.maxAttempts(), payload, nextCreatedAt());
     store.insert(change);
+    for (Runnable listener : submitListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // the change is stored: a listener that fails must not make the submit look failed
+        LOG.warn("a submit listener failed after pending change {} was stored: {}", change.id(), e.toString());
+      }
+    }
     return change;
+  }
+
+  /**
+   * Runs {@code listener} after each {@link #submit}, once the change is stored, on the submitting
+   * thread: it must be quick (the workers' {@link Workers#wake}).
+   */
+  public void onSubmit(Runnable listener) {
+    submitListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The PENDING and RUNNING changes of a process, oldest first. */
+  public List<PendingChange> unfinishedOf(String processId) {
+    return store.unfinishedOf(processId);
+  }
+
+  /**
+   * Cancels every PENDING change of a process, as when it is terminated; a RUNNING one goes on.
+   * Returns how many were cancelled.
+   */
+  public int cancelPendingOf(String processId) {
+    return store.cancelPendingOf(processId, now());
+  }
+
+  /** Now, but after the last change submitted (concurrent submits have no order of their own to keep). */
+  private Instant nextCreatedAt() {
+    synchronized (submitting) {
+      Instant at = now();
+      if (lastCreatedAt != null && !at.isAfter(lastCreatedAt)) {
+        at = lastCreatedAt.plusMillis(1);
+      }
+      lastCreatedAt = at;
+      return at;
+    }
   }
 
   public PendingChange get(String id) throws Refusal.NotFound {

@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.process;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.pendingchange.ChangeFailed;
+import org.defpi.orchestrator.pendingchange.ChangeHandler;
+import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.Processes.ManagementException;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
@@ -25,14 +32,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates, configures and removes processes (ARCHITECTURE.md "Process start-up").
  *
+ * <p>Every action on a process is a pending change: the request stores the change, a worker
+ * carries it out ({@link #handlers()}), retrying what failed, and the request waits for it a while
+ * so that a quick action still answers with its outcome. The changes of one process run one at a
+ * time, in order; each handler is idempotent, because after a crash a change runs again.
+ *
  * <p>Order matters: a process is stored with its token <em>before</em> its Swarm service exists,
  * because a container's first act is the trigger call and an original dEF-Pi process exits for good
- * when that call fails (WIRE.md section 8). The trigger is answered at once; configuring runs on
- * the executor, one run per process at a time.
+ * when that call fails (WIRE.md section 8). The trigger is answered at once with a CONFIGURE change.
  */
 public final class ProcessManager {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessManager.class);
   static final int MAX_NAME_LENGTH = 128;
+  private static final ObjectMapper PAYLOAD = new ObjectMapper();
 
   /**
    * @param orchestratorHost how processes reach the orchestrator (ORCHESTRATOR_HOST)
@@ -41,11 +53,18 @@ public final class ProcessManager {
    *     starting) and its answer to SetConfigMessage
    * @param terminateBudget the most the polite GoToProcessState TERMINATED may take on removal
    */
-  public record Settings(String orchestratorHost, int orchestratorPort, Duration configureBudget, Duration terminateBudget) {
+  public record Settings(String orchestratorHost, int orchestratorPort, Duration configureBudget, Duration terminateBudget,
+      Duration requestWait) {
     public Settings {
       Objects.requireNonNull(orchestratorHost, "orchestratorHost");
       Objects.requireNonNull(configureBudget, "configureBudget");
       Objects.requireNonNull(terminateBudget, "terminateBudget");
+      Objects.requireNonNull(requestWait, "requestWait");
+    }
+
+    /** With the default wait of a request for its change: 30 s. */
+    public Settings(String orchestratorHost, int orchestratorPort, Duration configureBudget, Duration terminateBudget) {
+      this(orchestratorHost, orchestratorPort, configureBudget, terminateBudget, Duration.ofSeconds(30));
     }
   }
 
@@ -67,10 +86,12 @@ public final class ProcessManager {
   private final Ids ids;
   private final Clock clock;
   private final Settings settings;
-  private final PerProcessQueue configureQueue;
+  private final PendingChanges changes;
+  private final Workers workers;
 
   public ProcessManager(ServiceManager services, ProcessStore store, Swarm swarm, Processes processes,
-      ProcessConnections connections, Ids ids, Clock clock, Executor executor, Settings settings) {
+      ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes, Workers workers,
+      Settings settings) {
     this.services = Objects.requireNonNull(services, "services");
     this.store = Objects.requireNonNull(store, "store");
     this.swarm = Objects.requireNonNull(swarm, "swarm");
@@ -79,14 +100,35 @@ public final class ProcessManager {
     this.ids = Objects.requireNonNull(ids, "ids");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.configureQueue = new PerProcessQueue(executor, this::configure);
+    this.changes = Objects.requireNonNull(changes, "changes");
+    this.workers = Objects.requireNonNull(workers, "workers");
+  }
+
+  /** What carries out each kind of change on a process; Wiring registers them with the workers. */
+  public Map<Kind, ChangeHandler> handlers() {
+    return Map.of(
+        Kind.CREATE_PROCESS, new ChangeHandler() {
+          @Override
+          public void run(PendingChange change) throws Exception {
+            createService(change);
+          }
+
+          @Override
+          public void failedForGood(PendingChange change, String reason) {
+            store.updateState(change.processId().orElseThrow(), ProcessState.FAILED,
+                Optional.of("Swarm did not create the service: " + reason));
+          }
+        },
+        Kind.CONFIGURE_PROCESS, change -> configure(change.processId().orElseThrow()),
+        Kind.TERMINATE_PROCESS, this::tearDown);
   }
 
   /**
-   * Stores the process (STARTING) and creates its Swarm service. If Swarm refuses, the process is
-   * kept as FAILED with the reason, so the caller sees why and can remove it.
+   * Stores the process (STARTING) and a change that creates its Swarm service, and waits a while
+   * for that. If Swarm refuses for good, the process is FAILED with the reason, so the caller sees
+   * why and can remove it.
    */
-  public Process create(NewProcess request, User user) throws Refusal, RegistryException {
+  public Process create(NewProcess request, User user) throws Refusal, RegistryException, InterruptedException {
     if (request.name().isBlank() || request.name().length() > MAX_NAME_LENGTH) {
       throw new Refusal.Unprocessable("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank");
     }
@@ -95,27 +137,47 @@ public final class ProcessManager {
         ProcessState.STARTING, Optional.empty(), request.configuration(), now(),
         resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()));
     store.insert(process);
-    try {
-      swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process, user, settings)));
-    } catch (SwarmException e) {
-      String reason = "Swarm did not create the service: " + e.getMessage();
-      store.updateState(process.id(), ProcessState.FAILED, Optional.of(reason));
-      return process.withState(ProcessState.FAILED, Optional.of(reason));
+    PendingChange change = changes.submit(Kind.CREATE_PROCESS, Optional.of(process.id()), Optional.empty(), user.id(),
+        environmentPayload(user));
+    workers.await(change.id(), settings.requestWait());
+    return store.findProcess(process.id()).orElse(process);
+  }
+
+  /** The user's name and email, which the container's env needs and the process record does not keep. */
+  private static String environmentPayload(User user) {
+    return PAYLOAD.createObjectNode().put("userName", user.name()).put("userEmail", user.email().orElse("")).toString();
+  }
+
+  /** CREATE_PROCESS: the Swarm service, if the process still wants one. Idempotent (Swarm keeps an existing one). */
+  void createService(PendingChange change) throws SwarmException, ChangeFailed {
+    String id = change.processId().orElseThrow();
+    Optional<Process> found = store.findProcess(id);
+    if (found.isEmpty() || found.get().state() == ProcessState.TERMINATED) {
+      return; // removed meanwhile: nothing to create
     }
-    LOG.info("created process {} ({} {}) from {}", process.id(), process.serviceId(), process.version(), process.image());
-    return process;
+    Process process = found.get();
+    JsonNode payload;
+    try {
+      payload = PAYLOAD.readTree(change.payload());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ChangeFailed("the change's payload is not the JSON this version writes");
+    }
+    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process,
+        payload.path("userName").asText(), payload.path("userEmail").asText(), settings)));
+    LOG.info("created the service of process {} ({} {}) from {}", id, process.serviceId(), process.version(),
+        process.image());
   }
 
   /** The env of a process's container (WIRE.md section 4). */
-  static Map<String, String> environment(Process process, User user, Settings settings) {
+  static Map<String, String> environment(Process process, String userName, String userEmail, Settings settings) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ORCHESTRATOR_HOST", settings.orchestratorHost());
     env.put("ORCHESTRATOR_PORT", Integer.toString(settings.orchestratorPort()));
     env.put("ORCHESTRATOR_TOKEN", process.token().value());
     env.put("PROCESS_ID", process.id());
-    env.put("USER_ID", user.id());
-    env.put("USER_NAME", user.name());
-    env.put("USER_EMAIL", user.email().orElse(""));
+    env.put("USER_ID", process.userId());
+    env.put("USER_NAME", userName);
+    env.put("USER_EMAIL", userEmail);
     env.put("JVM_ARGUMENTS", "");
     return env;
   }
@@ -151,7 +213,12 @@ public final class ProcessManager {
     if (process.state() == ProcessState.TERMINATED) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
     }
-    configureQueue.request(id);
+    // A burst of triggers configures once more, not once per trigger: one waiting CONFIGURE is enough.
+    boolean waiting = changes.unfinishedOf(id).stream()
+        .anyMatch(c -> c.kind() == Kind.CONFIGURE_PROCESS && c.state() == PendingChange.State.PENDING);
+    if (!waiting) {
+      changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(id), Optional.empty(), process.userId(), "{}");
+    }
   }
 
   /** Configures a triggered process: SetConfigMessage, then its connections. Records the outcome. */
@@ -184,27 +251,54 @@ public final class ProcessManager {
   }
 
   /**
-   * Removes a process: its connections (TERMINATE on the other ends), a polite GoToProcessState
-   * TERMINATED when it runs (bounded), its Swarm service, its record.
+   * Removes a process: marks it TERMINATED, drops the changes still waiting on it and queues its
+   * teardown ({@link #tearDown}), then waits a while for that. Returns the change when it is not
+   * done yet (the API answers 202 with it), empty when the process is gone.
    */
-  public void terminate(String id, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {
+  public Optional<PendingChange> terminate(String id, User caller)
+      throws Refusal.NotFound, InterruptedException {
     Process process = get(id, caller);
     store.updateState(id, ProcessState.TERMINATED, Optional.empty());
-    connections.dropAll(process);
-    if (process.state() == ProcessState.RUNNING) {
-      ProcessProto.GoToProcessStateMessage goTo = ProcessProto.GoToProcessStateMessage.newBuilder()
-          .setProcessId(id).setTargetState(ProcessProto.ProcessState.TERMINATED).build();
-      try {
-        processes.call(id, goTo, settings.terminateBudget());
-      } catch (ManagementException e) {
-        // Best effort by design: the service is removed next whatever the process says.
-        LOG.info("process {} did not confirm TERMINATED ({}); removing its service anyway", id, e.getMessage());
+    changes.cancelPendingOf(id);
+    PendingChange change = changes.submit(Kind.TERMINATE_PROCESS, Optional.of(id), Optional.empty(), process.userId(),
+        PAYLOAD.createObjectNode().put("wasRunning", process.state() == ProcessState.RUNNING).toString());
+    PendingChange settled = workers.await(change.id(), settings.requestWait());
+    return settled.state() == PendingChange.State.DONE ? Optional.empty() : Optional.of(settled);
+  }
+
+  /**
+   * TERMINATE_PROCESS: its connections (TERMINATE on the other ends), a polite GoToProcessState
+   * TERMINATED when it ran (bounded), its Swarm service, its record. Idempotent: each step is a
+   * no-op when already done.
+   */
+  void tearDown(PendingChange change) throws SwarmException, InterruptedException {
+    String id = change.processId().orElseThrow();
+    Optional<Process> found = store.findProcess(id);
+    if (found.isPresent()) {
+      connections.dropAll(found.get());
+      if (wasRunning(change)) {
+        ProcessProto.GoToProcessStateMessage goTo = ProcessProto.GoToProcessStateMessage.newBuilder()
+            .setProcessId(id).setTargetState(ProcessProto.ProcessState.TERMINATED).build();
+        try {
+          processes.call(id, goTo, settings.terminateBudget());
+        } catch (ManagementException e) {
+          // Best effort by design: the service is removed next whatever the process says.
+          LOG.info("process {} did not confirm TERMINATED ({}); removing its service anyway", id, e.getMessage());
+        }
       }
     }
     processes.forget(id);
     swarm.removeService(id);
     store.deleteProcess(id);
     LOG.info("terminated process {}", id);
+  }
+
+  private static boolean wasRunning(PendingChange change) {
+    try {
+      return PAYLOAD.readTree(change.payload()).path("wasRunning").asBoolean(false);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
   }
 
   public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {

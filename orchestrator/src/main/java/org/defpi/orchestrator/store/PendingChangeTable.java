@@ -3,6 +3,7 @@ package org.defpi.orchestrator.store;
 import static org.defpi.orchestrator.store.RealStore.inTransaction;
 import static org.defpi.orchestrator.store.RealStore.instant;
 import static org.defpi.orchestrator.store.RealStore.optionalInstant;
+import static org.defpi.orchestrator.store.RealStore.rows;
 import static org.defpi.orchestrator.store.RealStore.run;
 import static org.defpi.orchestrator.store.RealStore.selectAll;
 import static org.defpi.orchestrator.store.RealStore.setInstant;
@@ -30,13 +31,25 @@ import org.defpi.orchestrator.pendingchange.PendingChangeStore;
  * <p>{@link #claim} needs no {@code SELECT ... FOR UPDATE SKIP LOCKED} (which H2 lacks): it reads
  * the oldest claimable id, then takes it with an UPDATE that repeats the claimable condition. Both
  * databases re-check that condition on the row as it is once a concurrent UPDATE has committed, so
- * of two workers racing for a row exactly one matches; the other looks again.
+ * of two workers racing for a row exactly one matches; the other looks again. The condition keeps
+ * the changes of one process (and of one connection) in order: only the oldest unfinished one can
+ * be claimed (a NOT EXISTS over the process and connection indexes).
  */
 public final class PendingChangeTable implements PendingChangeStore {
-  /** The claimable condition; its two parameters are both {@code now}. */
+  /**
+   * The claimable condition on the row {@code c}; its two parameters are both {@code now}. Due, and
+   * no older change of the same process or connection unfinished: the changes of one process (and of
+   * one connection) are carried out one at a time, in the order they were submitted, a back-off
+   * holding back the ones after it. "Older" is the order of {@link #list}: created_at, then id. A
+   * NULL process (or connection) id equals nothing, so it orders nothing.
+   */
   private static final String CLAIMABLE = """
-      ((state = 'PENDING' AND not_before <= ?)
-        OR (state = 'RUNNING' AND lease_until <= ? AND attempts < max_attempts))""";
+      (((c.state = 'PENDING' AND c.not_before <= ?)
+          OR (c.state = 'RUNNING' AND c.lease_until <= ? AND c.attempts < c.max_attempts))
+        AND NOT EXISTS (SELECT 1 FROM pending_change o
+          WHERE o.state IN ('PENDING', 'RUNNING')
+            AND (o.created_at < c.created_at OR (o.created_at = c.created_at AND o.id < c.id))
+            AND (o.process_id = c.process_id OR o.connection_id = c.connection_id)))""";
 
   /**
    * H2's "concurrent update" and the standard serialization failure: another transaction changed the
@@ -130,7 +143,7 @@ public final class PendingChangeTable implements PendingChangeStore {
 
   private static Optional<String> oldestClaimable(Connection db, Instant now) throws SQLException {
     try (PreparedStatement s = db.prepareStatement(
-        "SELECT id FROM pending_change WHERE " + CLAIMABLE + " ORDER BY created_at, id LIMIT 1")) {
+        "SELECT c.id FROM pending_change c WHERE " + CLAIMABLE + " ORDER BY c.created_at, c.id LIMIT 1")) {
       setInstant(s, 1, now);
       setInstant(s, 2, now);
       try (ResultSet r = s.executeQuery()) {
@@ -145,9 +158,9 @@ public final class PendingChangeTable implements PendingChangeStore {
     try {
       return inTransaction(db, tx -> {
         try (PreparedStatement s = tx.prepareStatement("""
-            UPDATE pending_change SET state = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
-              updated_at = ?
-            WHERE id = ? AND""" + " " + CLAIMABLE)) {
+            UPDATE pending_change c SET state = 'RUNNING', attempts = c.attempts + 1, lease_owner = ?,
+              lease_until = ?, updated_at = ?
+            WHERE c.id = ? AND""" + " " + CLAIMABLE)) {
           s.setString(1, workerId);
           setInstant(s, 2, until);
           setInstant(s, 3, now);
@@ -163,6 +176,35 @@ public final class PendingChangeTable implements PendingChangeStore {
       }
       throw e;
     }
+  }
+
+  @Override
+  public List<PendingChange> unfinishedOf(String processId) {
+    Objects.requireNonNull(processId, "processId");
+    return run(pool, "list the unfinished changes of process " + processId, db -> {
+      try (PreparedStatement s = db.prepareStatement("""
+          SELECT * FROM pending_change WHERE process_id = ? AND state IN ('PENDING', 'RUNNING')
+          ORDER BY created_at, id""")) {
+        s.setString(1, processId);
+        try (ResultSet r = s.executeQuery()) {
+          return rows(r, PendingChangeTable::change);
+        }
+      }
+    });
+  }
+
+  @Override
+  public int cancelPendingOf(String processId, Instant now) {
+    Objects.requireNonNull(processId, "processId");
+    Objects.requireNonNull(now, "now");
+    return run(pool, "cancel the pending changes of process " + processId, db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE process_id = ? AND state = 'PENDING'")) {
+        setInstant(s, 1, now);
+        s.setString(2, processId);
+        return s.executeUpdate();
+      }
+    });
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,6 +34,8 @@ import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore;
+import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChange;
@@ -91,6 +94,7 @@ final class ApiFixture implements AutoCloseable {
   private FakeProcesses processes;
   private Routes routes;
   private EventBus events;
+  private Workers workers;
   private Javalin app;
   private String adminId;
 
@@ -125,13 +129,19 @@ final class ApiFixture implements AutoCloseable {
     ConnectionManager connections = new ConnectionManager(processStore, PublishingStores.connections(store, store, events),
         processes, ids, clock, new Random(7),
         Duration.ofSeconds(1));
+    PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
+    PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
+    workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
+        new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
     ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids, clock,
-        Runnable::run, new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        pendingChanges, workers,
+        new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    processManager.handlers().forEach(workers::register);
+    pendingChanges.onSubmit(workers::wake);
+    workers.start();
     // No scheduled sync here: the node routes sync before each read.
     NodeManager nodes = new NodeManager(swarm, store, ids, clock);
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
-    PendingChanges pendingChanges = new PendingChanges(PublishingStores.pendingChanges(store.pendingChanges(), events),
-        ids, clock, RetryPolicy.DEFAULT);
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, "1.2.3");
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
@@ -172,6 +182,9 @@ final class ApiFixture implements AutoCloseable {
       }
       if (app != null) {
         app.stop();
+      }
+      if (workers != null) {
+        workers.close();
       }
       if (store != null) {
         store.close();
@@ -235,11 +248,16 @@ final class ApiFixture implements AutoCloseable {
   /** A pending change of {@code userId}'s, stored as submitted: configure {@code processId}. Its id. */
   String newPendingChange(String processId, String userId) {
     String id = ids.newId();
-    // through the publishing store, as the API's own writes go: the event stream sees it
-    PublishingStores.pendingChanges(store.pendingChanges(), events).insert(PendingChange.submitted(id, PendingChange.Kind.CONFIGURE_PROCESS,
-        Optional.of(processId), Optional.empty(), userId, 3, "{}", clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    // Due only tomorrow: it stays PENDING for the test, the workers leave it alone. Give it a process
+    // id of its own: a change waiting on a real process would hold up that process's later changes.
+    PublishingStores.pendingChanges(store.pendingChanges(), events).insert(new PendingChange(id,
+        PendingChange.Kind.CONFIGURE_PROCESS, Optional.of(processId), Optional.empty(), userId,
+        PendingChange.State.PENDING, 0, 3, Optional.empty(), now, now, now.plus(Duration.ofDays(1)), Optional.empty(),
+        Optional.empty(), "{}"));
     return id;
   }
+
 
   // ---- requests
 
@@ -278,6 +296,21 @@ final class ApiFixture implements AutoCloseable {
             return "";
           })
           : HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8);
+
+  /**
+   * Waits until no change of this process is waiting or running (the workers carry out a trigger's
+   * CONFIGURE after the 204), so a test sees the outcome as the old synchronous code showed it.
+   */
+  void awaitQuiet(String processId) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!store.pendingChanges().unfinishedOf(processId).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the changes of process " + processId + " did not finish within 15 s: "
+            + store.pendingChanges().unfinishedOf(processId));
+      }
+      Thread.sleep(20);
+    }
+  }
 
   /** The bus the stores publish on (GET /events). */
   EventBus events() {

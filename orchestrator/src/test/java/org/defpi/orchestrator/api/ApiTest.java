@@ -62,8 +62,13 @@ class ApiTest {
     return send(method, path, body, basic("admin", PASSWORD), null);
   }
 
+  /** The trigger call; when answered 204, also waits for the CONFIGURE it queued to be carried out. */
   private HttpResponse<String> trigger(String id, String token) throws Exception {
-    return send("PUT", "/process/trigger/" + id, null, null, token);
+    HttpResponse<String> response = send("PUT", "/process/trigger/" + id, null, null, token);
+    if (response.statusCode() == 204) {
+      fixture.awaitQuiet(id);
+    }
+    return response;
   }
 
   /** Asserts an RFC 9457 problem with this status whose detail contains {@code detail}. */

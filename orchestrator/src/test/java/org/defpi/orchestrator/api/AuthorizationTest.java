@@ -81,6 +81,8 @@ class AuthorizationTest {
   private String bobToken;
   /** Alice's: a meter and a logger, connected. */
   private String meterA;
+  /** The process of the test's pending changes: none, so they hold up no real process's changes. */
+  private static final String NO_PROCESS = "65a1b2c300000000000000fe";
   private String loggerA;
   private String connectionA;
   private String changeA;
@@ -753,7 +755,7 @@ class AuthorizationTest {
   }
 
   private String newPendingChange() {
-    return fixture.newPendingChange(meterA, aliceId);
+    return fixture.newPendingChange(NO_PROCESS, aliceId);
   }
 
   private String newPool(String name) throws Exception {
@@ -818,7 +820,11 @@ class AuthorizationTest {
     if (token != null) {
       req = new Req(req.path(), null, null, Map.of("X-Auth-Token", token));
     }
-    return send("PUT", req, Who.ANONYMOUS);
+    HttpResponse<String> response = send("PUT", req, Who.ANONYMOUS);
+    if (response.statusCode() == 204) {
+      fixture.awaitQuiet(processId); // the CONFIGURE it queued has run
+    }
+    return response;
   }
 
   /** The ids of a list as this identity sees it; checks X-Total-Count on the way. */

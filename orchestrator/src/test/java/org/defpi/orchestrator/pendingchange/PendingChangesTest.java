@@ -89,4 +89,61 @@ class PendingChangesTest {
     assertThat(changes.get(first.id()).notBefore()).isEqualTo(now.plusSeconds(2));
     assertThat(changes.retryLater(second, "w1", "busy")).as("the lease went with the retry").isFalse();
   }
+
+  @Test
+  void changesSubmittedInOneMillisecondKeepTheirOrder() {
+    // the clock stands still: each change is still created after the one before
+    PendingChange first = changes.submit(Kind.CREATE_PROCESS, Optional.of(P1), Optional.empty(), "alice", "{}");
+    PendingChange second = changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(P1), Optional.empty(), "alice", "{}");
+    PendingChange third = changes.submit(Kind.TERMINATE_PROCESS, Optional.of(P1), Optional.empty(), "alice", "{}");
+    assertThat(second.createdAt()).isEqualTo(first.createdAt().plusMillis(1));
+    assertThat(third.createdAt()).isEqualTo(first.createdAt().plusMillis(2));
+    assertThat(changes.list()).containsExactly(first, second, third);
+    Instant now = third.createdAt();
+    assertThat(table.claim("w1", now, Duration.ofSeconds(30)).map(PendingChange::id)).contains(first.id());
+  }
+
+  @Test
+  void theSubmitListenersRunAfterEachSubmitAndCannotFailIt() {
+    java.util.List<Optional<PendingChange>> seen = new java.util.ArrayList<>();
+    java.util.List<String> submitted = new java.util.ArrayList<>();
+    changes.onSubmit(() -> seen.add(changes.list().stream().reduce((a, b) -> b)));
+    changes.onSubmit(() -> {
+      throw new IllegalStateException("a broken listener");
+    });
+    for (int i = 0; i < 2; i++) {
+      submitted.add(changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(P1), Optional.empty(), "alice", "{}").id());
+    }
+    // each listener call found the change just submitted stored
+    assertThat(seen).extracting(c -> c.orElseThrow().id()).containsExactlyElementsOf(submitted);
+  }
+
+  @Test
+  void cancelPendingOfDropsTheQueuedWorkOfAProcessAndPublishesEachCancellation() throws Refusal {
+    org.defpi.orchestrator.event.EventBus bus = new org.defpi.orchestrator.event.EventBus(Clock.systemUTC(), 100);
+    PendingChanges published = new PendingChanges(
+        org.defpi.orchestrator.event.PublishingStores.pendingChanges(table, bus),
+        new Ids(Clock.fixed(NOW, ZoneOffset.UTC), new Random(2)), Clock.fixed(NOW, ZoneOffset.UTC), RETRY);
+    String p2 = "65a1b2c30000000000000002";
+    PendingChange create = published.submit(Kind.CREATE_PROCESS, Optional.of(P1), Optional.empty(), "alice", "{}");
+    PendingChange configure = published.submit(Kind.CONFIGURE_PROCESS, Optional.of(P1), Optional.empty(), "alice",
+        "{}");
+    PendingChange terminate = published.submit(Kind.TERMINATE_PROCESS, Optional.of(P1), Optional.empty(), "alice",
+        "{}");
+    PendingChange other = published.submit(Kind.CREATE_PROCESS, Optional.of(p2), Optional.empty(), "bob", "{}");
+    assertThat(table.claim("w1", NOW.plusSeconds(1), Duration.ofSeconds(30)).map(PendingChange::id))
+        .contains(create.id());
+    long before = bus.lastSeq();
+
+    assertThat(published.unfinishedOf(P1)).extracting(PendingChange::id)
+        .containsExactly(create.id(), configure.id(), terminate.id());
+    assertThat(published.cancelPendingOf(P1)).isEqualTo(2);
+    assertThat(published.unfinishedOf(P1)).extracting(PendingChange::id).containsExactly(create.id());
+    assertThat(published.get(configure.id()).state()).isEqualTo(State.CANCELLED);
+    assertThat(published.get(other.id()).state()).isEqualTo(State.PENDING);
+    assertThat(bus.recentAfter(before)).extracting(e -> e.action() + " " + e.id() + " " + e.state())
+        .containsExactly("CHANGED " + configure.id() + " CANCELLED", "CHANGED " + terminate.id() + " CANCELLED");
+    assertThat(published.cancelPendingOf(P1)).isZero();
+    assertThat(bus.recentAfter(before)).hasSize(2);
+  }
 }

@@ -10,14 +10,14 @@ class ProcessManagerTest {
   @Test
   void theContainerGetsTheEnvOfWireSection4() {
     Process p = TestData.process("65a1b2c30000000000000001", ProcessState.STARTING, TestData.meterInterface(false));
-    var env = ProcessManager.environment(p, org.defpi.orchestrator.TestUsers.ADMIN,
+    var env = ProcessManager.environment(p, "admin", "admin@localhost",
         new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     assertThat(env).containsExactly(
         java.util.Map.entry("ORCHESTRATOR_HOST", "defpi-orchestrator"),
         java.util.Map.entry("ORCHESTRATOR_PORT", "8484"),
         java.util.Map.entry("ORCHESTRATOR_TOKEN", "token-of-65a1b2c30000000000000001"),
         java.util.Map.entry("PROCESS_ID", "65a1b2c30000000000000001"),
-        java.util.Map.entry("USER_ID", org.defpi.orchestrator.TestUsers.ADMIN.id()),
+        java.util.Map.entry("USER_ID", p.userId()),
         java.util.Map.entry("USER_NAME", "admin"),
         java.util.Map.entry("USER_EMAIL", "admin@localhost"),
         java.util.Map.entry("JVM_ARGUMENTS", ""));

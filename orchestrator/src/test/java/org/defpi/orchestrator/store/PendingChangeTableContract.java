@@ -70,9 +70,23 @@ abstract class PendingChangeTableContract {
     return String.format("65a1b2c3%016x", n);
   }
 
+  /** A process of its own for each change, so that the order of one process's changes holds none of them back. */
   private static PendingChange pending(String id, Instant createdAt, int maxAttempts) {
-    return PendingChange.submitted(id, Kind.CONFIGURE_PROCESS, Optional.of(P1), Optional.empty(), "alice", maxAttempts,
-        "{\"configuration\":{\"count\":\"10\"}}", createdAt);
+    return PendingChange.submitted(id, Kind.CONFIGURE_PROCESS, Optional.of("9a0b0c0d" + id.substring(8)),
+        Optional.empty(), "alice", maxAttempts, "{\"configuration\":{\"count\":\"10\"}}", createdAt);
+  }
+
+  private static PendingChange ofProcess(String id, Kind kind, String processId, Instant createdAt) {
+    return PendingChange.submitted(id, kind, Optional.of(processId), Optional.empty(), "alice", 3, "{}", createdAt);
+  }
+
+  private static PendingChange ofConnection(String id, Kind kind, Optional<String> processId, String connectionId,
+      Instant createdAt) {
+    return PendingChange.submitted(id, kind, processId, Optional.of(connectionId), "alice", 3, "{}", createdAt);
+  }
+
+  private Optional<String> claimId(String worker, Instant now) {
+    return table().claim(worker, now, LEASE).map(PendingChange::id);
   }
 
   private static PendingChange pending(String id, Instant createdAt) {
@@ -308,6 +322,178 @@ abstract class PendingChangeTableContract {
     assertThat(table().cancel(id(9), T0)).isEqualTo(new Cancellation(CancelOutcome.NOT_FOUND, Optional.empty()));
     // a cancelled change is skipped by claim
     assertThat(table().claim("w1", T0.plusSeconds(5), LEASE).map(PendingChange::id)).contains(id(3));
+  }
+
+  @Test
+  void theChangesOfOneProcessAreClaimedOneAtATimeInOrderEvenThroughABackOff() {
+    table().insert(ofProcess(id(1), Kind.CREATE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+    table().insert(ofProcess(id(3), Kind.TERMINATE_PROCESS, P1, T0.plusMillis(2)));
+    Instant now = T0.plusSeconds(1);
+
+    assertThat(claimId("w1", now)).contains(id(1));
+    assertThat(claimId("w2", now)).as("CONFIGURE waits while CREATE runs").isEmpty();
+    assertThat(table().retryLater(id(1), "w1", "swarm unreachable", T0.plusSeconds(10), now)).isTrue();
+    assertThat(claimId("w2", T0.plusSeconds(5))).as("CONFIGURE is due, but CREATE is waiting out its back-off")
+        .isEmpty();
+
+    assertThat(claimId("w2", T0.plusSeconds(10))).contains(id(1));
+    assertThat(claimId("w1", T0.plusSeconds(10))).isEmpty();
+    assertThat(table().complete(id(1), "w2", T0.plusSeconds(11))).isTrue();
+
+    assertThat(claimId("w1", T0.plusSeconds(11))).contains(id(2));
+    assertThat(claimId("w2", T0.plusSeconds(11))).as("TERMINATE waits while CONFIGURE runs").isEmpty();
+    // a FAILED change holds nothing back
+    assertThat(table().fail(id(2), "w1", "bad configuration", T0.plusSeconds(12))).isTrue();
+    assertThat(claimId("w2", T0.plusSeconds(12))).contains(id(3));
+    assertThat(stored(id(3)).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aRunningChangeWhoseLeaseRanOutIsTakenOverBeforeTheNextChangeOfItsProcess() {
+    table().insert(ofProcess(id(1), Kind.CREATE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+    assertThat(claimId("w1", T0)).contains(id(1));
+
+    assertThat(claimId("w2", T0.plus(LEASE))).contains(id(1));
+    assertThat(claimId("w3", T0.plus(LEASE))).isEmpty();
+  }
+
+  @Test
+  void aCancelledChangeHoldsNothingBack() {
+    table().insert(ofProcess(id(1), Kind.CONFIGURE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.TERMINATE_PROCESS, P1, T0.plusMillis(1)));
+    assertThat(table().cancel(id(1), T0).outcome()).isEqualTo(CancelOutcome.CANCELLED);
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(2));
+  }
+
+  @Test
+  void theChangesOfDifferentProcessesAndConnectionsRunSideBySide() {
+    String p2 = "65a1b2c30000000000000002";
+    String c2 = "c00000000000000000000002";
+    table().insert(ofProcess(id(1), Kind.CREATE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+    table().insert(ofProcess(id(3), Kind.CREATE_PROCESS, p2, T0.plusMillis(2)));
+    table().insert(ofConnection(id(4), Kind.CREATE_CONNECTION, Optional.empty(), C1, T0.plusMillis(3)));
+    table().insert(ofConnection(id(5), Kind.DELETE_CONNECTION, Optional.empty(), C1, T0.plusMillis(4)));
+    // a change naming both waits for the older changes of each
+    table().insert(ofConnection(id(6), Kind.CREATE_CONNECTION, Optional.of(p2), c2, T0.plusMillis(5)));
+    Instant now = T0.plusSeconds(1);
+
+    assertThat(claimId("w1", now)).contains(id(1));
+    assertThat(claimId("w2", now)).contains(id(3));
+    assertThat(claimId("w3", now)).contains(id(4));
+    assertThat(claimId("w4", now)).as("2 waits for 1, 5 for 4, 6 for 3").isEmpty();
+
+    assertThat(table().complete(id(3), "w2", now)).isTrue();
+    assertThat(claimId("w2", now)).contains(id(6));
+    assertThat(table().complete(id(4), "w3", now)).isTrue();
+    assertThat(claimId("w3", now)).contains(id(5));
+    assertThat(table().complete(id(1), "w1", now)).isTrue();
+    assertThat(claimId("w1", now)).contains(id(2));
+    assertThat(claimId("w4", now)).isEmpty();
+  }
+
+  @Test
+  void workersRacingOverTheChangesOfAFewProcessesRunEachProcessInOrder() throws Exception {
+    List<String> processes = List.of(P1, "65a1b2c30000000000000002", "65a1b2c30000000000000003");
+    int each = 6;
+    for (int i = 0; i < each; i++) {
+      for (int p = 0; p < processes.size(); p++) {
+        int n = i * processes.size() + p + 1;
+        table().insert(ofProcess(id(n), Kind.CONFIGURE_PROCESS, processes.get(p), T0.plusMillis(n)));
+      }
+    }
+    Instant now = T0.plusSeconds(1);
+    List<String> settled = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 1; w <= 4; w++) {
+        String worker = "w" + w;
+        workers.add(threads.submit(() -> {
+          start.await();
+          int idle = 0;
+          while (idle < 50 && settled.size() < each * processes.size()) {
+            Optional<PendingChange> c = table().claim(worker, now, LEASE);
+            if (c.isEmpty()) {
+              idle++;
+              Thread.sleep(2);
+              continue;
+            }
+            // while it runs, no other change of its process is RUNNING
+            assertThat(table().list()).filteredOn(o -> o.processId().equals(c.get().processId())
+                && o.state() == State.RUNNING).extracting(PendingChange::id).containsExactly(c.get().id());
+            settled.add(c.get().id());
+            assertThat(table().complete(c.get().id(), worker, now)).isTrue();
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> w : workers) {
+        w.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(settled).hasSize(each * processes.size()).doesNotHaveDuplicates();
+    for (String process : processes) {
+      List<String> ofProcess = table().list().stream().filter(c -> c.processId().orElseThrow().equals(process))
+          .map(PendingChange::id).toList();
+      assertThat(settled.stream().filter(ofProcess::contains).toList()).as("the order of %s", process)
+          .isEqualTo(ofProcess);
+    }
+  }
+
+  @Test
+  void unfinishedOfListsAProcesssPendingAndRunningChangesOldestFirst() {
+    String p2 = "65a1b2c30000000000000002";
+    table().insert(ofProcess(id(1), Kind.CREATE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+    table().insert(ofProcess(id(3), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(2)));
+    table().insert(ofProcess(id(4), Kind.TERMINATE_PROCESS, P1, T0.plusMillis(3)));
+    table().insert(ofProcess(id(5), Kind.CREATE_PROCESS, p2, T0.plusMillis(4)));
+    table().insert(ofConnection(id(6), Kind.CREATE_CONNECTION, Optional.empty(), C1, T0.plusMillis(5)));
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(1));
+    table().complete(id(1), "w1", T0.plusSeconds(1));
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(2));
+    table().cancel(id(3), T0.plusSeconds(1));
+
+    assertThat(table().unfinishedOf(P1)).containsExactly(stored(id(2)), stored(id(4)));
+    assertThat(table().unfinishedOf(p2)).containsExactly(stored(id(5)));
+    assertThat(table().unfinishedOf("65a1b2c30000000000000009")).isEmpty();
+  }
+
+  @Test
+  void cancelPendingOfCancelsEveryPendingChangeOfTheProcessButNotARunningOne() {
+    String p2 = "65a1b2c30000000000000002";
+    table().insert(ofProcess(id(1), Kind.CREATE_PROCESS, P1, T0));
+    table().insert(ofProcess(id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+    table().insert(ofProcess(id(3), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(2)));
+    table().insert(ofProcess(id(4), Kind.CREATE_PROCESS, p2, T0.plusMillis(3)));
+    table().insert(ofProcess(id(5), Kind.CONFIGURE_PROCESS, p2, T0.plusMillis(4)));
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(1));
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(4));
+    // in a back-off, yet PENDING
+    assertThat(table().retryLater(id(4), "w1", "busy", T0.plusSeconds(30), T0.plusSeconds(1))).isTrue();
+
+    Instant now = T0.plusSeconds(2);
+    assertThat(table().cancelPendingOf(P1, now)).isEqualTo(2);
+    assertThat(stored(id(1)).state()).isEqualTo(State.RUNNING);
+    for (String cancelled : List.of(id(2), id(3))) {
+      assertThat(stored(cancelled).state()).isEqualTo(State.CANCELLED);
+      assertThat(stored(cancelled).updatedAt()).isEqualTo(now);
+    }
+    assertThat(table().unfinishedOf(P1)).extracting(PendingChange::id).containsExactly(id(1));
+    assertThat(table().cancelPendingOf(P1, now)).isZero();
+
+    assertThat(table().cancelPendingOf(p2, now)).isEqualTo(2);
+    assertThat(table().unfinishedOf(p2)).isEmpty();
+    assertThat(table().cancelPendingOf("65a1b2c30000000000000009", now)).isZero();
+    // the running one finishes as usual
+    assertThat(table().complete(id(1), "w1", now)).isTrue();
   }
 
   @Test
