@@ -4,7 +4,7 @@
 #   scripts/orchestrator.sh up              deploy or update; idempotent; waits until /health answers
 #   scripts/orchestrator.sh status          one line per part; exit 0 only when the API answers
 #   scripts/orchestrator.sh down            remove the orchestrator's service
-#   scripts/orchestrator.sh down --purge    also every process service (label org.defpi.managed=true),
+#   scripts/orchestrator.sh down --purge    also every process service (any with label org.defpi.managed),
 #                                           the network defpi-processes, the data volume, the admin
 #                                           password (secret and file)
 #
@@ -267,11 +267,11 @@ cmd_down() {
 
   step processes
   local services
-  services=$(dk service ls -q --filter "label=$MANAGED_LABEL=true")
+  services=$(dk service ls -q --filter "label=$MANAGED_LABEL")
   if [[ -n $services ]]; then
     # shellcheck disable=SC2086 # one id per word
     dk service rm $services > /dev/null
-    wait_gone "$MANAGED_LABEL=true" 60 || note "WARNING: some process containers are still there"
+    wait_gone "$MANAGED_LABEL" 60 || note "WARNING: some process containers are still there"
     done_step "removed $(wc -w <<< "$services") process service(s)"
   else
     done_step "no process services"
@@ -325,7 +325,7 @@ cmd_status() {
     echo "api        $API DOWN"
     ok=1
   fi
-  echo "processes  $(dk service ls -q --filter "label=$MANAGED_LABEL=true" | wc -l) service(s)"
+  echo "processes  $(dk service ls -q --filter "label=$MANAGED_LABEL=defpi-orchestrator" | wc -l) service(s)"
   return $ok
 }
 

@@ -23,6 +23,7 @@ import org.defpi.orchestrator.store.RealStore;
  *                                                               only at the first start, when there are no users
  * DEFPI_ADMIN_EMAIL          admin@localhost                    the first admin's email (USER_EMAIL of their processes)
  * DEFPI_TOKEN_TTL            43200                              seconds a login's bearer token is valid
+ * DEFPI_RECONCILE            10                                 seconds between reconciliations of Swarm and store
  * DEFPI_DATA_DIR             /var/lib/defpi                     the H2 database file (when DEFPI_DB_URL is not set)
  * DEFPI_DB_URL               jdbc:h2:file:DATA_DIR/defpi;...      the store's JDBC URL (H2 file or jdbc:postgresql://...)
  * DEFPI_DB_USER              defpi                              the database user
@@ -63,7 +64,8 @@ public record Settings(
     Duration callTimeout,
     Duration terminateTimeout,
     Duration nodeSync,
-    Duration tokenTtl) {
+    Duration tokenTtl,
+    Duration reconcile) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -84,6 +86,7 @@ public record Settings(
     Objects.requireNonNull(terminateTimeout, "terminateTimeout");
     Objects.requireNonNull(nodeSync, "nodeSync");
     Objects.requireNonNull(tokenTtl, "tokenTtl");
+    Objects.requireNonNull(reconcile, "reconcile");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -115,7 +118,8 @@ public record Settings(
         seconds(env, "DEFPI_CALL_TIMEOUT", 10),
         seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5),
         seconds(env, "DEFPI_NODE_SYNC", 10),
-        seconds(env, "DEFPI_TOKEN_TTL", 43_200));
+        seconds(env, "DEFPI_TOKEN_TTL", 43_200),
+        seconds(env, "DEFPI_RECONCILE", 10));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */

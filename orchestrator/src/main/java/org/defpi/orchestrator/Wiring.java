@@ -89,7 +89,7 @@ public final class Wiring implements AutoCloseable {
     ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
     ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("defpi-node-sync").daemon().factory());
+        Thread.ofPlatform().name("defpi-sync").daemon().factory());
     try {
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), settings.processNetwork(), Duration.ofSeconds(20)));
       swarm.ensureNetwork();
@@ -112,11 +112,20 @@ public final class Wiring implements AutoCloseable {
       PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
       workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
       ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids,
-          clock, pendingChanges, workers, new ProcessManager.Settings(settings.orchestratorHost(),
+          clock, pendingChanges, workers, id -> store.users().findUser(id),
+          new ProcessManager.Settings(settings.orchestratorHost(),
               settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));
       processManager.handlers().forEach(workers::register);
       pendingChanges.onSubmit(workers::wake);
       workers.start();
+      // At start (what a crash left half done) and then periodically (what changed behind our back).
+      nodeSync.scheduleWithFixedDelay(() -> {
+        try {
+          processManager.reconcile();
+        } catch (Exception e) {
+          LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
+        }
+      }, 0, settings.reconcile().toMillis(), TimeUnit.MILLISECONDS);
       NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
           .app()

@@ -495,8 +495,15 @@ public final class Routes {
       Thread.currentThread().interrupt();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an event always serialises", e);
+    } catch (RuntimeException e) {
+      // The client went away while we wrote (Jetty recycles the response): the stream is over.
+      LOG.debug("event stream of {} ended: {}", caller.name(), e.toString());
     } finally {
-      client.close();
+      try {
+        client.close();
+      } catch (RuntimeException e) {
+        // already closed with its connection
+      }
     }
   }
 

@@ -137,6 +137,11 @@ public final class PendingChanges {
    * For the worker holding {@code claimed}: gives it back to be tried again after the policy's
    * delay, or FAILED when that was its last attempt. False if the worker lost the lease.
    */
+  /** Forgets DONE, FAILED and CANCELLED changes last updated before {@code before}; returns how many. */
+  public int deleteFinishedBefore(Instant before) {
+    return store.deleteFinishedBefore(before);
+  }
+
   public boolean retryLater(PendingChange claimed, String workerId, String error) {
     Instant now = now();
     return store.retryLater(claimed.id(), workerId, error, now.plus(retry.delayAfter(claimed.attempts())), now);

@@ -1,16 +1,18 @@
 package org.defpi.orchestrator.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.pendingchange.ChangeFailed;
@@ -88,10 +90,12 @@ public final class ProcessManager {
   private final Settings settings;
   private final PendingChanges changes;
   private final Workers workers;
+  /** The owner of a process, for its container's env (USER_NAME, USER_EMAIL). */
+  private final Function<String, Optional<User>> users;
 
   public ProcessManager(ServiceManager services, ProcessStore store, Swarm swarm, Processes processes,
       ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes, Workers workers,
-      Settings settings) {
+      Function<String, Optional<User>> users, Settings settings) {
     this.services = Objects.requireNonNull(services, "services");
     this.store = Objects.requireNonNull(store, "store");
     this.swarm = Objects.requireNonNull(swarm, "swarm");
@@ -102,6 +106,7 @@ public final class ProcessManager {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changes = Objects.requireNonNull(changes, "changes");
     this.workers = Objects.requireNonNull(workers, "workers");
+    this.users = Objects.requireNonNull(users, "users");
   }
 
   /** What carries out each kind of change on a process; Wiring registers them with the workers. */
@@ -138,14 +143,9 @@ public final class ProcessManager {
         resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()));
     store.insert(process);
     PendingChange change = changes.submit(Kind.CREATE_PROCESS, Optional.of(process.id()), Optional.empty(), user.id(),
-        environmentPayload(user));
+        "{}");
     workers.await(change.id(), settings.requestWait());
     return store.findProcess(process.id()).orElse(process);
-  }
-
-  /** The user's name and email, which the container's env needs and the process record does not keep. */
-  private static String environmentPayload(User user) {
-    return PAYLOAD.createObjectNode().put("userName", user.name()).put("userEmail", user.email().orElse("")).toString();
   }
 
   /** CREATE_PROCESS: the Swarm service, if the process still wants one. Idempotent (Swarm keeps an existing one). */
@@ -156,14 +156,11 @@ public final class ProcessManager {
       return; // removed meanwhile: nothing to create
     }
     Process process = found.get();
-    JsonNode payload;
-    try {
-      payload = PAYLOAD.readTree(change.payload());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ChangeFailed("the change's payload is not the JSON this version writes");
-    }
-    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process,
-        payload.path("userName").asText(), payload.path("userEmail").asText(), settings)));
+    // The owner as they are now: a service re-created later gets their current name and email.
+    User owner = users.apply(process.userId()).orElseThrow(() -> new ChangeFailed("the owner of process " + id
+        + ", user " + process.userId() + ", no longer exists"));
+    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process, owner.name(),
+        owner.email().orElse(""), settings)));
     LOG.info("created the service of process {} ({} {}) from {}", id, process.serviceId(), process.version(),
         process.image());
   }
@@ -299,6 +296,27 @@ public final class ProcessManager {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
     }
+  }
+
+  /**
+   * Brings the Swarm in line with the store ({@link Reconciliation}): queues a change for each
+   * difference. Returns what it queued. Also forgets finished changes older than a day.
+   */
+  public List<Reconciliation.Action> reconcile() throws SwarmException {
+    Set<String> busy = new HashSet<>();
+    for (PendingChange c : changes.list()) {
+      if (!c.state().finished()) {
+        c.processId().ifPresent(busy::add);
+      }
+    }
+    List<Reconciliation.Action> actions = Reconciliation.plan(store.listProcesses(),
+        new HashSet<>(swarm.managedServices()), busy);
+    for (Reconciliation.Action a : actions) {
+      LOG.info("reconcile: {} process {}: {}", a.kind(), a.processId(), a.why());
+      changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
+    }
+    changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
+    return actions;
   }
 
   public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {

@@ -41,14 +41,28 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   /**
    * @param network the overlay network of the processes (created attachable if absent)
    * @param removalWait how long {@link #removeService} waits for the containers to go
+   * @param owner the value of {@value #MANAGED_LABEL} on this orchestrator's services: only those
+   *     are "managed" (and reconciled, orphans removed), so two orchestrators, or a test next to a
+   *     deployed one, on one Swarm never take each other's services for orphans
    */
-  public record Settings(URI dockerHost, String network, Duration removalWait) {
+  public record Settings(URI dockerHost, String network, Duration removalWait, String owner) {
     public Settings {
       Objects.requireNonNull(dockerHost, "dockerHost");
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(removalWait, "removalWait");
+      Objects.requireNonNull(owner, "owner");
+      if (owner.isBlank()) {
+        throw new IllegalArgumentException("the owner label value must not be blank");
+      }
+    }
+
+    /** Owned by {@value #DEFAULT_OWNER}, the deployed orchestrator. */
+    public Settings(URI dockerHost, String network, Duration removalWait) {
+      this(dockerHost, network, removalWait, DEFAULT_OWNER);
     }
   }
+
+  public static final String DEFAULT_OWNER = "defpi-orchestrator";
 
   private final DockerClient docker;
   private final Settings settings;
@@ -92,7 +106,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
 
   @Override
   public void createService(ProcessService service) throws SwarmException {
-    ServiceSpec spec = spec(service, settings.network());
+    ServiceSpec spec = spec(service, settings.network(), settings.owner());
     try {
       if (exists(service.processId())) {
         return;
@@ -104,8 +118,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   }
 
   /** The Swarm service spec of a process. */
-  static ServiceSpec spec(ProcessService service, String network) {
-    Map<String, String> labels = Map.of(MANAGED_LABEL, "true", PROCESS_ID_LABEL, service.processId());
+  static ServiceSpec spec(ProcessService service, String network, String owner) {
+    Map<String, String> labels = Map.of(MANAGED_LABEL, owner, PROCESS_ID_LABEL, service.processId());
     List<String> env = service.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .map(e -> e.getKey() + "=" + e.getValue())
@@ -191,7 +205,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   @Override
   public List<String> managedServices() throws SwarmException {
     try {
-      return docker.listServicesCmd().withLabelFilter(Map.of(MANAGED_LABEL, "true")).exec().stream()
+      return docker.listServicesCmd().withLabelFilter(Map.of(MANAGED_LABEL, settings.owner())).exec().stream()
           .map(s -> s.getSpec().getName())
           .sorted()
           .toList();

@@ -95,6 +95,7 @@ final class ApiFixture implements AutoCloseable {
   private Routes routes;
   private EventBus events;
   private Workers workers;
+  private ProcessManager processManager;
   private Javalin app;
   private String adminId;
 
@@ -114,8 +115,10 @@ final class ApiFixture implements AutoCloseable {
       settings = postgres.settings();
     }
     store = RealStore.open(settings);
+    // Services owned by this fixture alone: its reconciler must not take a deployed orchestrator's
+    // services (or another test's) for orphans, nor they its.
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20)));
+        Duration.ofSeconds(20), "test-" + ids.newId()));
     swarm.ensureNetwork();
     processes = new FakeProcesses();
     RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
@@ -133,8 +136,8 @@ final class ApiFixture implements AutoCloseable {
     PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
     workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
         new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
-    ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids, clock,
-        pendingChanges, workers,
+    processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids, clock,
+        pendingChanges, workers, id -> store.users().findUser(id),
         new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     processManager.handlers().forEach(workers::register);
     pendingChanges.onSubmit(workers::wake);
@@ -310,6 +313,10 @@ final class ApiFixture implements AutoCloseable {
       }
       Thread.sleep(20);
     }
+  }
+
+  ProcessManager processManager() {
+    return processManager;
   }
 
   /** The bus the stores publish on (GET /events). */

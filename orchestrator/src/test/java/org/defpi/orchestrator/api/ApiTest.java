@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestInstance;
  * The real server on a free port ({@link ApiFixture}), over the real store (H2 in a temp dir;
  * PostgreSQL in {@link ApiPostgresTest}), the real registry (127.0.0.1:5000) and the real Swarm.
  * Only the processes' management ports are faked: the test's containers are shells that sleep, and
- * what the orchestrator tells them is checked on the fake. Configuring runs on the calling thread
- * here, so a trigger's effect is visible when it returns.
+ * what the orchestrator tells them is checked on the fake. Actions run as pending changes on the
+ * fixture's workers; {@code trigger} waits for the CONFIGURE it queued, so its effect is visible
+ * when it returns.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
@@ -168,6 +169,26 @@ class ApiTest {
       declared.removeAll(Set.of("offset", "limit", "sort"));
       assertThat(declared).as(list.getKey()).isEqualTo(new java.util.TreeSet<>(list.getValue()));
     }
+  }
+
+  @Test
+  void theReconcilerGivesALostServiceBackAndRemovesAServiceWithoutProcess() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"reconciled\"}")
+        .path("id").asText();
+    assertThat(fixture.swarm().managedServices()).contains(id);
+    fixture.swarm().removeService(id); // behind the orchestrator's back
+    String orphan = "65a1b2c300000000000000ab";
+    fixture.removeOnClose(orphan);
+    fixture.swarm().createService(new org.defpi.orchestrator.process.Swarm.ProcessService(orphan,
+        fixture.store().findProcess(id).orElseThrow().image(), Map.of()));
+
+    assertThat(fixture.processManager().reconcile()).extracting(a -> a.kind() + " " + a.processId())
+        .containsExactlyInAnyOrder("CREATE_PROCESS " + id, "TERMINATE_PROCESS " + orphan);
+    fixture.awaitQuiet(id);
+    fixture.awaitQuiet(orphan);
+    assertThat(fixture.swarm().managedServices()).contains(id).doesNotContain(orphan);
+    assertThat(fixture.processManager().reconcile()).isEmpty();
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
   }
 
   @Test

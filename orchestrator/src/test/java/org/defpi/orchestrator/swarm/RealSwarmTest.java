@@ -46,7 +46,7 @@ class RealSwarmTest {
 
       ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
       assertThat(spec.getName()).isEqualTo(id);
-      assertThat(spec.getLabels()).containsEntry("org.defpi.managed", "true").containsEntry("org.defpi.process-id", id);
+      assertThat(spec.getLabels()).containsEntry("org.defpi.managed", RealSwarm.DEFAULT_OWNER).containsEntry("org.defpi.process-id", id);
       assertThat(spec.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.DNSRR);
       assertThat(spec.getTaskTemplate().getRestartPolicy().getCondition()).isEqualTo(ServiceRestartCondition.ANY);
       assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(image);
