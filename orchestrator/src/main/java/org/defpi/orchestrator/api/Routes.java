@@ -175,6 +175,7 @@ public final class Routes {
     t.add(get("/process", Access.USER, ctx -> list(ctx, processes.list(user(ctx)), Views::process, PROCESS_FIELDS)));
     t.add(get("/process/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.process(processes.get(ctx.pathParam("id"), user(ctx))))));
+    t.add(put("/process/{id}", Access.USER, this::updateProcess));
     t.add(get("/process/{id}/log", Access.USER, this::processLog));
     // 204 once the process is gone; 202 with the pending change when its teardown takes longer
     t.add(new Route(HandlerType.DELETE, "/process/{id}", Access.USER, ctx -> {
@@ -351,6 +352,15 @@ public final class Routes {
         Bodies.optionalText(body, "version"),
         Bodies.stringMap(body, "configuration"));
     json(ctx, 201, Views.process(processes.create(request, owner(ctx, Bodies.optionalText(body, "userId")))));
+  }
+
+  private void updateProcess(Context ctx) throws Exception {
+    ObjectNode body = body(ctx, Set.of("name", "configuration"));
+    Optional<java.util.Map<String, String>> configuration = body.has("configuration")
+        ? Optional.of(Bodies.stringMap(body, "configuration")) : Optional.empty();
+    ProcessManager.ProcessUpdate update = new ProcessManager.ProcessUpdate(Bodies.optionalText(body, "name"),
+        configuration);
+    json(ctx, 200, Views.process(processes.update(ctx.pathParam("id"), update, user(ctx))));
   }
 
   /** Whom a new thing is for: the caller, or for an admin anyone they name. */

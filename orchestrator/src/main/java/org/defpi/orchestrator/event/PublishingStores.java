@@ -71,6 +71,16 @@ public final class PublishingStores {
     }
 
     @Override
+    public boolean updateDefinition(String id, String name, java.util.Map<String, String> configuration) {
+      boolean updated = store.updateDefinition(id, name, configuration);
+      if (updated) {
+        store.findProcess(id).ifPresent(p ->
+            bus.publish(Subject.PROCESS, Action.CHANGED, id, p.userId(), p.state().name(), p.reason()));
+      }
+      return updated;
+    }
+
+    @Override
     public boolean deleteProcess(String id) {
       Optional<Process> before = store.findProcess(id);
       boolean deleted = store.deleteProcess(id);

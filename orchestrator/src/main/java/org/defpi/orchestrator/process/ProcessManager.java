@@ -124,7 +124,13 @@ public final class ProcessManager {
                 Optional.of("Swarm did not create the service: " + reason));
           }
         },
-        Kind.CONFIGURE_PROCESS, change -> configure(change.processId().orElseThrow()),
+        Kind.CONFIGURE_PROCESS, change -> {
+          if (PAYLOAD.readTree(change.payload()).path("isUpdate").asBoolean(false)) {
+            reconfigure(change.processId().orElseThrow());
+          } else {
+            configure(change.processId().orElseThrow());
+          }
+        },
         Kind.TERMINATE_PROCESS, this::tearDown);
   }
 
@@ -245,6 +251,64 @@ public final class ProcessManager {
     if (outcome.state() == ProcessState.RUNNING) {
       connections.restore(process.withState(ProcessState.RUNNING, Optional.empty()));
     }
+  }
+
+  /** What a change of a process may set: empty fields are left as they are. */
+  public record ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration) {
+    public ProcessUpdate {
+      Objects.requireNonNull(name, "name");
+      configuration = configuration.map(Map::copyOf);
+    }
+  }
+
+  /**
+   * Renames and/or reconfigures a process. A new configuration is checked against the parameters
+   * of the process's service version, stored, and sent to the process as an update
+   * (SetConfigMessage isUpdate=true) by a CONFIGURE change; a process not yet configured simply
+   * gets it with its first configuration.
+   */
+  public Process update(String id, ProcessUpdate update, User caller)
+      throws Refusal, RegistryException, InterruptedException {
+    Process process = get(id, caller);
+    if (process.state() == ProcessState.TERMINATED) {
+      throw new Refusal.Conflict("process " + id + " is being terminated");
+    }
+    String name = update.name().orElse(process.name());
+    if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+      throw new Refusal.Unprocessable("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank");
+    }
+    Map<String, String> configuration = update.configuration().orElse(process.configuration());
+    if (update.configuration().isPresent()) {
+      services.resolve(process.serviceId(), Optional.of(process.version()), configuration); // refuses what does not fit
+    }
+    if (!store.updateDefinition(id, name, configuration)) {
+      throw new Refusal.Conflict("process " + id + " is being terminated");
+    }
+    if (update.configuration().isPresent() && !configuration.equals(process.configuration())) {
+      PendingChange change = changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(id), Optional.empty(),
+          process.userId(), PAYLOAD.createObjectNode().put("isUpdate", true).toString());
+      workers.await(change.id(), settings.requestWait());
+    }
+    return store.findProcess(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** CONFIGURE_PROCESS with isUpdate: the stored configuration to a RUNNING process as an update. */
+  void reconfigure(String id) throws InterruptedException {
+    Optional<Process> found = store.findProcess(id);
+    if (found.isEmpty() || found.get().state() != ProcessState.RUNNING) {
+      return; // not running: its next (re)start is configured with what is stored now
+    }
+    Process process = found.get();
+    ProcessProto.SetConfigMessage setConfig = ProcessProto.SetConfigMessage.newBuilder()
+        .setProcessId(id).setIsUpdate(true).putAllConfig(process.configuration()).build();
+    ConfigureOutcome outcome;
+    try {
+      outcome = ConfigureOutcome.of(processes.call(id, setConfig, settings.configureBudget()));
+    } catch (ManagementException e) {
+      outcome = new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot reconfigure the process: " + e.getMessage()));
+    }
+    store.updateState(id, outcome.state(), outcome.reason());
+    LOG.info("process {} reconfigured: {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
   }
 
   /**

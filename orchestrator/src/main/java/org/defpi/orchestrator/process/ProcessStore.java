@@ -1,6 +1,7 @@
 package org.defpi.orchestrator.process;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where process records live (implemented by the {@code store} connector). */
@@ -14,6 +15,9 @@ public interface ProcessStore {
 
   /** Sets state and reason; false when the process no longer exists. */
   boolean updateState(String id, ProcessState state, Optional<String> reason);
+
+  /** Sets name and configuration; false when the process no longer exists or is being terminated. */
+  boolean updateDefinition(String id, String name, Map<String, String> configuration);
 
   /** False when it did not exist. */
   boolean deleteProcess(String id);

@@ -233,6 +233,19 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
+  public boolean updateDefinition(String id, String name, Map<String, String> configuration) {
+    return run(pool, "update process " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE process SET name = ?, configuration = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+        s.setString(1, name);
+        s.setString(2, toJson(new java.util.TreeMap<>(configuration)));
+        s.setString(3, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public boolean deleteProcess(String id) {
     return run(pool, "delete process " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM process WHERE id = ?")) {

@@ -172,6 +172,29 @@ class ApiTest {
   }
 
   @Test
+  void aRunningProcessIsRenamedAndReconfiguredWithAnUpdate() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"before\", "
+        + "\"configuration\": {\"count\": 5}}").path("id").asText();
+    assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+
+    HttpResponse<String> renamed = admin("PUT", "/process/" + id, "{\"name\": \"after\"}");
+    assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+    assertThat(json(renamed).path("name").asText()).isEqualTo("after");
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.SetConfigMessage.class)).hasSize(1); // no update sent
+
+    HttpResponse<String> updated = admin("PUT", "/process/" + id, "{\"configuration\": {\"count\": \"7\"}}");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(json(updated).path("configuration").path("count").asText()).isEqualTo("7");
+    assertThat(json(updated).path("state").asText()).isEqualTo("RUNNING");
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.SetConfigMessage.class)).last().isEqualTo(
+        ProcessProto.SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(true).putConfig("count", "7").build());
+
+    assertProblem(admin("PUT", "/process/" + id, "{\"configuration\": {\"count\": \"many\"}}"), 422, "count");
+    assertThat(json(admin("GET", "/process/" + id, null)).path("configuration").path("count").asText()).isEqualTo("7");
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
   void theReconcilerGivesALostServiceBackAndRemovesAServiceWithoutProcess() throws Exception {
     String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"reconciled\"}")
         .path("id").asText();

@@ -304,6 +304,10 @@ class AuthorizationTest {
     m.add(new Case("GET /process/{id}", 401, 200, 404, 200)
         .request(w -> Req.of("/process/" + meterA))
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(meterA)));
+    m.add(new Case("PUT /process/{id}", 401, 200, 404, 200)
+        .request(w -> Req.of("/process/" + meterA).body("{\"name\": \"meter-" + w.name().toLowerCase() + "\"}"))
+        .unchanged(() -> fixture.store().findProcess(meterA).map(p -> p.name()))
+        .effect((w, q, r) -> assertThat(json(r).path("name").asText()).isEqualTo("meter-" + w.name().toLowerCase())));
     m.add(new Case("GET /process/{id}/log", 401, 200, 404, 200)
         .request(w -> Req.of("/process/" + meterA + "/log?tail=5"))
         .effect((w, q, r) -> assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(

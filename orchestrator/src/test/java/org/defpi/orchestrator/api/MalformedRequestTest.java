@@ -185,6 +185,7 @@ class MalformedRequestTest {
       o.put("userId", fixture.adminId());
       return o;
     });
+    b.put("PUT /process/{id}", () -> object("name", "meter-renamed-" + serial.incrementAndGet()));
     b.put("POST /connection", () -> (ObjectNode) readTree(connectionBody(meter, METER_IFACE, logger, LOGGER_IFACE)));
     b.put("PUT /node/{id}", () -> object("kind", "public", "poolId", poolId));
     b.put("POST /nodepool", () -> object("name", "malformed-pool-" + serial.incrementAndGet()));
