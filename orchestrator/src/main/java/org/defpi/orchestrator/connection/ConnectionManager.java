@@ -21,6 +21,7 @@ import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.process.Processes;
 import org.defpi.orchestrator.process.Processes.ManagementException;
 import org.defpi.orchestrator.user.User;
+import org.defpi.wire.label.InterfaceLabel;
 import org.defpi.wire.protocol.ConnectionProto;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
 import org.defpi.wire.protocol.ProcessProto;
@@ -75,6 +76,53 @@ public final class ConnectionManager implements ProcessConnections {
       throw new Refusal.Unprocessable("process " + process1.id() + " and process " + process2.id()
           + " belong to different users; each user's processes are connected only among themselves");
     }
+    return connect(process1, request.interfaceId1(), process2, request.interfaceId2());
+  }
+
+  /**
+   * autoConnect (WIRE.md, service.json): connects each autoConnect interface of a process that was
+   * just configured to every compatible autoConnect interface of its user's other processes, as
+   * far as cardinality allows and where no connection exists yet. What does not fit is skipped.
+   */
+  @Override
+  public int autoConnect(Process process) throws InterruptedException {
+    return autoConnected(process).size();
+  }
+
+  /** {@link #autoConnect}, with the connections it made. */
+  public List<Connection> autoConnected(Process process) throws InterruptedException {
+    List<Connection> made = new ArrayList<>();
+    if (process.interfaces().stream().noneMatch(InterfaceLabel::autoConnect)) {
+      return made;
+    }
+    List<Process> peers = processStore.listProcesses().stream()
+        .filter(p -> !p.id().equals(process.id()) && p.userId().equals(process.userId()))
+        .filter(p -> p.state() != ProcessState.TERMINATED)
+        .toList();
+    for (InterfaceLabel mine : process.interfaces()) {
+      if (!mine.autoConnect()) {
+        continue;
+      }
+      for (Process peer : peers) {
+        for (InterfaceLabel theirs : peer.interfaces()) {
+          if (!theirs.autoConnect()) {
+            continue;
+          }
+          try {
+            made.add(connect(process, mine.id(), peer, theirs.id()));
+          } catch (Refusal r) {
+            LOG.debug("autoConnect: not {} of {} to {} of {}: {}", mine.id(), process.id(), theirs.id(), peer.id(),
+                r.getMessage());
+          }
+        }
+      }
+    }
+    return made;
+  }
+
+  private Connection connect(Process process1, String interfaceId1, Process process2, String interfaceId2)
+      throws Refusal, InterruptedException {
+    NewConnection request = new NewConnection(process1.id(), interfaceId1, process2.id(), interfaceId2);
     Connection connection;
     synchronized (planLock) {
       List<Connection> existing = new ArrayList<>(store.connectionsOf(process1.id()));

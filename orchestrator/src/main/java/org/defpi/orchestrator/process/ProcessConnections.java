@@ -9,6 +9,13 @@ public interface ProcessConnections {
   /** The process reached RUNNING (again): send it CREATE for each of its connections. */
   void restore(Process process) throws InterruptedException;
 
+  /**
+   * The process was just configured: connect its autoConnect interfaces to the compatible
+   * autoConnect interfaces of its user's other processes. Returns how many connections it made
+   * (a count, so this package does not depend on the connection package).
+   */
+  int autoConnect(Process process) throws InterruptedException;
+
   /** The process is being removed: terminate its connections on the other ends and forget them. */
   void dropAll(Process process) throws InterruptedException;
 }

@@ -249,7 +249,12 @@ public final class ProcessManager {
     }
     LOG.info("process {} is {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
     if (outcome.state() == ProcessState.RUNNING) {
-      connections.restore(process.withState(ProcessState.RUNNING, Optional.empty()));
+      Process running = process.withState(ProcessState.RUNNING, Optional.empty());
+      connections.restore(running);
+      int made = connections.autoConnect(running);
+      if (made > 0) {
+        LOG.info("process {}: {} connection(s) made by autoConnect", id, made);
+      }
     }
   }
 
