@@ -3,6 +3,7 @@ package org.defpi.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The orchestrator's REST API (ARCHITECTURE.md "REST API"), either anonymous (only for the public
@@ -121,33 +124,77 @@ final class Api {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpTimeoutException e) {
-      throw new CliException.Unavailable("the orchestrator at " + url + " did not answer in time");
-    } catch (ConnectException e) {
-      throw new CliException.Unavailable("cannot reach the orchestrator at " + url
-          + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage()));
     } catch (IOException e) {
-      throw new CliException.Unavailable("cannot reach the orchestrator at " + url + ": " + e);
+      throw unreachable(e);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       return new Response(status, response.body(), response.headers());
     }
-    String detail = detail(status, response.body());
+    throw failure(request, status, response.body(), response.headers());
+  }
+
+  /**
+   * GET a {@code text/event-stream} (GET /events), with {@code Last-Event-ID} when resuming: its lines
+   * as they come, until the server ends it or the stream is closed (from any thread, which makes a
+   * blocked reader fail with an {@link java.io.UncheckedIOException}). Any answer but 2xx is a
+   * {@link CliException} as for every other call.
+   */
+  Stream<String> stream(String path, String lastEventId) throws CliException, InterruptedException {
+    HttpRequest.Builder builder = request(path).setHeader("Accept", "text/event-stream, application/problem+json")
+        .header("Cache-Control", "no-cache");
+    if (lastEventId != null && !lastEventId.isEmpty()) {
+      builder.header("Last-Event-ID", lastEventId);
+    }
+    HttpRequest request = builder.build();
+    HttpResponse<Stream<String>> response;
+    try {
+      // The request timeout only covers the wait for the answer's headers, not the stream after them.
+      response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return response.body();
+    }
+    String body;
+    try (Stream<String> lines = response.body()) {
+      body = lines.limit(200).collect(Collectors.joining("\n"));
+    } catch (UncheckedIOException e) {
+      body = "";
+    }
+    throw failure(request, status, body, response.headers());
+  }
+
+  private CliException unreachable(IOException e) {
+    if (e instanceof HttpTimeoutException) {
+      return new CliException.Unavailable("the orchestrator at " + url + " did not answer in time");
+    }
+    if (e instanceof ConnectException) {
+      return new CliException.Unavailable("cannot reach the orchestrator at " + url
+          + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage()));
+    }
+    return new CliException.Unavailable("cannot reach the orchestrator at " + url + ": " + e);
+  }
+
+  /** Any answer outside 2xx, as the {@link CliException} the class comment lists. */
+  private CliException failure(HttpRequest request, int status, String body, HttpHeaders headers) {
+    String detail = detail(status, body);
     if (status >= 500) {
-      throw new CliException.Unavailable("the orchestrator failed (" + status + "): " + detail);
+      return new CliException.Unavailable("the orchestrator failed (" + status + "): " + detail);
     }
     if (status == 401 && credentials != null) {
-      throw new CliException.NotLoggedIn(expired(credentials));
+      return new CliException.NotLoggedIn(expired(credentials));
     }
     if (status == 429) {
-      throw new CliException.Refused(status, detail + response.headers().firstValue("Retry-After")
+      return new CliException.Refused(status, detail + headers.firstValue("Retry-After")
           .map(Api::retryAfter).orElse(""));
     }
     if (status >= 400) {
-      throw new CliException.Refused(status, detail);
+      return new CliException.Refused(status, detail);
     }
-    throw new CliException.Unavailable("unexpected answer " + status + " from " + request.uri());
+    return new CliException.Unavailable("unexpected answer " + status + " from " + request.uri());
   }
 
   /** The one line for a stored token the orchestrator no longer takes. */

@@ -15,7 +15,8 @@ import picocli.CommandLine;
  * <p>Each resource of the API is one {@code …Commands} class with its verbs as subcommands
  * ({@link ServiceCommands}, {@link InterfaceCommands}, {@link ProcessCommands},
  * {@link ConnectionCommands}, {@link NodeCommands}, {@link PoolCommands}, {@link UserCommands},
- * {@link PendingCommands}), registered in {@link RootCommand}; lists extend {@link ListCommand}.
+ * {@link PendingCommands}, {@link EventCommands}), registered in {@link RootCommand}; lists extend
+ * {@link ListCommand}. Commands that follow GET /events use {@link EventStream}.
  */
 public final class Cli {
   final CredentialStore store;
@@ -23,17 +24,25 @@ public final class Cli {
   final PrintStream out;
   final PrintStream err;
   final HttpClient http;
+  /** How commands follow GET /events: {@link EventStream.Settings#STANDARD}, or a test's. */
+  final EventStream.Settings following;
 
   public Cli(Path credentialsFile, InputStream in, PrintStream out, PrintStream err) {
     this(credentialsFile, in, out, err, Api.defaultHttp());
   }
 
   Cli(Path credentialsFile, InputStream in, PrintStream out, PrintStream err, HttpClient http) {
+    this(credentialsFile, in, out, err, http, EventStream.Settings.STANDARD);
+  }
+
+  Cli(Path credentialsFile, InputStream in, PrintStream out, PrintStream err, HttpClient http,
+      EventStream.Settings following) {
     this.store = new CredentialStore(Objects.requireNonNull(credentialsFile, "credentialsFile"));
     this.in = Objects.requireNonNull(in, "in");
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.http = Objects.requireNonNull(http, "http");
+    this.following = Objects.requireNonNull(following, "following");
   }
 
   /** The real terminal and {@link CredentialStore#defaultFile()}. */

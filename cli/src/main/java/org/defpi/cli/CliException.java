@@ -30,6 +30,16 @@ sealed class CliException extends Exception {
     }
   }
 
+  /**
+   * A change the command waited for ended badly (a pending change FAILED or was CANCELLED): the
+   * same exit code as a refusal, since the API said no, only later.
+   */
+  static final class Failed extends CliException {
+    Failed(String message) {
+      super(message, Exit.REFUSED);
+    }
+  }
+
   /** No answer, or a 5xx one. */
   static final class Unavailable extends CliException {
     Unavailable(String message) {

@@ -17,10 +17,11 @@ import picocli.CommandLine.TypeConversionException;
         ConnectionCommands.Delete.class})
 final class ConnectionCommands extends ListCommand {
   @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
-    list(this, filters);
+    list(this, filters, watch);
   }
 
   static final class Filters {
@@ -51,7 +52,11 @@ final class ConnectionCommands extends ListCommand {
     }
   }
 
-  static void list(ListCommand c, Filters f) throws CliException, InterruptedException {
+  static void list(ListCommand c, Filters f, EventCommands.Watch watch) throws CliException, InterruptedException {
+    EventCommands.list(c, watch, "connection", () -> print(c, f));
+  }
+
+  static void print(ListCommand c, Filters f) throws CliException, InterruptedException {
     Api.Response response = c.fetch(f.query());
     if (c.json) {
       c.printJson(response);
@@ -91,10 +96,11 @@ final class ConnectionCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the connections.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {
-      list(this, filters);
+      list(this, filters, watch);
     }
   }
 

@@ -9,7 +9,8 @@ public final class Exit {
   public static final int OK = 0;
   /**
    * The API refused the request (4xx other than a 401 to a stored token): its problem's detail is
-   * printed, with the seconds to wait for a 429.
+   * printed, with the seconds to wait for a 429. Also: a change waited for with {@code --wait}
+   * ended FAILED or CANCELLED (its last error is printed).
    */
   public static final int REFUSED = 1;
   /** The command line is wrong: unknown command or option, missing or malformed argument. */

@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
     subcommands = {PendingCommands.List.class, PendingCommands.Show.class, PendingCommands.Cancel.class})
 final class PendingCommands extends ListCommand {
   @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
-    list(this, filters);
+    list(this, filters, watch);
   }
 
   static final class Filters {
@@ -42,7 +43,11 @@ final class PendingCommands extends ListCommand {
     }
   }
 
-  static void list(ListCommand c, Filters f) throws CliException, InterruptedException {
+  static void list(ListCommand c, Filters f, EventCommands.Watch watch) throws CliException, InterruptedException {
+    EventCommands.list(c, watch, "pendingchange", () -> print(c, f));
+  }
+
+  static void print(ListCommand c, Filters f) throws CliException, InterruptedException {
     Api.Response response = c.fetch(f.query());
     if (c.json) {
       c.printJson(response);
@@ -86,10 +91,11 @@ final class PendingCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pending changes.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {
-      list(this, filters);
+      list(this, filters, watch);
     }
   }
 

@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
         ProcessCommands.Delete.class, ProcessCommands.Log.class})
 final class ProcessCommands extends ListCommand {
   @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
-    list(this, filters);
+    list(this, filters, watch);
   }
 
   static final class Filters {
@@ -37,7 +38,11 @@ final class ProcessCommands extends ListCommand {
     }
   }
 
-  static void list(ListCommand c, Filters f) throws CliException, InterruptedException {
+  static void list(ListCommand c, Filters f, EventCommands.Watch watch) throws CliException, InterruptedException {
+    EventCommands.list(c, watch, "process", () -> print(c, f));
+  }
+
+  static void print(ListCommand c, Filters f) throws CliException, InterruptedException {
     Api.Response response = c.fetch(f.query());
     if (c.json) {
       c.printJson(response);
@@ -73,10 +78,11 @@ final class ProcessCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the processes.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
+  @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {
-      list(this, filters);
+      list(this, filters, watch);
     }
   }
 
@@ -120,17 +126,63 @@ final class ProcessCommands extends ListCommand {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Terminate a process.")
+  /**
+   * DELETE /process/{id}: 204 when the process is gone; 202 with a pending change when its teardown
+   * takes longer and goes on, which {@code --wait} follows on the event stream to its end.
+   */
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = {"Terminate a process.",
+      "When its teardown takes longer it goes on as a pending change: the command says which, and with --wait"
+          + " follows it until it is over (exit 1 if it FAILED or was CANCELLED)."})
   static final class Delete extends ApiCommand {
     @Parameters(paramLabel = "PROCESS", description = "The process id.")
     String id;
 
+    @Option(names = "--wait", description = "If the teardown goes on as a pending change, follow the event stream until"
+        + " that is DONE, FAILED or CANCELLED (with --json print it then, not when it started).")
+    boolean await;
+
     @Override
     void run() throws CliException, InterruptedException {
-      cli().api().delete("process/" + segment(id));
-      if (!json) {
-        out().println("deleted process " + id);
+      Api.Response response = cli().api().delete("process/" + segment(id));
+      if (response.status() != 202) {
+        if (!json) {
+          out().println("deleted process " + id);
+        }
+        return;
       }
+      JsonNode change = response.json();
+      String changeId = text(change, "id");
+      if (!await) {
+        if (json) {
+          printJson(response);
+        } else {
+          out().println("the teardown of process " + id + " goes on as pending change " + changeId + " ("
+              + text(change, "state") + "); 'defpi pending show " + changeId + "' shows how it does");
+        }
+        return;
+      }
+      if (!json) {
+        out().println("the teardown of process " + id + " goes on as pending change " + changeId + " ("
+            + text(change, "state") + "); waiting for it to end");
+        out().flush();
+      }
+      Api.Response over = EventCommands.awaitPendingChange(this, changeId);
+      JsonNode end = over.json();
+      String state = text(end, "state");
+      if (json) {
+        printJson(over);
+        out().flush();
+      }
+      if (state.equals("DONE")) {
+        if (!json) {
+          out().println("deleted process " + id);
+        }
+        return;
+      }
+      String error = text(end, "lastError");
+      throw new CliException.Failed("the teardown of process " + id + " (pending change " + changeId + ") "
+          + (state.equals("FAILED") ? "failed" : "was " + state.toLowerCase(java.util.Locale.ROOT))
+          + (error.isEmpty() ? "" : ": " + error));
     }
   }
 

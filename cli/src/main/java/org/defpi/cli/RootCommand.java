@@ -8,12 +8,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "defpi", mixinStandardHelpOptions = true,
     versionProvider = RootCommand.Version.class,
     description = "The dEF-Pi orchestrator from a shell. Tables by default, --json for scripts.",
-    footer = {"", "Exit codes: 0 ok, 1 the API refused (4xx), 2 usage error,",
+    footer = {"", "Exit codes: 0 ok, 1 the API refused (4xx) or a change waited for failed, 2 usage error,",
         "3 orchestrator unreachable or failed (5xx), 4 not logged in (or the login expired or was revoked)."},
     subcommands = {
         SessionCommands.Login.class, SessionCommands.Logout.class, SessionCommands.Whoami.class,
         ServiceCommands.class, InterfaceCommands.class, ProcessCommands.class, ConnectionCommands.class,
-        NodeCommands.class, PoolCommands.class, UserCommands.class, PendingCommands.class})
+        NodeCommands.class, PoolCommands.class, UserCommands.class, PendingCommands.class,
+        EventCommands.Events.class})
 final class RootCommand implements Callable<Integer> {
   final Cli cli;
   @Spec CommandSpec spec;

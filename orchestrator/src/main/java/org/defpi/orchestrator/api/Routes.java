@@ -24,6 +24,7 @@ import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.api.ListQuery.Fields;
 import org.defpi.orchestrator.api.ListQuery.Key;
 import org.defpi.orchestrator.connection.ConnectionManager;
+import org.defpi.orchestrator.connection.ConnectionPlanner;
 import org.defpi.orchestrator.event.Event;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.Subscription;
@@ -398,12 +399,19 @@ public final class Routes {
 
   private void createConnection(Context ctx) throws Exception {
     Set<String> endpointFields = Set.of("processId", "interfaceId");
-    ObjectNode body = body(ctx, Set.of("endpoint1", "endpoint2"));
+    ObjectNode body = body(ctx, Set.of("endpoint1", "endpoint2", "interfaceVersions"));
     ObjectNode e1 = Bodies.requiredObject(body, "endpoint1", endpointFields);
     ObjectNode e2 = Bodies.requiredObject(body, "endpoint2", endpointFields);
+    Optional<ConnectionPlanner.VersionChoice> versions = Optional.empty();
+    if (body.has("interfaceVersions") && !body.get("interfaceVersions").isNull()) {
+      ObjectNode v = Bodies.requiredObject(body, "interfaceVersions", Set.of("endpoint1", "endpoint2"));
+      versions = Optional.of(new ConnectionPlanner.VersionChoice(Bodies.requiredText(v, "interfaceVersions", "endpoint1"),
+          Bodies.requiredText(v, "interfaceVersions", "endpoint2")));
+    }
     ConnectionManager.NewConnection request = new ConnectionManager.NewConnection(
         Bodies.requiredText(e1, "endpoint1", "processId"), Bodies.requiredText(e1, "endpoint1", "interfaceId"),
-        Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"));
+        Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"),
+        versions);
     json(ctx, 201, Views.connection(connections.create(request, user(ctx))));
   }
 
@@ -480,8 +488,9 @@ public final class Routes {
     Optional<Subscription> subscribed = known
         ? events.subscribe(e -> caller.canSee(e.userId()), after, EVENT_QUEUE) : Optional.empty();
     if (subscribed.isEmpty()) {
-      client.sendEvent("reset", "{\"reason\":\"the events after " + last + " are not known here; reload and listen again\"}",
-          eventRun + "-" + events.lastSeq());
+      // built as JSON: the id quoted back is the client's own text
+      client.sendEvent("reset", Bodies.JSON.createObjectNode().put("reason", "the events after " + last
+          + " are not known here; reload and listen again").toString());
       client.close();
       return;
     }
@@ -494,8 +503,7 @@ public final class Routes {
           Event e = next.get();
           client.sendEvent(e.subject().streamName(), Bodies.JSON.writeValueAsString(Views.event(e)), eventRun + "-" + e.seq());
         } else if (subscription.overflowed()) {
-          client.sendEvent("reset", "{\"reason\":\"this stream fell too far behind; reload and listen again\"}",
-              eventRun + "-" + events.lastSeq());
+          client.sendEvent("reset", "{\"reason\":\"this stream fell too far behind; reload and listen again\"}");
           break;
         } else {
           client.sendComment("keep-alive");

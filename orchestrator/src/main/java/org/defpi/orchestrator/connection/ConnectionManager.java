@@ -37,12 +37,19 @@ public final class ConnectionManager implements ProcessConnections {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
 
   /** A request for a connection between two process interfaces. */
-  public record NewConnection(String processId1, String interfaceId1, String processId2, String interfaceId2) {
+  /** @param versions the interface versions the caller chose; empty: the best compatible pair */
+  public record NewConnection(String processId1, String interfaceId1, String processId2, String interfaceId2,
+      Optional<ConnectionPlanner.VersionChoice> versions) {
     public NewConnection {
       Objects.requireNonNull(processId1, "processId1");
       Objects.requireNonNull(interfaceId1, "interfaceId1");
       Objects.requireNonNull(processId2, "processId2");
       Objects.requireNonNull(interfaceId2, "interfaceId2");
+      Objects.requireNonNull(versions, "versions");
+    }
+
+    public NewConnection(String processId1, String interfaceId1, String processId2, String interfaceId2) {
+      this(processId1, interfaceId1, processId2, interfaceId2, Optional.empty());
     }
   }
 
@@ -76,7 +83,7 @@ public final class ConnectionManager implements ProcessConnections {
       throw new Refusal.Unprocessable("process " + process1.id() + " and process " + process2.id()
           + " belong to different users; each user's processes are connected only among themselves");
     }
-    return connect(process1, request.interfaceId1(), process2, request.interfaceId2());
+    return connect(process1, request.interfaceId1(), process2, request.interfaceId2(), request.versions());
   }
 
   /**
@@ -109,7 +116,7 @@ public final class ConnectionManager implements ProcessConnections {
             continue;
           }
           try {
-            made.add(connect(process, mine.id(), peer, theirs.id()));
+            made.add(connect(process, mine.id(), peer, theirs.id(), Optional.empty()));
           } catch (Refusal r) {
             LOG.debug("autoConnect: not {} of {} to {} of {}: {}", mine.id(), process.id(), theirs.id(), peer.id(),
                 r.getMessage());
@@ -120,15 +127,15 @@ public final class ConnectionManager implements ProcessConnections {
     return made;
   }
 
-  private Connection connect(Process process1, String interfaceId1, Process process2, String interfaceId2)
-      throws Refusal, InterruptedException {
-    NewConnection request = new NewConnection(process1.id(), interfaceId1, process2.id(), interfaceId2);
+  private Connection connect(Process process1, String interfaceId1, Process process2, String interfaceId2,
+      Optional<ConnectionPlanner.VersionChoice> versions) throws Refusal, InterruptedException {
+    NewConnection request = new NewConnection(process1.id(), interfaceId1, process2.id(), interfaceId2, versions);
     Connection connection;
     synchronized (planLock) {
       List<Connection> existing = new ArrayList<>(store.connectionsOf(process1.id()));
       store.connectionsOf(process2.id()).stream().filter(c -> !c.touches(process1.id())).forEach(existing::add);
       ConnectionPlanner.Plan plan = ConnectionPlanner.plan(process1, request.interfaceId1(), process2,
-          request.interfaceId2(), existing,
+          request.interfaceId2(), request.versions(), existing,
           random.nextInt(ConnectionPlanner.MIN_PORT, ConnectionPlanner.MAX_PORT + 1));
       connection = new Connection(ids.newId(), plan.endpoint1(), plan.endpoint2(), plan.listenPort(), now());
       store.insert(connection);

@@ -43,14 +43,32 @@ public final class ConnectionPlanner {
    */
   public static Plan plan(Process process1, String interfaceId1, Process process2, String interfaceId2,
       List<Connection> existing, int portCandidate) throws Refusal {
+    return plan(process1, interfaceId1, process2, interfaceId2, Optional.empty(), existing, portCandidate);
+  }
+
+  /** The interface versions a caller asks for, by name: endpoint 1's and endpoint 2's. */
+  public record VersionChoice(String version1, String version2) {
+    public VersionChoice {
+      java.util.Objects.requireNonNull(version1, "version1");
+      java.util.Objects.requireNonNull(version2, "version2");
+    }
+  }
+
+  /**
+   * {@link #plan(Process, String, Process, String, List, int)} with the version pair the caller
+   * chose, when they chose one: it must exist on both interfaces and be compatible.
+   */
+  public static Plan plan(Process process1, String interfaceId1, Process process2, String interfaceId2,
+      Optional<VersionChoice> choice, List<Connection> existing, int portCandidate) throws Refusal {
     if (process1.id().equals(process2.id())) {
       throw new Refusal.Unprocessable("a process cannot be connected to itself (both endpoints are process " + process1.id() + ")");
     }
     InterfaceLabel interface1 = findInterface(process1, interfaceId1);
     InterfaceLabel interface2 = findInterface(process2, interfaceId2);
-    VersionPair pair = bestPair(interface1, interface2).orElseThrow(() -> new Refusal.Unprocessable(
-        "interfaces " + interface1.id() + " and " + interface2.id() + " are not compatible: "
-            + String.join("; ", incompatibilities(interface1, interface2))));
+    VersionPair pair = choice.isPresent() ? chosenPair(interface1, interface2, choice.get())
+        : bestPair(interface1, interface2).orElseThrow(() -> new Refusal.Unprocessable(
+            "interfaces " + interface1.id() + " and " + interface2.id() + " are not compatible: "
+                + String.join("; ", incompatibilities(interface1, interface2))));
     for (Connection c : existing) {
       if ((c.endpoint1().is(process1.id(), interfaceId1) && c.endpoint2().is(process2.id(), interfaceId2))
           || (c.endpoint1().is(process2.id(), interfaceId2) && c.endpoint2().is(process1.id(), interfaceId1))) {
@@ -106,6 +124,27 @@ public final class ConnectionPlanner {
     return compatible.stream().max(Comparator
         .comparing((VersionPair p) -> p.version1().versionName())
         .thenComparing(p -> p.version2().versionName()));
+  }
+
+  /** The pair the caller named; refused when a name is unknown or the two do not fit. */
+  static VersionPair chosenPair(InterfaceLabel interface1, InterfaceLabel interface2, VersionChoice choice)
+      throws Refusal.Unprocessable {
+    InterfaceVersionLabel v1 = version(interface1, choice.version1());
+    InterfaceVersionLabel v2 = version(interface2, choice.version2());
+    if (!v1.hashes().isCompatibleWith(v2.hashes())) {
+      InterfaceLabel one = new InterfaceLabel(interface1.id(), interface1.name(), interface1.serviceId(), List.of(v1),
+          interface1.allowMultiple(), interface1.autoConnect());
+      InterfaceLabel two = new InterfaceLabel(interface2.id(), interface2.name(), interface2.serviceId(), List.of(v2),
+          interface2.allowMultiple(), interface2.autoConnect());
+      throw new Refusal.Unprocessable("the chosen versions do not fit: " + String.join("; ", incompatibilities(one, two)));
+    }
+    return new VersionPair(v1, v2);
+  }
+
+  private static InterfaceVersionLabel version(InterfaceLabel iface, String name) throws Refusal.Unprocessable {
+    return iface.interfaceVersions().stream().filter(v -> v.versionName().equals(name)).findFirst()
+        .orElseThrow(() -> new Refusal.Unprocessable("interface " + iface.id() + " has no version '" + name
+            + "'; it has " + iface.interfaceVersions().stream().map(InterfaceVersionLabel::versionName).toList()));
   }
 
   /** Why no version pair fits, one sentence per pair (or per missing version list). */

@@ -75,6 +75,24 @@ class ConnectionPlannerTest {
         "interface power-meter/power-measurement v1 receives hash rm but power-logger/power-measurement v1 sends nope");
   }
 
+  @Test
+  void aPairTheCallerChoosesIsTakenWhenItFitsAndRefusedWithTheReasonWhenNot() throws Exception {
+    // v1 and v2 on both sides; both pairs fit, v2/v2 is what plan takes by itself
+    InterfaceLabel meter = iface("power-meter/power-measurement", false, version("v1", "b1", "a1"),
+        version("v2", "b2", "a2"));
+    InterfaceLabel logger = iface("power-logger/power-measurement", false, version("v1", "a1", "b1"),
+        version("v2", "a2", "b2"));
+    assertThat(ConnectionPlanner.chosenPair(meter, logger, new ConnectionPlanner.VersionChoice("v1", "v1")))
+        .extracting(p -> p.version1().versionName() + "/" + p.version2().versionName()).isEqualTo("v1/v1");
+    assertThatThrownBy(() -> ConnectionPlanner.chosenPair(meter, logger, new ConnectionPlanner.VersionChoice("v1", "v2")))
+        .isInstanceOf(Refusal.Unprocessable.class)
+        .hasMessage("the chosen versions do not fit: interface power-meter/power-measurement v1 sends hash a1 but "
+            + "power-logger/power-measurement v2 receives a2");
+    assertThatThrownBy(() -> ConnectionPlanner.chosenPair(meter, logger, new ConnectionPlanner.VersionChoice("v9", "v1")))
+        .isInstanceOf(Refusal.Unprocessable.class)
+        .hasMessage("interface power-meter/power-measurement has no version 'v9'; it has [v1, v2]");
+  }
+
   // ---- ports
 
   static Stream<Arguments> ports() {
