@@ -119,7 +119,7 @@ service_args() {
     --mount "type=volume,source=$VOLUME,target=/var/lib/defpi"
     --constraint node.role==manager
     --secret "source=$SECRET,target=$SECRET,mode=0400"
-    --restart-condition any
+    --restart-condition any --restart-delay 1s
     --stop-grace-period 20s
     --env "DEFPI_PORT=$PORT"
     --env "DEFPI_ADMIN_PASSWORD_FILE=/run/secrets/$SECRET"

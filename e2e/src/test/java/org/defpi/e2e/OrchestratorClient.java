@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 
 /** A small client of the orchestrator's REST API, as a third party would write one. */
 final class OrchestratorClient {
@@ -27,6 +28,8 @@ final class OrchestratorClient {
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** For the try… calls, which poll an orchestrator that may be down: give up connecting soon. */
+  private final HttpClient quickHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final URI base;
   private final String authorization;
 
@@ -47,6 +50,38 @@ final class OrchestratorClient {
 
   Response delete(String path) {
     return send(request(path).DELETE());
+  }
+
+  /**
+   * GET that tolerates an orchestrator that is down or restarting: empty when it does not answer
+   * within {@code timeout} (connecting included), rather than an AssertionError.
+   */
+  Optional<Response> tryGet(String path, Duration timeout) {
+    return trySend(request(path).timeout(timeout).GET());
+  }
+
+  /** POST that tolerates an orchestrator that dies meanwhile: empty when no answer came. */
+  Optional<Response> tryPost(String path, Object body, Duration timeout) {
+    return trySend(request(path).timeout(timeout).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
+  }
+
+  /** DELETE that tolerates an orchestrator that does not answer. */
+  Optional<Response> tryDelete(String path, Duration timeout) {
+    return trySend(request(path).timeout(timeout).DELETE());
+  }
+
+  private Optional<Response> trySend(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response = quickHttp.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return Optional.of(new Response(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""), response.body()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private HttpRequest.Builder request(String path) {

@@ -20,7 +20,7 @@ class SettingsTest {
     assertThat(s.registryUrl()).hasToString("http://defpi-registry:5000");
     assertThat(s.imagePrefix()).isEqualTo("127.0.0.1:5000");
     assertThat(s.dataDir()).isEqualTo(Path.of("/var/lib/defpi"));
-    assertThat(s.dbUrl()).isEqualTo("jdbc:h2:file:/var/lib/defpi/defpi;MODE=PostgreSQL");
+    assertThat(s.dbUrl()).isEqualTo("jdbc:h2:file:/var/lib/defpi/defpi;MODE=PostgreSQL;WRITE_DELAY=0");
     assertThat(s.dbUser()).isEqualTo("defpi");
     assertThat(s.dbPasswordFile()).isEmpty();
     assertThat(s.orchestratorHost()).isEqualTo("defpi-orchestrator");

@@ -379,7 +379,7 @@ public final class ProcessManager {
       }
     }
     List<Reconciliation.Action> actions = Reconciliation.plan(store.listProcesses(),
-        new HashSet<>(swarm.managedServices()), busy);
+        new HashSet<>(swarm.managedServices()), busy, clock.instant());
     for (Reconciliation.Action a : actions) {
       LOG.info("reconcile: {} process {}: {}", a.kind(), a.processId(), a.why());
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");

@@ -16,6 +16,9 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
  *       service was lost, say with an orchestrator that died between storing the process and
  *       creating the service, or removed by hand. A FAILED process is left alone: re-creating what
  *       failed for good would only fail again; its user decides.
+ *   <li>A process STARTING for longer than {@link #STALLED} with its service but nothing queued is
+ *       configured (CONFIGURE_PROCESS): its container's trigger was answered but the configuration
+ *       it queued was lost (say, by a crash), and the container will not call again.
  *   <li>A TERMINATED process is finished off (TERMINATE_PROCESS): its teardown was lost.
  *   <li>A Swarm service with no process is removed (TERMINATE_PROCESS, which is idempotent).
  * </ul>
@@ -24,6 +27,8 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 public final class Reconciliation {
   /** The owner of changes made for a Swarm service nobody owns: admins see them. */
   static final String ORCHESTRATOR = "orchestrator";
+  /** How long a process may be STARTING with its service before it counts as stalled. */
+  static final java.time.Duration STALLED = java.time.Duration.ofMinutes(2);
 
   public record Action(Kind kind, String processId, String userId, String why) {
     public Action {
@@ -42,6 +47,11 @@ public final class Reconciliation {
    * @param busy the processes with PENDING or RUNNING changes
    */
   static List<Action> plan(List<Process> processes, Set<String> services, Set<String> busy) {
+    return plan(processes, services, busy, java.time.Instant.MIN);
+  }
+
+  /** @param now to tell a stalled start from a slow one ({@link #STALLED}) */
+  static List<Action> plan(List<Process> processes, Set<String> services, Set<String> busy, java.time.Instant now) {
     List<Action> actions = new ArrayList<>();
     Set<String> known = new java.util.HashSet<>();
     for (Process p : processes) {
@@ -54,6 +64,10 @@ public final class Reconciliation {
           if (!services.contains(p.id())) {
             actions.add(new Action(Kind.CREATE_PROCESS, p.id(), p.userId(), "it is " + p.state()
                 + " but has no Swarm service"));
+          } else if (p.state() == ProcessState.STARTING && now != java.time.Instant.MIN
+              && p.createdAt().plus(STALLED).isBefore(now)) {
+            actions.add(new Action(Kind.CONFIGURE_PROCESS, p.id(), p.userId(), "it has been STARTING since "
+                + p.createdAt() + " with nothing queued"));
           }
         }
         case TERMINATED -> actions.add(new Action(Kind.TERMINATE_PROCESS, p.id(), p.userId(),

@@ -83,9 +83,13 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
     }
   }
 
-  /** The JDBC URL of the embedded database in {@code dataDir}. */
+  /**
+   * The JDBC URL of the embedded database in {@code dataDir}. WRITE_DELAY=0: H2 otherwise writes
+   * commits to disk up to 500 ms later, and an orchestrator killed in that window forgets requests
+   * it had already answered (found by the e2e kill -9 test).
+   */
   public static String h2Url(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("defpi") + ";MODE=PostgreSQL";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("defpi") + ";MODE=PostgreSQL;WRITE_DELAY=0";
   }
 
   /** The URL with any {@code password=...} parameter hidden, for logs and messages. */

@@ -63,6 +63,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   }
 
   public static final String DEFAULT_OWNER = "defpi-orchestrator";
+  static final Duration RESTART_DELAY = Duration.ofSeconds(1);
 
   private final DockerClient docker;
   private final Settings settings;
@@ -132,7 +133,9 @@ public final class RealSwarm implements Swarm, AutoCloseable {
                 .withImage(service.image())
                 .withEnv(env)
                 .withLabels(labels))
-            .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY))
+            .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
+                // Swarm's default waits 5 s before a restart; a process should be back sooner.
+                .withDelay(RESTART_DELAY.toNanos()))
             .withNetworks(List.of(new NetworkAttachmentConfig()
                 .withTarget(network)
                 .withAliases(List.of(service.processId())))))

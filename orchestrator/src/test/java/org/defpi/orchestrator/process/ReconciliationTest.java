@@ -37,6 +37,18 @@ class ReconciliationTest {
   }
 
   @Test
+  void aProcessStartingTooLongWithItsServiceAndNothingQueuedIsConfiguredAgain() {
+    java.time.Instant created = java.time.Instant.parse("2026-01-01T00:00:00Z"); // TestData's createdAt
+    List<Process> starting = List.of(process(P1, ProcessState.STARTING));
+    assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(60))).isEmpty();
+    assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(180)))
+        .extracting(a -> a.kind() + " " + a.processId()).containsExactly("CONFIGURE_PROCESS " + P1);
+    assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(P1), created.plusSeconds(180))).isEmpty();
+    assertThat(Reconciliation.plan(List.of(process(P1, ProcessState.RUNNING)), Set.of(P1), Set.of(),
+        created.plusSeconds(180))).isEmpty();
+  }
+
+  @Test
   void aTerminatedProcessIsFinishedOffWithOrWithoutItsService() {
     assertThat(plan(List.of(process(P1, ProcessState.TERMINATED)), Set.of(P1), Set.of()))
         .containsExactly("TERMINATE_PROCESS " + P1 + " admin");

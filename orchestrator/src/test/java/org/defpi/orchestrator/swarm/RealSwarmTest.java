@@ -23,10 +23,13 @@ class RealSwarmTest {
   private static RealSwarm swarm;
   private static String image;
 
+  private static final String OWNER = "test-swarm-" + Long.toHexString(System.nanoTime());
+
   @BeforeAll
   static void connect() throws Exception {
+    // An owner of its own: a deployed orchestrator on this Swarm would remove services it owns but does not know.
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(15)));
+        Duration.ofSeconds(15), OWNER));
     swarm.ensureNetwork();
     image = TestImages.REGISTRY + "/services/" + TestImages.METER + ":" + TestImages.VERSION + "@" + TestImages.meter();
   }
@@ -46,7 +49,7 @@ class RealSwarmTest {
 
       ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
       assertThat(spec.getName()).isEqualTo(id);
-      assertThat(spec.getLabels()).containsEntry("org.defpi.managed", RealSwarm.DEFAULT_OWNER).containsEntry("org.defpi.process-id", id);
+      assertThat(spec.getLabels()).containsEntry("org.defpi.managed", OWNER).containsEntry("org.defpi.process-id", id);
       assertThat(spec.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.DNSRR);
       assertThat(spec.getTaskTemplate().getRestartPolicy().getCondition()).isEqualTo(ServiceRestartCondition.ANY);
       assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(image);
