@@ -210,6 +210,13 @@ public final class PublishingStores {
     }
 
     @Override
+    public List<PendingChange> failAbandoned(Instant now) {
+      List<PendingChange> failed = store.failAbandoned(now);
+      failed.forEach(c -> publish(c, Action.CHANGED));
+      return failed;
+    }
+
+    @Override
     public boolean renew(String id, String workerId, Instant leaseUntil) {
       return store.renew(id, workerId, leaseUntil); // the state does not change
     }

@@ -31,7 +31,7 @@ public interface PendingChangeStore {
    * Takes the oldest claimable change: PENDING with {@code notBefore <= now}, or RUNNING with a
    * lease that ran out ({@code leaseUntil <= now}). It becomes RUNNING with one more attempt, owned
    * by {@code workerId} until {@code now + lease}. Two callers never get the same change. A RUNNING
-   * change whose lease ran out on its last attempt is not claimed but made FAILED.
+   * change whose lease ran out on its last attempt is not claimed: {@link #failAbandoned} fails it.
    *
    * <p>In order: a change is claimable only while no older change (by {@code createdAt}, then id)
    * of the same process, nor of the same connection, is unfinished (PENDING or RUNNING). So the
@@ -50,6 +50,13 @@ public interface PendingChangeStore {
    * when the process is terminated and the work queued on it is dropped; returns how many.
    */
   int cancelPendingOf(String processId, Instant now);
+
+  /**
+   * Fails the RUNNING changes whose lease ran out on their last attempt (their worker died or
+   * stalled) and returns them as stored now, so the caller can tell their owners; two callers never
+   * get the same change.
+   */
+  List<PendingChange> failAbandoned(Instant now);
 
   /** Moves the end of the worker's lease to {@code leaseUntil}; false if it no longer holds the lease. */
   boolean renew(String id, String workerId, Instant leaseUntil);

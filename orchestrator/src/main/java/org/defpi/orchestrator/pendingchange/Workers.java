@@ -251,6 +251,7 @@ public final class Workers implements AutoCloseable {
       long seen = wakeups();
       Optional<PendingChange> claimed;
       try {
+        settleAbandoned();
         claimed = store.claim(workerId, now(), settings.lease());
       } catch (RuntimeException e) {
         LOG.warn("worker {} cannot claim a pending change: {}", workerId, e.getMessage());
@@ -265,6 +266,21 @@ public final class Workers implements AutoCloseable {
         }
       } else {
         idle(seen);
+      }
+    }
+  }
+
+  /** Changes whose worker died on their last attempt: FAILED, and their owners told. */
+  private void settleAbandoned() {
+    for (PendingChange change : store.failAbandoned(now())) {
+      LOG.info("pending change {} {} failed: {}", change.kind(), change.id(), change.lastError().orElse(""));
+      ChangeHandler handler = handlers.get(change.kind());
+      if (handler != null) {
+        try {
+          handler.failedForGood(change, change.lastError().orElse("its worker died on the last attempt"));
+        } catch (RuntimeException e) {
+          LOG.warn("failedForGood of pending change {} failed: {}", change.id(), e.toString());
+        }
       }
     }
   }

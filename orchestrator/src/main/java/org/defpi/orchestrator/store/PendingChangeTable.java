@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -112,7 +113,6 @@ public final class PendingChangeTable implements PendingChangeStore {
     }
     Instant until = now.plus(lease);
     return run(pool, "claim a pending change for " + workerId, db -> {
-      failAbandonedLastAttempts(db, now);
       while (true) {
         Optional<String> candidate = oldestClaimable(db, now);
         if (candidate.isEmpty()) {
@@ -127,19 +127,45 @@ public final class PendingChangeTable implements PendingChangeStore {
     });
   }
 
-  /** A worker died (or stalled) on a change's last attempt: no attempt is left to claim, so it is FAILED. */
-  private static void failAbandonedLastAttempts(Connection db, Instant now) throws SQLException {
-    try (PreparedStatement s = db.prepareStatement("""
-        UPDATE pending_change SET state = 'FAILED',
-          last_error = 'attempt ' || CAST(attempts AS VARCHAR(11)) || ' of ' || CAST(max_attempts AS VARCHAR(11))
-            || ': the lease of ' || lease_owner || ' ran out before it finished',
-          lease_owner = NULL, lease_until = NULL, updated_at = ?
-        WHERE state = 'RUNNING' AND lease_until <= ? AND attempts >= max_attempts""")) {
-      setInstant(s, 1, now);
-      setInstant(s, 2, now);
-      s.executeUpdate();
-    }
+  /**
+   * A worker died (or stalled) on a change's last attempt: no attempt is left to claim, so it is
+   * FAILED. Each is failed by a conditional UPDATE, so of two callers exactly one gets it back.
+   */
+  @Override
+  public List<PendingChange> failAbandoned(Instant now) {
+    return run(pool, "fail abandoned pending changes", db -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement s = db.prepareStatement(
+          "SELECT id FROM pending_change WHERE " + ABANDONED + " ORDER BY created_at, id")) {
+        setInstant(s, 1, now);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+      }
+      List<PendingChange> failed = new ArrayList<>();
+      for (String id : ids) {
+        try (PreparedStatement s = db.prepareStatement("""
+            UPDATE pending_change SET state = 'FAILED',
+              last_error = 'attempt ' || CAST(attempts AS VARCHAR(11)) || ' of ' || CAST(max_attempts AS VARCHAR(11))
+                || ': the lease of ' || lease_owner || ' ran out before it finished',
+              lease_owner = NULL, lease_until = NULL, updated_at = ?
+            WHERE id = ? AND """ + " " + ABANDONED)) {
+          setInstant(s, 1, now);
+          s.setString(2, id);
+          setInstant(s, 3, now);
+          if (s.executeUpdate() == 1) {
+            find(db, id).ifPresent(failed::add);
+          }
+        }
+      }
+      return failed;
+    });
   }
+
+  /** A RUNNING change whose lease ran out on its last attempt; its parameter is {@code now}. */
+  private static final String ABANDONED = "state = 'RUNNING' AND lease_until <= ? AND attempts >= max_attempts";
 
   private static Optional<String> oldestClaimable(Connection db, Instant now) throws SQLException {
     try (PreparedStatement s = db.prepareStatement(

@@ -373,6 +373,29 @@ abstract class WorkersContract {
   }
 
   @Test
+  void aChangeWhoseWorkerDiedOnItsLastAttemptFailsAndItsOwnerIsTold() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    PendingChange c = PendingChange.submitted(org.defpi.orchestrator.Ids.secure(CLOCK).newId(),
+        Kind.CREATE_PROCESS, Optional.of(process(1)), Optional.empty(), "alice", 1, "{}", now);
+    store().insert(c);
+    // the worker that claimed its one attempt never settles it
+    assertThat(store().claim("crashed-1", now, Duration.ofMillis(200)).map(PendingChange::id)).contains(c.id());
+
+    Recording handler = new Recording(x -> {});
+    Workers w = workers().register(Kind.CREATE_PROCESS, handler).start();
+    PendingChange failed = await(w, c);
+    assertThat(failed.state()).isEqualTo(State.FAILED);
+    assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).contains("the lease of crashed-1 ran out"));
+    assertThat(handler.runs).isEmpty();
+    // the owner is told right after the change is stored FAILED, which await may see first
+    long deadline = System.nanoTime() + LONG.toNanos();
+    while (handler.failures.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(handler.failures).singleElement().satisfies(f -> assertThat(f.toString()).contains(c.id()));
+  }
+
+  @Test
   void aLongHandlerKeepsItsLeaseByRenewingIt() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     // a lease of 150 ms, a handler of 600 ms: without renewal the other workers would take it over
@@ -556,6 +579,11 @@ abstract class WorkersContract {
     @Override
     public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
       return store.claim(workerId, now, lease);
+    }
+
+    @Override
+    public List<PendingChange> failAbandoned(Instant now) {
+      return store.failAbandoned(now);
     }
 
     @Override

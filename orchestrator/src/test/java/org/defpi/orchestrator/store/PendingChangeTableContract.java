@@ -287,6 +287,9 @@ abstract class PendingChangeTableContract {
     table().claim("w1", T0, LEASE).orElseThrow();
 
     assertThat(table().claim("w2", T0.plus(LEASE), LEASE)).isEmpty();
+    assertThat(stored(id(1)).state()).isEqualTo(State.RUNNING); // claim leaves it to failAbandoned
+    assertThat(table().failAbandoned(T0.plus(LEASE))).extracting(PendingChange::id).containsExactly(id(1));
+    assertThat(table().failAbandoned(T0.plus(LEASE))).isEmpty(); // once
     PendingChange failed = stored(id(1));
     assertThat(failed.state()).isEqualTo(State.FAILED);
     assertThat(failed.attempts()).isEqualTo(1);
