@@ -510,7 +510,7 @@ abstract class WorkersContract {
   @Test
   void settingsAreChecked() {
     Workers.Settings defaults = Workers.Settings.defaults("host-a");
-    assertThat(defaults).isEqualTo(new Workers.Settings("host-a", 4, Duration.ofSeconds(30), Duration.ofSeconds(1)));
+    assertThat(defaults).isEqualTo(new Workers.Settings("host-a", 4, Duration.ofSeconds(10), Duration.ofSeconds(1)));
     assertThatThrownBy(() -> new Workers.Settings(" ", 4, Duration.ofSeconds(30), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Workers.Settings("a", 0, Duration.ofSeconds(30), Duration.ofSeconds(1)))
