@@ -312,6 +312,8 @@ class OpenApiTest {
         return;
       }
       withBodies.add(name);
+      assertThat(operation.path("responses").has("413")).as(name + " documents 413 (body too large)").isTrue();
+      assertThat(operation.path("responses").has("415")).as(name + " documents 415 (not JSON)").isTrue();
       JsonNode schema = resolve(document, operation.at("/requestBody/content/application~1json/schema"));
       assertClosed(document, schema, name);
     });
