@@ -155,6 +155,7 @@ public final class Routes {
         ctx -> ctx.status(200).contentType(JSON).header("Cache-Control", "no-cache").result(openApi.json())));
     t.addAll(docsPage.routes());
 
+    t.add(get("/status", Access.ADMIN, this::status));
     t.add(post("/login", Access.PUBLIC, this::login));
     t.add(post("/logout", Access.USER, ctx -> {
       bearer(ctx).ifPresent(users::logout);
@@ -293,6 +294,34 @@ public final class Routes {
   }
 
   // ---- handlers
+
+  /** For operators: how the registry reads went, the event stream, the queue of pending changes. */
+  private void status(Context ctx) throws Exception {
+    ObjectNode o = Bodies.JSON.createObjectNode();
+    o.put("version", version);
+    ObjectNode registry = o.putObject("registry");
+    services.catalogStatus().ifPresent(st -> {
+      st.snapshot().ifPresent(snap -> {
+        registry.put("loadedAt", Views.time(snap.loadedAt()));
+        registry.put("services", snap.services().size());
+      });
+      st.lastFailure().ifPresent(f -> {
+        registry.put("lastError", f.error());
+        registry.put("lastErrorAt", Views.time(f.at()));
+      });
+    });
+    ObjectNode stream = o.putObject("events");
+    stream.put("lastSeq", events.lastSeq());
+    stream.put("subscribers", events.subscriberCount());
+    ObjectNode queue = o.putObject("pendingChanges");
+    for (PendingChange.State state : PendingChange.State.values()) {
+      queue.put(state.name(), 0);
+    }
+    for (PendingChange c : pendingChanges.list()) {
+      queue.put(c.state().name(), queue.path(c.state().name()).asInt() + 1);
+    }
+    json(ctx, 200, o);
+  }
 
   private void login(Context ctx) throws Exception {
     ObjectNode body = body(ctx, Set.of("name", "password"));

@@ -36,6 +36,11 @@ public final class ServiceManager {
   /** An image tag (distribution's grammar). */
   private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[\\w][\\w.-]{0,127}");
 
+  /** The catalog's last good read of the registry and any later failure; empty without a catalog. */
+  public Optional<ServiceCatalog.Status> catalogStatus() {
+    return catalog.map(ServiceCatalog::status);
+  }
+
   public List<Service> list() throws RegistryException {
     if (catalog.isPresent()) {
       return catalog.get().snapshot().list();

@@ -195,6 +195,18 @@ class ApiTest {
   }
 
   @Test
+  void anAdminSeesHowTheRegistryReadsWentAndTheQueue() throws Exception {
+    admin("GET", "/service", null); // the first snapshot is in
+    JsonNode status = json(admin("GET", "/status", null));
+    assertThat(status.path("version").asText()).isEqualTo("1.2.3");
+    assertThat(status.path("registry").path("loadedAt").asText()).isNotEmpty();
+    assertThat(status.path("registry").path("services").asInt()).isPositive();
+    assertThat(status.path("registry").has("lastError")).isFalse();
+    assertThat(status.path("pendingChanges").fieldNames()).toIterable()
+        .contains("PENDING", "RUNNING", "DONE", "FAILED", "CANCELLED");
+  }
+
+  @Test
   void theReconcilerGivesALostServiceBackAndRemovesAServiceWithoutProcess() throws Exception {
     String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"reconciled\"}")
         .path("id").asText();

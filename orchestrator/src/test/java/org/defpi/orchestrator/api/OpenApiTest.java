@@ -76,7 +76,7 @@ class OpenApiTest {
 
   /** Routes the document has beyond the contract's table. */
   private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"),
-      op("PUT", "/process/{id}", "user"));
+      op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
