@@ -17,7 +17,7 @@ import picocli.CommandLine.TypeConversionException;
         ConnectionCommands.Delete.class})
 final class ConnectionCommands extends ListCommand {
   @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
@@ -96,7 +96,7 @@ final class ConnectionCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the connections.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {PendingCommands.List.class, PendingCommands.Show.class, PendingCommands.Cancel.class})
 final class PendingCommands extends ListCommand {
   @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
@@ -91,7 +91,7 @@ final class PendingCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pending changes.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {

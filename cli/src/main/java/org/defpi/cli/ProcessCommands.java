@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         ProcessCommands.Delete.class, ProcessCommands.Log.class})
 final class ProcessCommands extends ListCommand {
   @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
   @Override
   void run() throws CliException, InterruptedException {
@@ -78,7 +78,7 @@ final class ProcessCommands extends ListCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the processes.")
   static final class List extends ListCommand {
     @Mixin Filters filters;
-  @Mixin EventCommands.Watch watch;
+    @Mixin EventCommands.Watch watch;
 
     @Override
     void run() throws CliException, InterruptedException {

@@ -569,9 +569,10 @@ public final class Routes {
       return;
     }
     String header = ctx.header("Authorization");
+    Optional<String> token = bearer(ctx);
     User user;
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      user = users.authenticateToken(header.substring(7).strip());
+    if (token.isPresent()) {
+      user = users.authenticateToken(token.get());
     } else if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       BasicAuthCredentials credentials;
       try {

@@ -62,22 +62,21 @@ public final class PublishingStores {
 
     @Override
     public boolean updateState(String id, ProcessState state, Optional<String> reason) {
-      boolean updated = store.updateState(id, state, reason);
-      if (updated) {
-        store.findProcess(id).ifPresent(p ->
-            bus.publish(Subject.PROCESS, Action.CHANGED, id, p.userId(), state.name(), reason));
-      }
-      return updated;
+      return changed(store.updateState(id, state, reason), id);
     }
 
     @Override
     public boolean updateDefinition(String id, String name, java.util.Map<String, String> configuration) {
-      boolean updated = store.updateDefinition(id, name, configuration);
-      if (updated) {
+      return changed(store.updateDefinition(id, name, configuration), id);
+    }
+
+    /** After a write that took: the process as stored now, published. */
+    private boolean changed(boolean took, String id) {
+      if (took) {
         store.findProcess(id).ifPresent(p ->
             bus.publish(Subject.PROCESS, Action.CHANGED, id, p.userId(), p.state().name(), p.reason()));
       }
-      return updated;
+      return took;
     }
 
     @Override

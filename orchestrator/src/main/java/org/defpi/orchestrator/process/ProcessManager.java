@@ -236,14 +236,7 @@ public final class ProcessManager {
       LOG.info("process {} was {} and called the trigger again: configuring it afresh", id, process.state());
       store.updateState(id, ProcessState.STARTING, Optional.empty());
     }
-    ProcessProto.SetConfigMessage setConfig = ProcessProto.SetConfigMessage.newBuilder()
-        .setProcessId(id).setIsUpdate(false).putAllConfig(process.configuration()).build();
-    ConfigureOutcome outcome;
-    try {
-      outcome = ConfigureOutcome.of(processes.call(id, setConfig, settings.configureBudget()));
-    } catch (ManagementException e) {
-      outcome = new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot configure the process: " + e.getMessage()));
-    }
+    ConfigureOutcome outcome = sendConfiguration(process, false);
     if (!store.updateState(id, outcome.state(), outcome.reason())) {
       return; // removed meanwhile
     }
@@ -303,17 +296,21 @@ public final class ProcessManager {
     if (found.isEmpty() || found.get().state() != ProcessState.RUNNING) {
       return; // not running: its next (re)start is configured with what is stored now
     }
-    Process process = found.get();
-    ProcessProto.SetConfigMessage setConfig = ProcessProto.SetConfigMessage.newBuilder()
-        .setProcessId(id).setIsUpdate(true).putAllConfig(process.configuration()).build();
-    ConfigureOutcome outcome;
-    try {
-      outcome = ConfigureOutcome.of(processes.call(id, setConfig, settings.configureBudget()));
-    } catch (ManagementException e) {
-      outcome = new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot reconfigure the process: " + e.getMessage()));
-    }
+    ConfigureOutcome outcome = sendConfiguration(found.get(), true);
     store.updateState(id, outcome.state(), outcome.reason());
     LOG.info("process {} reconfigured: {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
+  }
+
+  /** SetConfigMessage with the stored configuration, and what the process's answer makes of it. */
+  private ConfigureOutcome sendConfiguration(Process process, boolean isUpdate) throws InterruptedException {
+    ProcessProto.SetConfigMessage setConfig = ProcessProto.SetConfigMessage.newBuilder()
+        .setProcessId(process.id()).setIsUpdate(isUpdate).putAllConfig(process.configuration()).build();
+    try {
+      return ConfigureOutcome.of(processes.call(process.id(), setConfig, settings.configureBudget()));
+    } catch (ManagementException e) {
+      return new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot " + (isUpdate ? "reconfigure" : "configure")
+          + " the process: " + e.getMessage()));
+    }
   }
 
   /**

@@ -45,12 +45,8 @@ public final class Reconciliation {
    * @param processes every process record
    * @param services the names of the Swarm services this orchestrator manages (process ids)
    * @param busy the processes with PENDING or RUNNING changes
+   * @param now to tell a stalled start from a slow one ({@link #STALLED})
    */
-  static List<Action> plan(List<Process> processes, Set<String> services, Set<String> busy) {
-    return plan(processes, services, busy, java.time.Instant.MIN);
-  }
-
-  /** @param now to tell a stalled start from a slow one ({@link #STALLED}) */
   static List<Action> plan(List<Process> processes, Set<String> services, Set<String> busy, java.time.Instant now) {
     List<Action> actions = new ArrayList<>();
     Set<String> known = new java.util.HashSet<>();
@@ -64,8 +60,7 @@ public final class Reconciliation {
           if (!services.contains(p.id())) {
             actions.add(new Action(Kind.CREATE_PROCESS, p.id(), p.userId(), "it is " + p.state()
                 + " but has no Swarm service"));
-          } else if (p.state() == ProcessState.STARTING && now != java.time.Instant.MIN
-              && p.createdAt().plus(STALLED).isBefore(now)) {
+          } else if (p.state() == ProcessState.STARTING && p.createdAt().plus(STALLED).isBefore(now)) {
             actions.add(new Action(Kind.CONFIGURE_PROCESS, p.id(), p.userId(), "it has been STARTING since "
                 + p.createdAt() + " with nothing queued"));
           }

@@ -12,13 +12,15 @@ class ReconciliationTest {
   private static final String P1 = "65a1b2c30000000000000001";
   private static final String P2 = "65a1b2c30000000000000002";
   private static final String ORPHAN = "65a1b2c300000000000000aa";
+  /** TestData's createdAt: at that moment no start has stalled yet. */
+  private static final java.time.Instant CREATED = java.time.Instant.parse("2026-01-01T00:00:00Z");
 
   private static Process process(String id, ProcessState state) {
     return TestData.process(id, state);
   }
 
   private static List<String> plan(List<Process> processes, Set<String> services, Set<String> busy) {
-    return Reconciliation.plan(processes, services, busy).stream()
+    return Reconciliation.plan(processes, services, busy, CREATED).stream()
         .map(a -> a.kind() + " " + a.processId() + " " + a.userId()).toList();
   }
 
@@ -38,7 +40,7 @@ class ReconciliationTest {
 
   @Test
   void aProcessStartingTooLongWithItsServiceAndNothingQueuedIsConfiguredAgain() {
-    java.time.Instant created = java.time.Instant.parse("2026-01-01T00:00:00Z"); // TestData's createdAt
+    java.time.Instant created = CREATED;
     List<Process> starting = List.of(process(P1, ProcessState.STARTING));
     assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(60))).isEmpty();
     assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(180)))
@@ -70,7 +72,7 @@ class ReconciliationTest {
 
   @Test
   void theKindsAreTheProcessKinds() {
-    assertThat(Reconciliation.plan(List.of(process(P1, ProcessState.RUNNING)), Set.of(), Set.of()))
+    assertThat(Reconciliation.plan(List.of(process(P1, ProcessState.RUNNING)), Set.of(), Set.of(), CREATED))
         .allSatisfy(a -> assertThat(a.kind().onProcess()).isTrue());
     assertThat(Kind.CREATE_PROCESS.onProcess()).isTrue();
   }
