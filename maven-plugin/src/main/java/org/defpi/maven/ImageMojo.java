@@ -69,9 +69,16 @@ public class ImageMojo extends AbstractMojo {
   @Parameter(property = "defpi.image.armTags", defaultValue = "true")
   private boolean armTags;
 
-  /** The version tag; {@code latest} is pushed too. */
+  /** The version tag; {@code latest} is pushed too unless {@link #latestTag} is off. */
   @Parameter(property = "defpi.image.tag", defaultValue = "${project.version}", required = true)
   private String tag;
+
+  /**
+   * Also push {@code latest} (and {@code latest-arm}). Off for an extra build of the same service
+   * under another version tag, which should not become what a process without a version gets.
+   */
+  @Parameter(property = "defpi.image.latest", defaultValue = "true")
+  private boolean latestTag;
 
   /** JVM flags for the entrypoint, before the orchestrator's {@code $JVM_ARGUMENTS} and {@code -cp}. */
   @Parameter
@@ -119,7 +126,7 @@ public class ImageMojo extends AbstractMojo {
       new ImageBuilder(getLog()::info).build(new ImageRequest(
           base,
           ImageRequest.serviceRepository(targetRegistry, project.getArtifactId()),
-          List.of(tag, "latest"),
+          latestTag ? List.of(tag, "latest") : List.of(tag),
           service.imageLabels(),
           Map.of(ImageLabels.SERVICE_PACKAGE_ENV, packageName),
           Path.of(project.getBuild().getOutputDirectory()),

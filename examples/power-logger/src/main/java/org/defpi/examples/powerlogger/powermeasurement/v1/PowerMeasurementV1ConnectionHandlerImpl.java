@@ -6,27 +6,30 @@ import org.defpi.sdk.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs each measurement with a running count, which is what the end-to-end test reads. */
+/**
+ * Logs each measurement with the running count from its sender, which is what the end-to-end tests
+ * read. The count is the service's, so it goes on across a move or upgrade of the logger.
+ */
 public class PowerMeasurementV1ConnectionHandlerImpl implements PowerMeasurementV1ConnectionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PowerMeasurementV1ConnectionHandlerImpl.class);
 
   private final Connection connection;
-  // The SDK calls one handler's methods one at a time, so a plain field is enough.
-  private int received;
+  private final PowerLoggerService service;
 
   public PowerMeasurementV1ConnectionHandlerImpl(Connection connection, PowerLoggerService service) {
     this.connection = connection;
+    this.service = service;
   }
 
   @Override
   public void handlePowerMeasurement(PowerMeasurement message) {
-    received++;
     LOG.info("received {} PowerMeasurement from {}: {} W (sequence {})",
-        received, connection.remoteProcessId(), message.getWatts(), message.getSequence());
+        service.count(connection.remoteProcessId()), connection.remoteProcessId(), message.getWatts(),
+        message.getSequence());
   }
 
   @Override
   public void terminated() {
-    LOG.info("connection {} terminated after {} measurements", connection.connectionId(), received);
+    LOG.info("connection {} with {} terminated", connection.connectionId(), connection.remoteProcessId());
   }
 }
