@@ -111,7 +111,8 @@ public final class Wiring implements AutoCloseable {
       PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
       PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
       workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
-      ProcessManager processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids,
+      ProcessManager processManager = new ProcessManager(services, processStore, store.savedStates(), swarm, processes,
+          connections, ids,
           clock, pendingChanges, workers, id -> store.users().findUser(id),
           new ProcessManager.Settings(settings.orchestratorHost(),
               settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));

@@ -73,6 +73,31 @@ public final class TestImages {
     return push(LOGGER, ImageLabels.write(loggerLabels()), true, ImageFormat.Docker, false);
   }
 
+  /** A service with two versions, for upgrades: the meter's labels, tags 0.1.0 (and latest) and 0.2.0. */
+  public static final String UPGRADABLE = "defpi-test-upgradable";
+  public static final String NEXT_VERSION = "0.2.0";
+
+  /**
+   * Pushes {@link #UPGRADABLE} in both versions: the same labels, images that differ by one env var
+   * (so their digests differ). Returns the digest of {@value #NEXT_VERSION}.
+   */
+  public static synchronized String upgradable() throws Exception {
+    String known = DIGESTS.get(UPGRADABLE + ":" + NEXT_VERSION);
+    if (known != null) {
+      return known;
+    }
+    push(UPGRADABLE, ImageLabels.write(meterLabels()), true, ImageFormat.Docker, false);
+    String digest = Jib.from(RegistryImage.named(BASE)).setEntrypoint(SLEEPER)
+        .setLabels(ImageLabels.write(meterLabels())).addEnvironmentVariable("BUILD", NEXT_VERSION)
+        .setCreationTime(Instant.EPOCH)
+        .containerize(Containerizer.to(RegistryImage.named(REGISTRY + "/services/" + UPGRADABLE + ":" + NEXT_VERSION))
+            .setAllowInsecureRegistries(true)
+            .setToolName("defpi-orchestrator-tests"))
+        .getDigest().toString();
+    DIGESTS.put(UPGRADABLE + ":" + NEXT_VERSION, digest);
+    return digest;
+  }
+
   /** An image without any of our labels. */
   public static synchronized String invalid() throws Exception {
     return push(INVALID, Map.of("org.example.other", "x"), false, ImageFormat.Docker, false);

@@ -385,11 +385,11 @@ public final class Routes {
   }
 
   private void updateProcess(Context ctx) throws Exception {
-    ObjectNode body = body(ctx, Set.of("name", "configuration"));
+    ObjectNode body = body(ctx, Set.of("name", "configuration", "version"));
     Optional<java.util.Map<String, String>> configuration = body.has("configuration")
         ? Optional.of(Bodies.stringMap(body, "configuration")) : Optional.empty();
     ProcessManager.ProcessUpdate update = new ProcessManager.ProcessUpdate(Bodies.optionalText(body, "name"),
-        configuration);
+        configuration, Bodies.optionalText(body, "version"));
     json(ctx, 200, Views.process(processes.update(ctx.pathParam("id"), update, user(ctx))));
   }
 

@@ -211,6 +211,33 @@ public final class ConnectionManager implements ProcessConnections {
     }
   }
 
+  // Provisional until connections learn SUSPEND and RESUME: the moved end gets CREATE again and
+  // its peer's client side reconnects by itself.
+  @Override
+  public void suspendAll(Process process) {}
+
+  @Override
+  public void resumeAll(Process process) throws InterruptedException {
+    restore(process);
+  }
+
+  @Override
+  public List<String> brokenBy(Process process, List<InterfaceLabel> interfaces) {
+    List<String> broken = new ArrayList<>();
+    for (Connection connection : store.connectionsOf(process.id())) {
+      Endpoint mine = connection.endpoint(connection.sideOf(process.id()));
+      boolean kept = interfaces.stream().filter(i -> i.id().equals(mine.interfaceId()))
+          .flatMap(i -> i.interfaceVersions().stream())
+          .anyMatch(v -> v.versionName().equals(mine.versionName()) && v.receivesHash().equals(mine.receivesHash())
+              && v.sendsHash().equals(mine.sendsHash()));
+      if (!kept) {
+        broken.add("connection " + connection.id() + " uses interface " + mine.interfaceId() + " version "
+            + mine.versionName() + ", which it does not offer");
+      }
+    }
+    return broken;
+  }
+
   /** Sends CREATE to the end on {@code side} if its process runs; records and returns the outcome. */
   private Connection announce(Connection connection, int side, Process self, Process other) throws InterruptedException {
     if (self.state() != ProcessState.RUNNING) {

@@ -70,6 +70,12 @@ public final class PublishingStores {
       return changed(store.updateDefinition(id, name, configuration), id);
     }
 
+    @Override
+    public boolean updateDeployment(String id, String version, String image,
+        java.util.List<org.defpi.wire.label.InterfaceLabel> interfaces) {
+      return changed(store.updateDeployment(id, version, image, interfaces), id);
+    }
+
     /** After a write that took: the process as stored now, published. */
     private boolean changed(boolean took, String id) {
       if (took) {

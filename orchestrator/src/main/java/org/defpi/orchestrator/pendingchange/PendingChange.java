@@ -39,12 +39,13 @@ public record PendingChange(
     String payload) {
 
   public enum Kind {
-    CREATE_PROCESS, CONFIGURE_PROCESS, TERMINATE_PROCESS, CREATE_CONNECTION, DELETE_CONNECTION;
+    CREATE_PROCESS, CONFIGURE_PROCESS, TERMINATE_PROCESS, UPGRADE_PROCESS, MOVE_PROCESS, CREATE_CONNECTION,
+    DELETE_CONNECTION;
 
     /** True for the kinds that act on a process, false for those that act on a connection. */
     public boolean onProcess() {
       return switch (this) {
-        case CREATE_PROCESS, CONFIGURE_PROCESS, TERMINATE_PROCESS -> true;
+        case CREATE_PROCESS, CONFIGURE_PROCESS, TERMINATE_PROCESS, UPGRADE_PROCESS, MOVE_PROCESS -> true;
         case CREATE_CONNECTION, DELETE_CONNECTION -> false;
       };
     }

@@ -49,6 +49,12 @@ public record Process(
         interfaces, token);
   }
 
+  /** This process running another version: an upgrade. */
+  public Process withDeployment(String newVersion, String newImage, List<InterfaceLabel> newInterfaces) {
+    return new Process(id, serviceId, name, newVersion, userId, state, reason, configuration, createdAt, newImage,
+        newInterfaces, token);
+  }
+
   public Optional<InterfaceLabel> findInterface(String interfaceId) {
     return interfaces.stream().filter(i -> i.id().equals(interfaceId)).findFirst();
   }

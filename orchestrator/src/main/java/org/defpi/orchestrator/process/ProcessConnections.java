@@ -18,4 +18,19 @@ public interface ProcessConnections {
 
   /** The process is being removed: terminate its connections on the other ends and forget them. */
   void dropAll(Process process) throws InterruptedException;
+
+  /** The process is about to be suspended for an upgrade or a move: suspend its connections on both ends. */
+  void suspendAll(Process process) throws InterruptedException;
+
+  /**
+   * The process runs again after an upgrade or a move (a new container, same id and DNS name):
+   * CREATE its connections on it and RESUME them on the other ends.
+   */
+  void resumeAll(Process process) throws InterruptedException;
+
+  /**
+   * Why the process could not keep its connections if it offered {@code interfaces} instead (an
+   * upgrade): one reason per connection whose interface version would be gone; empty when all stay.
+   */
+  java.util.List<String> brokenBy(Process process, java.util.List<org.defpi.wire.label.InterfaceLabel> interfaces);
 }

@@ -82,6 +82,7 @@ public final class ProcessManager {
 
   private final ServiceManager services;
   private final ProcessStore store;
+  private final SavedStateStore savedStates;
   private final Swarm swarm;
   private final Processes processes;
   private final ProcessConnections connections;
@@ -93,11 +94,13 @@ public final class ProcessManager {
   /** The owner of a process, for its container's env (USER_NAME, USER_EMAIL). */
   private final Function<String, Optional<User>> users;
 
-  public ProcessManager(ServiceManager services, ProcessStore store, Swarm swarm, Processes processes,
+  public ProcessManager(ServiceManager services, ProcessStore store, SavedStateStore savedStates, Swarm swarm,
+      Processes processes,
       ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes, Workers workers,
       Function<String, Optional<User>> users, Settings settings) {
     this.services = Objects.requireNonNull(services, "services");
     this.store = Objects.requireNonNull(store, "store");
+    this.savedStates = Objects.requireNonNull(savedStates, "savedStates");
     this.swarm = Objects.requireNonNull(swarm, "swarm");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -131,7 +134,30 @@ public final class ProcessManager {
             configure(change.processId().orElseThrow());
           }
         },
-        Kind.TERMINATE_PROCESS, this::tearDown);
+        Kind.TERMINATE_PROCESS, this::tearDown,
+        Kind.UPGRADE_PROCESS, redeployment("upgrade"),
+        Kind.MOVE_PROCESS, redeployment("move"));
+  }
+
+  private ChangeHandler redeployment(String what) {
+    return new ChangeHandler() {
+      @Override
+      public void run(PendingChange change) throws Exception {
+        redeploy(change);
+      }
+
+      @Override
+      public void failedForGood(PendingChange change, String reason) {
+        String id = change.processId().orElseThrow();
+        Optional<Process> process = store.findProcess(id);
+        if (process.isEmpty() || process.get().state() == ProcessState.RUNNING) {
+          return; // it would not suspend and runs on where it was: the failed change says why
+        }
+        String kept = savedStates.find(id).isPresent()
+            ? "; its saved state is kept, and the next upgrade or move resumes from it" : "";
+        store.updateState(id, ProcessState.FAILED, Optional.of("the " + what + " failed: " + reason + kept));
+      }
+    };
   }
 
   /**
@@ -237,13 +263,23 @@ public final class ProcessManager {
       store.updateState(id, ProcessState.STARTING, Optional.empty());
     }
     ConfigureOutcome outcome = sendConfiguration(process, false);
+    // After an upgrade or a move the new container goes on from the state the old one saved.
+    Optional<SavedState> saved = outcome.state() == ProcessState.RUNNING ? savedStates.find(id) : Optional.empty();
+    if (saved.isPresent()) {
+      outcome = resume(process, saved.get());
+    }
     if (!store.updateState(id, outcome.state(), outcome.reason())) {
       return; // removed meanwhile
     }
     LOG.info("process {} is {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
     if (outcome.state() == ProcessState.RUNNING) {
       Process running = process.withState(ProcessState.RUNNING, Optional.empty());
-      connections.restore(running);
+      if (saved.isPresent()) {
+        savedStates.delete(id); // resumed: the state lives in the process again
+        connections.resumeAll(running);
+      } else {
+        connections.restore(running);
+      }
       int made = connections.autoConnect(running);
       if (made > 0) {
         LOG.info("process {}: {} connection(s) made by autoConnect", id, made);
@@ -251,11 +287,21 @@ public final class ProcessManager {
     }
   }
 
-  /** What a change of a process may set: empty fields are left as they are. */
-  public record ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration) {
+  /**
+   * What a change of a process may set: empty fields are left as they are.
+   *
+   * @param version another version of its service: an upgrade (or a downgrade)
+   */
+  public record ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration,
+      Optional<String> version) {
     public ProcessUpdate {
       Objects.requireNonNull(name, "name");
       configuration = configuration.map(Map::copyOf);
+      Objects.requireNonNull(version, "version");
+    }
+
+    public ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration) {
+      this(name, configuration, Optional.empty());
     }
   }
 
@@ -276,18 +322,111 @@ public final class ProcessManager {
       throw new Refusal.Unprocessable("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank");
     }
     Map<String, String> configuration = update.configuration().orElse(process.configuration());
-    if (update.configuration().isPresent()) {
+    // An upgrade: the new version is resolved now (pinned to its digest) and must take the
+    // configuration and keep the connections; it runs as a change after the rest is stored.
+    Optional<ResolvedService> upgrade = Optional.empty();
+    if (update.version().isPresent() && !update.version().get().equals(process.version())) {
+      ResolvedService target = services.resolve(process.serviceId(), update.version(), configuration);
+      List<String> broken = connections.brokenBy(process, target.labels().interfaces());
+      if (!broken.isEmpty()) {
+        throw new Refusal.Conflict("version " + target.version() + " of service " + process.serviceId()
+            + " cannot keep the connections of process " + id + ": " + String.join("; ", broken)
+            + "; delete them first");
+      }
+      upgrade = Optional.of(target);
+    } else if (update.configuration().isPresent()) {
       services.resolve(process.serviceId(), Optional.of(process.version()), configuration); // refuses what does not fit
     }
     if (!store.updateDefinition(id, name, configuration)) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
     }
-    if (update.configuration().isPresent() && !configuration.equals(process.configuration())) {
+    if (upgrade.isPresent()) {
+      // The new container gets the stored configuration with its first SetConfig: no update needed.
+      ResolvedService target = upgrade.get();
+      var payload = PAYLOAD.createObjectNode().put("version", target.version()).put("image", target.imageReference());
+      payload.set("interfaces", PAYLOAD.valueToTree(target.labels().interfaces()));
+      PendingChange change = changes.submit(Kind.UPGRADE_PROCESS, Optional.of(id), Optional.empty(), process.userId(),
+          payload.toString());
+      workers.await(change.id(), settings.requestWait());
+    } else if (update.configuration().isPresent() && !configuration.equals(process.configuration())) {
       PendingChange change = changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(id), Optional.empty(),
           process.userId(), PAYLOAD.createObjectNode().put("isUpdate", true).toString());
       workers.await(change.id(), settings.requestWait());
     }
     return store.findProcess(id).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * UPGRADE_PROCESS and MOVE_PROCESS: the process in a new Swarm service, with its state. Each step
+   * is safe to run again after a crash, and a failure part-way leaves the process recoverable:
+   * <ol>
+   *   <li>A RUNNING process without a saved state: its connections are suspended, then the process
+   *       (GoToProcessState SUSPENDED); the state it hands over is stored before anything else
+   *       happens, and the process is SUSPENDED. A process that is not RUNNING has nothing to hand
+   *       over; a state saved by an earlier attempt is kept.
+   *   <li>The record gets the new version (an upgrade).
+   *   <li>The Swarm service is replaced by one with the new spec (a no-op when it already is).
+   *   <li>The process is STARTING; its new container's trigger configures it, hands it the saved
+   *       state (ResumeProcessMessage) and resumes its connections ({@link #configure}).
+   * </ol>
+   */
+  void redeploy(PendingChange change) throws Exception {
+    String id = change.processId().orElseThrow();
+    Optional<Process> found = store.findProcess(id);
+    if (found.isEmpty() || found.get().state() == ProcessState.TERMINATED) {
+      return;
+    }
+    Process process = found.get();
+    if (process.state() == ProcessState.RUNNING && savedStates.find(id).isEmpty()) {
+      suspend(process);
+    }
+    var payload = PAYLOAD.readTree(change.payload());
+    if (payload.has("version")) {
+      List<org.defpi.wire.label.InterfaceLabel> interfaces = PAYLOAD.convertValue(payload.get("interfaces"),
+          new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      process = process.withDeployment(payload.get("version").asText(), payload.get("image").asText(), interfaces);
+      if (!store.updateDeployment(id, process.version(), process.image(), process.interfaces())) {
+        return; // terminated meanwhile
+      }
+    }
+    String userId = process.userId();
+    User owner = users.apply(userId).orElseThrow(() -> new ChangeFailed("the owner of process " + id
+        + ", user " + userId + ", no longer exists"));
+    // The old container goes with the old service: its management channel with it.
+    processes.forget(id);
+    swarm.replaceService(new Swarm.ProcessService(id, process.image(), environment(process, owner.name(),
+        owner.email().orElse(""), settings)));
+    store.updateState(id, ProcessState.STARTING, Optional.empty());
+    LOG.info("process {} redeployed as {} {} ({}); waiting for its new container", id, process.serviceId(),
+        process.version(), process.image());
+  }
+
+  /** Suspends the connections, then the process, and keeps what it hands over. */
+  private void suspend(Process process) throws Exception {
+    String id = process.id();
+    connections.suspendAll(process);
+    ProcessProto.GoToProcessStateMessage goTo = ProcessProto.GoToProcessStateMessage.newBuilder()
+        .setProcessId(id).setTargetState(ProcessProto.ProcessState.SUSPENDED).build();
+    com.google.protobuf.Message reply;
+    try {
+      reply = processes.call(id, goTo, settings.configureBudget());
+    } catch (ManagementException e) {
+      throw new ManagementException("cannot suspend the process: " + e.getMessage(), e); // retried
+    }
+    if (reply instanceof ProcessProto.ProcessStateUpdateMessage update
+        && update.getState() == ProcessProto.ProcessState.SUSPENDED) {
+      if (!savedStates.save(new SavedState(id, update.getStateData().toByteArray(), process.version(), now()))) {
+        throw new ChangeFailed("process " + id + " was removed while it was being suspended");
+      }
+      store.updateState(id, ProcessState.SUSPENDED, Optional.empty());
+      LOG.info("process {} suspended; kept its state of {} bytes", id, update.getStateData().size());
+      return;
+    }
+    // It will not suspend: it keeps running where it is, with its connections.
+    connections.resumeAll(process);
+    String why = reply instanceof ProcessProto.ErrorMessage error ? error.getDebugInformation()
+        : "it answered " + reply.getDescriptorForType().getName() + " instead of SUSPENDED";
+    throw new ChangeFailed("process " + id + " did not suspend: " + why);
   }
 
   /** CONFIGURE_PROCESS with isUpdate: the stored configuration to a RUNNING process as an update. */
@@ -299,6 +438,24 @@ public final class ProcessManager {
     ConfigureOutcome outcome = sendConfiguration(found.get(), true);
     store.updateState(id, outcome.state(), outcome.reason());
     LOG.info("process {} reconfigured: {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
+  }
+
+  /**
+   * ResumeProcessMessage with the state the process saved. A refusal (say, a new version that
+   * cannot read an old version's state) leaves it FAILED with the process's reason and the state
+   * kept: upgrading back, or to a version that can read it, resumes from it.
+   */
+  private ConfigureOutcome resume(Process process, SavedState saved) throws InterruptedException {
+    ProcessProto.ResumeProcessMessage resume = ProcessProto.ResumeProcessMessage.newBuilder()
+        .setProcessId(process.id()).setStateData(com.google.protobuf.ByteString.copyFrom(saved.data())).build();
+    try {
+      ConfigureOutcome outcome = ConfigureOutcome.of(processes.call(process.id(), resume, settings.configureBudget()));
+      return outcome.state() == ProcessState.RUNNING ? outcome : new ConfigureOutcome(ProcessState.FAILED,
+          Optional.of("cannot resume from the state saved by version " + saved.serviceVersion() + " at "
+              + saved.savedAt() + ": " + outcome.reason().orElse("")));
+    } catch (ManagementException e) {
+      return new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot resume the process: " + e.getMessage()));
+    }
   }
 
   /** SetConfigMessage with the stored configuration, and what the process's answer makes of it. */

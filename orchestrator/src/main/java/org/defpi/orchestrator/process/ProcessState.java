@@ -8,8 +8,10 @@ package org.defpi.orchestrator.process;
  *                       |  \--answered an error / unreachable / Swarm refused--> FAILED (reason)
  *   a new trigger (the container restarted) from RUNNING or FAILED -> STARTING again
  *   DELETE /process/{id} -> TERMINATED while it is being torn down, then the record is gone
+ *   an upgrade or move of a RUNNING process -> SUSPENDED (its state saved) -> its new Swarm service
+ *       -> STARTING -> trigger, SetConfig, ResumeProcessMessage with the saved state -> RUNNING
  * </pre>
  */
 public enum ProcessState {
-  STARTING, RUNNING, FAILED, TERMINATED
+  STARTING, RUNNING, SUSPENDED, FAILED, TERMINATED
 }

@@ -3,6 +3,7 @@ package org.defpi.orchestrator.process;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.defpi.wire.label.InterfaceLabel;
 
 /** Where process records live (implemented by the {@code store} connector). */
 public interface ProcessStore {
@@ -18,6 +19,12 @@ public interface ProcessStore {
 
   /** Sets name and configuration; false when the process no longer exists or is being terminated. */
   boolean updateDefinition(String id, String name, Map<String, String> configuration);
+
+  /**
+   * Sets what the process runs (an upgrade): version, pinned image and the interfaces its labels
+   * declare; false when the process no longer exists or is being terminated.
+   */
+  boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces);
 
   /** False when it did not exist. */
   boolean deleteProcess(String id);

@@ -12,9 +12,10 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
  * so it is durable and runs in order with whatever else the process has queued.
  *
  * <ul>
- *   <li>A STARTING or RUNNING process without a Swarm service gets one again (CREATE_PROCESS): its
- *       service was lost, say with an orchestrator that died between storing the process and
- *       creating the service, or removed by hand. A FAILED process is left alone: re-creating what
+ *   <li>A STARTING, RUNNING or SUSPENDED process without a Swarm service gets one again
+ *       (CREATE_PROCESS): its service was lost, say with an orchestrator that died between storing
+ *       the process and creating the service, or removed by hand. (A SUSPENDED one resumes from its
+ *       saved state when its new container has called.) A FAILED process is left alone: re-creating what
  *       failed for good would only fail again; its user decides.
  *   <li>A process STARTING for longer than {@link #STALLED} with its service but nothing queued is
  *       configured (CONFIGURE_PROCESS): its container's trigger was answered but the configuration
@@ -56,7 +57,7 @@ public final class Reconciliation {
         continue;
       }
       switch (p.state()) {
-        case STARTING, RUNNING -> {
+        case STARTING, RUNNING, SUSPENDED -> {
           if (!services.contains(p.id())) {
             actions.add(new Action(Kind.CREATE_PROCESS, p.id(), p.userId(), "it is " + p.state()
                 + " but has no Swarm service"));

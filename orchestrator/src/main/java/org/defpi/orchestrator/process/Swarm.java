@@ -12,6 +12,13 @@ public interface Swarm {
    */
   void createService(ProcessService service) throws SwarmException;
 
+  /**
+   * Makes the process's Swarm service exactly {@code service}: created if absent, removed and created
+   * anew when it differs in anything (image, env, placement: an upgrade or a move), left alone when
+   * it is the same, so that running it again after a crash does no harm.
+   */
+  void replaceService(ProcessService service) throws SwarmException, InterruptedException;
+
   /** Removes the service and waits (bounded) until its containers on this node are gone. No-op if absent. */
   void removeService(String processId) throws SwarmException, InterruptedException;
 

@@ -101,11 +101,18 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
 
   private final UserTable users;
   private final PendingChangeTable pendingChanges;
+  private final SavedStateTable savedStates;
 
   private RealStore(HikariDataSource pool) {
     this.pool = pool;
     this.users = new UserTable(pool);
     this.pendingChanges = new PendingChangeTable(pool);
+    this.savedStates = new SavedStateTable(pool);
+  }
+
+  /** What suspended processes handed over, until they resume. */
+  public SavedStateTable savedStates() {
+    return savedStates;
   }
 
   /** The durable queue of actions on processes and connections. */
@@ -244,6 +251,20 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         s.setString(1, name);
         s.setString(2, toJson(new java.util.TreeMap<>(configuration)));
         s.setString(3, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces) {
+    return run(pool, "update process " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE process SET version = ?, image = ?, interfaces = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+        s.setString(1, version);
+        s.setString(2, image);
+        s.setString(3, toJson(interfaces));
+        s.setString(4, id);
         return s.executeUpdate() == 1;
       }
     });

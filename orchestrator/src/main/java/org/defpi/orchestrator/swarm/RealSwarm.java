@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.swarm;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.process.Swarm;
 
@@ -35,6 +38,8 @@ import org.defpi.orchestrator.process.Swarm;
 public final class RealSwarm implements Swarm, AutoCloseable {
   public static final String MANAGED_LABEL = "org.defpi.managed";
   public static final String PROCESS_ID_LABEL = "org.defpi.process-id";
+  /** A digest of the service's spec as the orchestrator made it. */
+  public static final String SPEC_LABEL = "org.defpi.spec";
   /** Label Swarm puts on a task's container. */
   static final String SWARM_SERVICE_NAME_LABEL = "com.docker.swarm.service.name";
 
@@ -118,8 +123,46 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     }
   }
 
-  /** The Swarm service spec of a process. */
+  @Override
+  public void replaceService(ProcessService service) throws SwarmException, InterruptedException {
+    ServiceSpec spec = spec(service, settings.network(), settings.owner());
+    try {
+      Optional<ServiceSpec> current = docker.listServicesCmd().withNameFilter(List.of(service.processId())).exec()
+          .stream().map(s -> s.getSpec()).filter(s -> s != null && service.processId().equals(s.getName())).findFirst();
+      if (current.isPresent()) {
+        String have = current.get().getLabels() == null ? null : current.get().getLabels().get(SPEC_LABEL);
+        if (spec.getLabels().get(SPEC_LABEL).equals(have)) {
+          return;
+        }
+        removeService(service.processId());
+      }
+      docker.createServiceCmd(spec).exec();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  /** Sorted map keys, so that equal specs give equal text and so equal {@link #SPEC_LABEL} values. */
+  private static final ObjectMapper SPEC_JSON = new ObjectMapper()
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  /**
+   * The Swarm service spec of a process, labelled with a digest of itself ({@value #SPEC_LABEL}):
+   * {@link #replaceService} compares digests to tell whether the running service is the one wanted.
+   */
   static ServiceSpec spec(ProcessService service, String network, String owner) {
+    ServiceSpec spec = bareSpec(service, network, owner);
+    Map<String, String> labels = new java.util.TreeMap<>(spec.getLabels());
+    try {
+      labels.put(SPEC_LABEL, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(SPEC_JSON.writeValueAsBytes(spec))));
+    } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("every JVM has SHA-256, and a spec always serialises", e);
+    }
+    return spec.withLabels(labels);
+  }
+
+  private static ServiceSpec bareSpec(ProcessService service, String network, String owner) {
     Map<String, String> labels = Map.of(MANAGED_LABEL, owner, PROCESS_ID_LABEL, service.processId());
     List<String> env = service.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -140,6 +183,18 @@ public final class RealSwarm implements Swarm, AutoCloseable {
                 .withTarget(network)
                 .withAliases(List.of(service.processId())))))
         .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR));
+  }
+
+  /** The image the process's service runs, as its spec says; empty when there is no such service. */
+  public Optional<String> serviceImage(String processId) throws SwarmException {
+    try {
+      return Optional.of(docker.inspectServiceCmd(processId).exec().getSpec().getTaskTemplate().getContainerSpec()
+          .getImage());
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
   }
 
   private boolean exists(String name) {

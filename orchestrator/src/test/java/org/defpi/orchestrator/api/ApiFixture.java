@@ -136,7 +136,8 @@ final class ApiFixture implements AutoCloseable {
     PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
     workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
         new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
-    processManager = new ProcessManager(services, processStore, swarm, processes, connections, ids, clock,
+    processManager = new ProcessManager(services, processStore, store.savedStates(), swarm, processes, connections, ids,
+        clock,
         pendingChanges, workers, id -> store.users().findUser(id),
         new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     processManager.handlers().forEach(workers::register);

@@ -39,6 +39,7 @@ class ApiTest {
   @BeforeAll
   void start() throws Exception {
     TestImages.invalid(); // before the service catalog's first snapshot
+    TestImages.upgradable();
     fixture.start(database());
   }
 
@@ -191,6 +192,69 @@ class ApiTest {
 
     assertProblem(admin("PUT", "/process/" + id, "{\"configuration\": {\"count\": \"many\"}}"), 422, "count");
     assertThat(json(admin("GET", "/process/" + id, null)).path("configuration").path("count").asText()).isEqualTo("7");
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void anUpgradeSuspendsTheProcessKeepsItsStateAndResumesItInTheNewVersion() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.UPGRADABLE + "\", \"version\": \"0.1.0\", "
+        + "\"configuration\": {\"count\": 5}}").path("id").asText();
+    assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+    String oldImage = fixture.store().findProcess(id).orElseThrow().image();
+
+    assertProblem(admin("PUT", "/process/" + id, "{\"version\": \"9.9.9\"}"), 422, "9.9.9");
+    HttpResponse<String> upgraded = admin("PUT", "/process/" + id, "{\"version\": \"" + TestImages.NEXT_VERSION + "\"}");
+    assertThat(upgraded.statusCode()).as(upgraded.body()).isEqualTo(200);
+    // The change is done when the new service exists: the process waits for its new container.
+    assertThat(json(upgraded).path("version").asText()).isEqualTo(TestImages.NEXT_VERSION);
+    assertThat(json(upgraded).path("state").asText()).isEqualTo("STARTING");
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.GoToProcessStateMessage.class)).containsExactly(
+        ProcessProto.GoToProcessStateMessage.newBuilder().setProcessId(id)
+            .setTargetState(ProcessProto.ProcessState.SUSPENDED).build());
+    String newImage = fixture.store().findProcess(id).orElseThrow().image();
+    assertThat(newImage).isNotEqualTo(oldImage).contains("@" + TestImages.upgradable());
+    assertThat(fixture.swarm().serviceImage(id)).contains(newImage);
+    assertThat(fixture.store().savedStates().find(id)).hasValueSatisfying(s -> {
+      assertThat(new String(s.data(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("state of " + id);
+      assertThat(s.serviceVersion()).isEqualTo("0.1.0");
+    });
+
+    // The new container calls: configured afresh, then handed the state it saved, and RUNNING.
+    assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.SetConfigMessage.class)).last().isEqualTo(
+        ProcessProto.SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(false).putConfig("count", "5").build());
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.ResumeProcessMessage.class)).containsExactly(
+        ProcessProto.ResumeProcessMessage.newBuilder().setProcessId(id)
+            .setStateData(com.google.protobuf.ByteString.copyFromUtf8("state of " + id)).build());
+    assertThat(json(admin("GET", "/process/" + id, null)).path("state").asText()).isEqualTo("RUNNING");
+    assertThat(fixture.store().savedStates().find(id)).as("resumed: no longer kept").isEmpty();
+
+    // Back to the first version the same way (a downgrade is an upgrade too).
+    assertThat(admin("PUT", "/process/" + id, "{\"version\": \"0.1.0\"}").statusCode()).isEqualTo(200);
+    assertThat(fixture.store().findProcess(id).orElseThrow().image()).isEqualTo(oldImage);
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void aProcessThatWillNotSuspendRunsOnWhereItIsAndTheUpgradeFailsWithItsReason() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.UPGRADABLE + "\", \"version\": \"0.1.0\"}")
+        .path("id").asText();
+    assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+    String image = fixture.store().findProcess(id).orElseThrow().image();
+    fixture.processes().refusing.add(id);
+    try {
+      admin("PUT", "/process/" + id, "{\"version\": \"" + TestImages.NEXT_VERSION + "\"}");
+      fixture.awaitQuiet(id);
+      JsonNode changes = json(admin("GET", "/pendingchange?processId=" + id + "&kind=UPGRADE_PROCESS", null));
+      assertThat(changes).hasSize(1);
+      assertThat(changes.get(0).path("state").asText()).isEqualTo("FAILED");
+      assertThat(changes.get(0).path("lastError").asText()).contains("did not suspend", "refused by test");
+      // It runs on where it was: the Swarm service was not touched.
+      assertThat(json(admin("GET", "/process/" + id, null)).path("state").asText()).isEqualTo("RUNNING");
+      assertThat(fixture.swarm().serviceImage(id)).contains(image);
+    } finally {
+      fixture.processes().refusing.remove(id);
+    }
     assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
   }
 

@@ -12,7 +12,8 @@ import org.defpi.wire.protocol.ProcessProto;
 /**
  * An in-memory stand-in for the processes' management ports, for tests of the logic above the
  * connector (the real one is tested against a real socket peer). Answers like a healthy process:
- * RUNNING to SetConfig, the target state to GoToProcessState, CONNECTED or TERMINATED to a
+ * RUNNING to SetConfig and to ResumeProcess, the target state to GoToProcessState (with a state
+ * when suspended), CONNECTED or TERMINATED to a
  * ConnectionMessage. Processes in {@link #unreachable} cannot be reached; processes in
  * {@link #refusing} answer everything with an ErrorMessage.
  */
@@ -36,8 +37,15 @@ public final class FakeProcesses implements Processes {
     return switch (request) {
       case ProcessProto.SetConfigMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
           .setProcessId(processId).setState(ProcessProto.ProcessState.RUNNING).build();
+      // A suspended process hands over its state: "state of <id>", so a test can follow it.
       case ProcessProto.GoToProcessStateMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
-          .setProcessId(processId).setState(m.getTargetState()).build();
+          .setProcessId(processId).setState(m.getTargetState())
+          .setStateData(m.getTargetState() == ProcessProto.ProcessState.SUSPENDED
+              ? com.google.protobuf.ByteString.copyFromUtf8("state of " + processId)
+              : com.google.protobuf.ByteString.EMPTY)
+          .build();
+      case ProcessProto.ResumeProcessMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
+          .setProcessId(processId).setState(ProcessProto.ProcessState.RUNNING).build();
       case ConnectionProto.ConnectionMessage m -> ConnectionProto.ConnectionHandshake.newBuilder()
           .setConnectionId(m.getConnectionId())
           .setConnectionState(m.getMode() == ConnectionProto.ConnectionMessage.ModeType.TERMINATE

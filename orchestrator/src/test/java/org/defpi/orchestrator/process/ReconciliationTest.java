@@ -39,6 +39,14 @@ class ReconciliationTest {
   }
 
   @Test
+  void aSuspendedProcessThatLostItsServiceGetsItBackOneWithItsServiceIsLeftToItsChange() {
+    assertThat(plan(List.of(process(P1, ProcessState.SUSPENDED)), Set.of(), Set.of()))
+        .containsExactly("CREATE_PROCESS " + P1 + " admin");
+    assertThat(Reconciliation.plan(List.of(process(P1, ProcessState.SUSPENDED)), Set.of(P1), Set.of(),
+        CREATED.plusSeconds(3600))).isEmpty();
+  }
+
+  @Test
   void aProcessStartingTooLongWithItsServiceAndNothingQueuedIsConfiguredAgain() {
     java.time.Instant created = CREATED;
     List<Process> starting = List.of(process(P1, ProcessState.STARTING));

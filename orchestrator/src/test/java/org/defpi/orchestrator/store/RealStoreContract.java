@@ -38,9 +38,9 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(4);
+    assertThat(RealStore.migrate(database())).isEqualTo(5);
     assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
-        "flyway_schema_history");
+        "process_saved_state", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
     try (RealStore store = RealStore.open(database())) {
       assertThat(store.listProcesses()).isEmpty();
@@ -172,6 +172,31 @@ abstract class RealStoreContract {
         names.add(r.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
       }
       return names;
+    }
+  }
+
+  @Test
+  void aSavedStateIsKeptUntilDeletedAndGoesWithItsProcess() throws Exception {
+    Instant at = Instant.parse("2026-11-25T10:00:00.123456Z");
+    org.defpi.orchestrator.process.SavedState first =
+        new org.defpi.orchestrator.process.SavedState(P1, new byte[] {0, 1, (byte) 0xff}, "0.1.0", at);
+    org.defpi.orchestrator.process.SavedState second =
+        new org.defpi.orchestrator.process.SavedState(P1, new byte[0], "0.2.0", at.plusSeconds(1));
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.savedStates().save(first)).as("no such process").isFalse();
+      store.insert(TestData.process(P1, ProcessState.RUNNING));
+      assertThat(store.savedStates().find(P1)).isEmpty();
+      assertThat(store.savedStates().save(first)).isTrue();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.savedStates().find(P1)).contains(first);
+      assertThat(store.savedStates().save(second)).as("replaces").isTrue();
+      assertThat(store.savedStates().find(P1)).contains(second);
+      assertThat(store.savedStates().delete(P1)).isTrue();
+      assertThat(store.savedStates().delete(P1)).isFalse();
+      assertThat(store.savedStates().save(first)).isTrue();
+      store.deleteProcess(P1);
+      assertThat(store.savedStates().find(P1)).as("gone with its process").isEmpty();
     }
   }
 }

@@ -40,6 +40,41 @@ class RealSwarmTest {
   }
 
   @Test
+  void replacingAServiceKeepsAnEqualOneAndRemakesOneThatDiffers() throws Exception {
+    String id = Ids.secure(Clock.systemUTC()).newId();
+    Map<String, String> env = Map.of("PROCESS_ID", id, "JVM_ARGUMENTS", "");
+    String other = TestImages.REGISTRY + "/services/" + TestImages.LOGGER + ":" + TestImages.VERSION + "@"
+        + TestImages.logger();
+    try {
+      swarm.replaceService(new Swarm.ProcessService(id, image, env)); // absent: created
+      String first = awaitContainer(id);
+      long version = swarm.docker().inspectServiceCmd(id).exec().getVersion().getIndex();
+
+      swarm.replaceService(new Swarm.ProcessService(id, image, env)); // the same: left alone
+      assertThat(swarm.docker().inspectServiceCmd(id).exec().getVersion().getIndex()).isEqualTo(version);
+      assertThat(swarm.containersOf(id)).containsExactly(first);
+
+      swarm.replaceService(new Swarm.ProcessService(id, other, env)); // another image: a new service
+      ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
+      assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(other);
+      assertThat(spec.getLabels()).containsKey(RealSwarm.SPEC_LABEL);
+      assertThat(awaitContainer(id)).isNotEqualTo(first);
+    } finally {
+      swarm.removeService(id);
+    }
+  }
+
+  /** The one container of the service, once there is one. */
+  private static String awaitContainer(String id) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (swarm.containersOf(id).size() != 1) {
+      assertThat(System.nanoTime()).as("a container of " + id + " within 30 s").isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return swarm.containersOf(id).getFirst();
+  }
+
+  @Test
   void aProcessServiceIsCreatedAsSpecifiedLogsAndIsRemovedWithItsContainer() throws Exception {
     String id = Ids.secure(Clock.systemUTC()).newId();
     Map<String, String> env = Map.of("PROCESS_ID", id, "ORCHESTRATOR_TOKEN", "t0k3n", "JVM_ARGUMENTS", "");
