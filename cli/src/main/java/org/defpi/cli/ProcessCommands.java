@@ -9,11 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code defpi processes [list|show|create|delete|log]}: the /process routes. */
+/** {@code defpi processes [list|show|create|update|delete|log]}: the /process routes. */
 @Command(name = "processes", mixinStandardHelpOptions = true,
     description = "Processes: running instances of services (list when no verb is given).",
     subcommands = {ProcessCommands.List.class, ProcessCommands.Show.class, ProcessCommands.Create.class,
-        ProcessCommands.Delete.class, ProcessCommands.Log.class})
+        ProcessCommands.Update.class, ProcessCommands.Delete.class, ProcessCommands.Log.class})
 final class ProcessCommands extends ListCommand {
   @Mixin Filters filters;
     @Mixin EventCommands.Watch watch;
@@ -123,6 +123,50 @@ final class ProcessCommands extends ListCommand {
       }
       body.put("configuration", config);
       show(this, cli().api().post("process", body));
+    }
+  }
+
+  /**
+   * PUT /process/{id}. The API takes the whole configuration; {@code --config} changes single keys,
+   * so the command reads the process first and sends its configuration with those keys changed.
+   */
+  @Command(name = "update", mixinStandardHelpOptions = true, description = {
+      "Rename, reconfigure or upgrade a process.",
+      "--config changes the keys given and keeps the others; --version upgrades (or downgrades) the process"
+          + " with its state: it is suspended, its new version started and resumed from the state it saved."})
+  static final class Update extends ApiCommand {
+    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    String id;
+
+    @Option(names = "--name", description = "A new name.")
+    String name;
+
+    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "Set a configuration parameter; repeat for more.")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(names = "--version", description = "Another version of the process's service.")
+    String version;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      if (name == null && config.isEmpty() && version == null) {
+        throw new CliException.Usage("say what to change: --name, --config or --version");
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (name != null) {
+        body.put("name", name);
+      }
+      if (!config.isEmpty()) {
+        Map<String, String> configuration = new LinkedHashMap<>();
+        cli().api().get("process/" + segment(id)).json().path("configuration").properties()
+            .forEach(e -> configuration.put(e.getKey(), e.getValue().asText()));
+        configuration.putAll(config);
+        body.put("configuration", configuration);
+      }
+      if (version != null) {
+        body.put("version", version);
+      }
+      show(this, cli().api().put("process/" + segment(id), body));
     }
   }
 

@@ -285,6 +285,20 @@ class CliTest {
   }
 
   @Test
+  void processUpdateChangesTheGivenConfigurationKeysKeepsTheOthersAndUpgrades() throws Exception {
+    login();
+    api.json("GET /process/p1", 200, PROCESS);
+    api.json("PUT /process/p1", 200, PROCESS);
+
+    Result r = run("processes", "update", "p1", "--config", "intervalMillis=50", "--version", "2.0");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Api.JSON.readTree(api.requests("PUT /process/p1").getLast().body())).isEqualTo(Api.JSON.readTree("""
+        {"configuration":{"count":"3","intervalMillis":"50"},"version":"2.0"}"""));
+    assertThat(run("processes", "update", "p1").err()).contains("say what to change");
+  }
+
+  @Test
   void processLogAsksForTheTailAndPrintsTheText() {
     login();
     api.text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");
