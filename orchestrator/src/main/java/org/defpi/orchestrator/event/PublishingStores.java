@@ -70,6 +70,11 @@ public final class PublishingStores {
       return changed(store.updateDefinition(id, name, configuration), id);
     }
 
+    @Override
+    public boolean updateRunsOn(String id, Optional<String> nodeId) {
+      return changed(store.updateRunsOn(id, nodeId), id);
+    }
+
     /** After a write that took: the process as stored now, published. */
     private boolean changed(boolean took, String id) {
       if (took) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.ChangeFailed;
 import org.defpi.orchestrator.pendingchange.ChangeHandler;
 import org.defpi.orchestrator.pendingchange.PendingChange;
@@ -70,17 +71,36 @@ public final class ProcessManager {
     }
   }
 
-  /** A request for a new process; {@code version} empty means the version {@code latest} points to. */
-  public record NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration) {
+  /**
+   * A request for a new process; {@code version} empty means the version {@code latest} points to.
+   * Where it runs and with what ({@link Placement}) is checked by {@link PlacementCheck}.
+   *
+   * @param memoryMb reserved and the limit, in MiB; empty for neither
+   * @param cpus reserved and the limit; empty for neither
+   */
+  public record NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration,
+      Target target, Optional<Long> memoryMb, Optional<Double> cpus, List<Mount> mounts, List<PublishedPort> ports) {
     public NewProcess {
       Objects.requireNonNull(serviceId, "serviceId");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(version, "version");
       configuration = Map.copyOf(configuration);
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(memoryMb, "memoryMb");
+      Objects.requireNonNull(cpus, "cpus");
+      mounts = List.copyOf(mounts);
+      ports = List.copyOf(ports);
+    }
+
+    /** On any public node, with nothing reserved, mounted or published. */
+    public NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration) {
+      this(serviceId, name, version, configuration, Target.ANY_PUBLIC_NODE, Optional.empty(), Optional.empty(),
+          List.of(), List.of());
     }
   }
 
   private final ServiceManager services;
+  private final NodeManager nodes;
   private final ProcessStore store;
   private final Swarm swarm;
   private final Processes processes;
@@ -93,10 +113,11 @@ public final class ProcessManager {
   /** The owner of a process, for its container's env (USER_NAME, USER_EMAIL). */
   private final Function<String, Optional<User>> users;
 
-  public ProcessManager(ServiceManager services, ProcessStore store, Swarm swarm, Processes processes,
-      ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes, Workers workers,
-      Function<String, Optional<User>> users, Settings settings) {
+  public ProcessManager(ServiceManager services, NodeManager nodes, ProcessStore store, Swarm swarm,
+      Processes processes, ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes,
+      Workers workers, Function<String, Optional<User>> users, Settings settings) {
     this.services = Objects.requireNonNull(services, "services");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.store = Objects.requireNonNull(store, "store");
     this.swarm = Objects.requireNonNull(swarm, "swarm");
     this.processes = Objects.requireNonNull(processes, "processes");
@@ -137,16 +158,34 @@ public final class ProcessManager {
   /**
    * Stores the process (STARTING) and a change that creates its Swarm service, and waits a while
    * for that. If Swarm refuses for good, the process is FAILED with the reason, so the caller sees
-   * why and can remove it.
+   * why and can remove it. Refused first when what it asks for cannot be had ({@link PlacementCheck}).
+   *
+   * @param user whose process it is (a private node must be theirs)
+   * @param caller who asks: only an admin may mount a path of the host
    */
-  public Process create(NewProcess request, User user) throws Refusal, RegistryException, InterruptedException {
+  public Process create(NewProcess request, User user, User caller)
+      throws Refusal, RegistryException, InterruptedException {
     if (request.name().isBlank() || request.name().length() > MAX_NAME_LENGTH) {
       throw new Refusal.Unprocessable("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank");
     }
+    Optional<String> forbidden = PlacementCheck.forbidden(request.mounts(), caller.isAdmin());
+    if (forbidden.isPresent()) {
+      throw new Refusal.Forbidden(forbidden.get());
+    }
+    List<String> problems = PlacementCheck.problems(request.memoryMb(), request.cpus(), request.mounts(),
+        request.ports());
+    if (!problems.isEmpty()) {
+      throw new Refusal.Unprocessable(String.join("; ", problems));
+    }
+    Placement placement = new Placement(request.target(), PlacementCheck.resources(request.memoryMb(), request.cpus()),
+        request.mounts(), request.ports());
     ResolvedService resolved = services.resolve(request.serviceId(), request.version(), request.configuration());
+    PlacementCheck.decide(new PlacementCheck.Request(user.id(), placement, resolved.architectures()),
+        new PlacementCheck.Cluster(nodes.all(), nodes.pools(), store.listProcesses())).orThrow();
     Process process = new Process(ids.newId(), resolved.serviceId(), request.name(), resolved.version(), user.id(),
         ProcessState.STARTING, Optional.empty(), request.configuration(), now(),
-        resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()));
+        resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()), placement,
+        resolved.architectures(), Optional.empty());
     store.insert(process);
     PendingChange change = changes.submit(Kind.CREATE_PROCESS, Optional.of(process.id()), Optional.empty(), user.id(),
         "{}");
@@ -165,10 +204,19 @@ public final class ProcessManager {
     // The owner as they are now: a service re-created later gets their current name and email.
     User owner = users.apply(process.userId()).orElseThrow(() -> new ChangeFailed("the owner of process " + id
         + ", user " + process.userId() + ", no longer exists"));
-    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process, owner.name(),
-        owner.email().orElse(""), settings)));
+    swarm.createService(service(process, owner, settings));
     LOG.info("created the service of process {} ({} {}) from {}", id, process.serviceId(), process.version(),
         process.image());
+  }
+
+  /** The Swarm service of a process: its image and env, and where it runs and with what. */
+  static Swarm.ProcessService service(Process process, User owner, Settings settings) {
+    Placement placement = process.placement();
+    return new Swarm.ProcessService(process.id(), process.image(),
+        environment(process, owner.name(), owner.email().orElse(""), settings),
+        PlacementCheck.constraints(process.userId(), placement.target(), process.architectures()),
+        placement.resources(), placement.mounts().stream().map(m -> m.forUser(process.userId())).toList(),
+        placement.ports());
   }
 
   /** The env of a process's container (WIRE.md section 4). */
@@ -382,7 +430,19 @@ public final class ProcessManager {
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
+    recordNodes();
     return actions;
+  }
+
+  /** Which node each process's task runs on, as Swarm says now: the reservations placement counts per node. */
+  private void recordNodes() throws SwarmException {
+    Map<String, String> running = swarm.taskNodes();
+    for (Process p : store.listProcesses()) {
+      Optional<String> now = Optional.ofNullable(running.get(p.id()));
+      if (!now.equals(p.runsOn())) {
+        store.updateRunsOn(p.id(), now);
+      }
+    }
   }
 
   public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {

@@ -19,6 +19,9 @@ public interface ProcessStore {
   /** Sets name and configuration; false when the process no longer exists or is being terminated. */
   boolean updateDefinition(String id, String name, Map<String, String> configuration);
 
+  /** Sets the node its task runs on (empty: none); false when the process no longer exists. */
+  boolean updateRunsOn(String id, Optional<String> nodeId);
+
   /** False when it did not exist. */
   boolean deleteProcess(String id);
 }
