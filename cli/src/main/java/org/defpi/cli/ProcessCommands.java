@@ -64,9 +64,19 @@ final class ProcessCommands extends ListCommand {
       return;
     }
     JsonNode p = response.json();
+    String place = !text(p, "nodeId").isEmpty() ? "node " + text(p, "nodeId")
+        : !text(p, "nodePoolId").isEmpty() ? "pool " + text(p, "nodePoolId") : "";
+    java.util.List<String> mounts = new ArrayList<>();
+    p.path("mounts").forEach(m -> mounts.add(text(m, "source") + ":" + text(m, "target")
+        + (m.path("readOnly").asBoolean(false) ? ":ro" : "")));
+    java.util.List<String> ports = new ArrayList<>();
+    p.path("ports").forEach(port -> ports.add(text(port, "published") + ":" + text(port, "target") + "/"
+        + text(port, "protocol")));
     fields(c.out(), "id", text(p, "id"), "name", text(p, "name"), "service", text(p, "serviceId"),
         "version", text(p, "version"), "user", text(p, "userId"), "state", text(p, "state"),
-        "reason", text(p, "reason"), "created", text(p, "createdAt"));
+        "reason", text(p, "reason"), "created", text(p, "createdAt"), "placed", place,
+        "memory", text(p, "memoryMb").isEmpty() ? "" : text(p, "memoryMb") + " MiB", "cpus", text(p, "cpus"),
+        "volumes", String.join(", ", mounts), "ports", String.join(", ", ports), "runs on", text(p, "runsOn"));
     if (!p.path("configuration").isEmpty()) {
       Table config = new Table("KEY", "VALUE");
       p.path("configuration").properties().forEach(e -> config.row(e.getKey(), e.getValue().asText()));
@@ -111,8 +121,32 @@ final class ProcessCommands extends ListCommand {
     @Option(names = "--config", paramLabel = "KEY=VALUE", description = "A configuration parameter; repeat for more.")
     Map<String, String> config = new LinkedHashMap<>();
 
+    @Option(names = "--node", paramLabel = "NODE", description = "Run it on this private node of yours.")
+    String node;
+
+    @Option(names = "--pool", paramLabel = "POOL", description = "Run it on a public node of this pool (the pool id)."
+        + " Without --node and --pool: any public node.")
+    String pool;
+
+    @Option(names = "--memory", paramLabel = "MIB", description = "Memory to reserve and limit it to, in MiB.")
+    Long memory;
+
+    @Option(names = "--cpus", paramLabel = "CPUS", description = "CPUs to reserve and limit it to, like 0.5.")
+    Double cpus;
+
+    @Option(names = "--volume", paramLabel = "SOURCE:TARGET[:ro]", description = {"Mount a volume of yours (SOURCE a"
+        + " name) or, admins only, a path of the host (SOURCE starting with /) at TARGET; repeat for more."})
+    java.util.List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--publish", paramLabel = "HOST:CONTAINER[/PROTOCOL]", description = "Publish a container port on"
+        + " the node's host port (tcp unless udp or sctp is named); repeat for more.")
+    java.util.List<String> publish = new ArrayList<>();
+
     @Override
     void run() throws CliException, InterruptedException {
+      if (node != null && pool != null) {
+        throw new CliException.Usage("--node or --pool, not both");
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("serviceId", service);
       if (name != null) {
@@ -122,7 +156,64 @@ final class ProcessCommands extends ListCommand {
         body.put("version", version);
       }
       body.put("configuration", config);
+      if (node != null) {
+        body.put("nodeId", node);
+      }
+      if (pool != null) {
+        body.put("nodePoolId", pool);
+      }
+      if (memory != null) {
+        body.put("memoryMb", memory);
+      }
+      if (cpus != null) {
+        body.put("cpus", cpus);
+      }
+      if (!volumes.isEmpty()) {
+        java.util.List<Map<String, Object>> mounts = new ArrayList<>();
+        for (String v : volumes) {
+          mounts.add(mount(v));
+        }
+        body.put("mounts", mounts);
+      }
+      if (!publish.isEmpty()) {
+        java.util.List<Map<String, Object>> ports = new ArrayList<>();
+        for (String p : publish) {
+          ports.add(port(p));
+        }
+        body.put("ports", ports);
+      }
       show(this, cli().api().post("process", body));
+    }
+
+    /** {@code SOURCE:TARGET[:ro]} as docker -v says it: a volume, or a bind when SOURCE is a path. */
+    static Map<String, Object> mount(String spec) throws CliException.Usage {
+      String[] parts = spec.split(":", -1);
+      if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()
+          || parts.length == 3 && !parts[2].equals("ro")) {
+        throw new CliException.Usage("--volume takes SOURCE:TARGET or SOURCE:TARGET:ro, not '" + spec + "'");
+      }
+      Map<String, Object> mount = new LinkedHashMap<>();
+      mount.put("type", parts[0].startsWith("/") ? "bind" : "volume");
+      mount.put("source", parts[0]);
+      mount.put("target", parts[1]);
+      if (parts.length == 3) {
+        mount.put("readOnly", true);
+      }
+      return mount;
+    }
+
+    /** {@code HOST:CONTAINER[/PROTOCOL]} as docker -p says it. */
+    static Map<String, Object> port(String spec) throws CliException.Usage {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5}):(\\d{1,5})(?:/(tcp|udp|sctp))?").matcher(spec);
+      if (!m.matches()) {
+        throw new CliException.Usage("--publish takes HOST:CONTAINER or HOST:CONTAINER/PROTOCOL (tcp, udp, sctp), not '"
+            + spec + "'");
+      }
+      Map<String, Object> port = new LinkedHashMap<>();
+      port.put("target", Integer.parseInt(m.group(2)));
+      port.put("published", Integer.parseInt(m.group(1)));
+      port.put("protocol", m.group(3) == null ? "tcp" : m.group(3));
+      return port;
     }
   }
 

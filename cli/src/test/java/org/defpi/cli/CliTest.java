@@ -299,6 +299,60 @@ class CliTest {
   }
 
   @Test
+  void processCreateSaysWhereItRunsAndWithWhat() throws Exception {
+    login();
+    api.json("POST /process", 201, """
+        {"id":"p1","serviceId":"power-meter","name":"meter","version":"1.0","userId":"admin","state":"STARTING",
+        "configuration":{},"createdAt":"2026-01-01T00:00:00Z","nodePoolId":"pool1","memoryMb":256,"cpus":0.5,
+        "mounts":[{"type":"volume","source":"data","target":"/data","readOnly":false},
+        {"type":"bind","source":"/srv","target":"/srv","readOnly":true}],
+        "ports":[{"target":80,"published":8080,"protocol":"tcp"}],"runsOn":"node1"}""");
+
+    Result r = run("processes", "create", "--service", "power-meter", "--pool", "pool1", "--memory", "256",
+        "--cpus", "0.5", "--volume", "data:/data", "--volume", "/srv:/srv:ro", "--publish", "8080:80",
+        "--publish", "5353:53/udp");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(json(api.requests.getLast().body())).isEqualTo(json("""
+        {"serviceId":"power-meter","configuration":{},"nodePoolId":"pool1","memoryMb":256,"cpus":0.5,
+        "mounts":[{"type":"volume","source":"data","target":"/data"},
+        {"type":"bind","source":"/srv","target":"/srv","readOnly":true}],
+        "ports":[{"target":80,"published":8080,"protocol":"tcp"},{"target":53,"published":5353,"protocol":"udp"}]}"""));
+    assertThat(r.out()).contains("placed:   pool pool1").contains("memory:   256 MiB").contains("cpus:     0.5")
+        .contains("volumes:  data:/data, /srv:/srv:ro").contains("ports:    8080:80/tcp").contains("runs on:  node1");
+  }
+
+  @Test
+  void processCreateOnANodeSendsItsId() throws Exception {
+    login();
+    api.json("POST /process", 201, PROCESS);
+    assertThat(run("processes", "create", "--service", "power-meter", "--node", "n1").code()).isZero();
+    assertThat(json(api.requests.getLast().body()).path("nodeId").asText()).isEqualTo("n1");
+    assertThat(json(api.requests.getLast().body()).has("nodePoolId")).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --node n1 --pool p1      | --node or --pool, not both
+      --volume data            | --volume takes SOURCE:TARGET or SOURCE:TARGET:ro, not 'data'
+      --volume data:/d:rw      | --volume takes SOURCE:TARGET or SOURCE:TARGET:ro, not 'data:/d:rw'
+      --publish 8080           | --publish takes HOST:CONTAINER or HOST:CONTAINER/PROTOCOL (tcp, udp, sctp), not '8080'
+      --publish 8080:80/icmp   | not '8080:80/icmp'
+      --memory lots            | Invalid value for option '--memory'
+      --cpus half              | Invalid value for option '--cpus'
+      """)
+  void processCreateRefusesAWrongPlacementBeforeAsking(String options, String message) {
+    login();
+    int before = api.requests.size();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("processes", "create", "--service", "m"));
+    args.addAll(java.util.List.of(options.split(" ")));
+    Result r = run(args.toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).contains(message);
+    assertThat(api.requests).hasSize(before);
+  }
+
+  @Test
   void processLogAsksForTheTailAndPrintsTheText() {
     login();
     api.text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");

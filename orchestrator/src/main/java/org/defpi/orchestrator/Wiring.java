@@ -111,9 +111,9 @@ public final class Wiring implements AutoCloseable {
       PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
       PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
       workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
-      ProcessManager processManager = new ProcessManager(services, processStore, store.savedStates(), swarm, processes,
-          connections, ids,
-          clock, pendingChanges, workers, id -> store.users().findUser(id),
+      NodeManager nodes = new NodeManager(swarm, store, ids, clock);
+      ProcessManager processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm,
+          processes, connections, ids, clock, pendingChanges, workers, id -> store.users().findUser(id),
           new ProcessManager.Settings(settings.orchestratorHost(),
               settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));
       processManager.handlers().forEach(workers::register);
@@ -127,7 +127,7 @@ public final class Wiring implements AutoCloseable {
           LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
         }
       }, 0, settings.reconcile().toMillis(), TimeUnit.MILLISECONDS);
-      NodeManager nodes = new NodeManager(swarm, store, ids, clock).start(nodeSync, settings.nodeSync());
+      nodes.start(nodeSync, settings.nodeSync());
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
           .app()
           .start(settings.port());

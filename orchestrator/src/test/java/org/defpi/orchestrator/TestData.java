@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.Token;
@@ -43,6 +44,6 @@ public final class TestData {
     String serviceId = interfaces.length == 0 ? "empty" : interfaces[0].serviceId();
     return new Process(id, serviceId, serviceId + "-1", "0.1.0", "admin", state, Optional.empty(), Map.of(),
         Instant.parse("2026-01-01T00:00:00Z"), "127.0.0.1:5000/services/" + serviceId + ":0.1.0@sha256:00",
-        List.of(interfaces), new Token("token-of-" + id));
+        List.of(interfaces), new Token("token-of-" + id), Placement.ANY_PUBLIC_NODE, List.of("amd64"), Optional.empty());
   }
 }

@@ -142,6 +142,102 @@ final class Bodies {
     }
   }
 
+  /** A whole number, if given (null is as absent). */
+  static Optional<Long> optionalLong(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be a whole number, not "
+          + (value.isNumber() ? value.toString() : kind(value)));
+    }
+    return Optional.of(value.longValue());
+  }
+
+  /** A whole number that fits an int (a port), required. */
+  static int requiredInt(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      throw new Refusal.BadRequest("field '" + field + "' is required (a whole number)");
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be a whole number, not "
+          + (value.isNumber() ? value.toString() : kind(value)));
+    }
+    return value.intValue();
+  }
+
+  /** A finite number, if given. */
+  static Optional<Double> optionalNumber(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+      throw new Refusal.BadRequest("field '" + field + "' must be a number, not "
+          + (value.isNumber() ? "one this large" : kind(value)));
+    }
+    return Optional.of(value.doubleValue());
+  }
+
+  /** A boolean, if given. */
+  static Optional<Boolean> optionalBoolean(ObjectNode object, String field) throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isBoolean()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be true or false, not " + kind(value));
+    }
+    return Optional.of(value.booleanValue());
+  }
+
+  /**
+   * An array of objects with no fields but {@code allowed}, if given (empty when absent). A nested
+   * field's errors name it as {@code field[i].name}: read them with {@link #nested}.
+   */
+  static java.util.List<ObjectNode> objects(ObjectNode object, String field, Set<String> allowed)
+      throws Refusal.BadRequest {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return java.util.List.of();
+    }
+    if (!value.isArray()) {
+      throw new Refusal.BadRequest("field '" + field + "' must be an array of objects with " + allowed + ", not "
+          + kind(value));
+    }
+    java.util.List<ObjectNode> items = new java.util.ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      if (!(value.get(i) instanceof ObjectNode item)) {
+        throw new Refusal.BadRequest("field '" + field + "[" + i + "]' must be an object with " + allowed + ", not "
+            + kind(value.get(i)));
+      }
+      for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!allowed.contains(name)) {
+          throw new Refusal.BadRequest("unknown field '" + field + "[" + i + "]." + name + "'; expected only " + allowed);
+        }
+      }
+      items.add(item);
+    }
+    return items;
+  }
+
+  /** Reads a field of a nested object; its errors name it {@code parent.field}. */
+  static <T> T nested(String parent, String field, Reader<T> read) throws Refusal.BadRequest {
+    try {
+      return read.read(field);
+    } catch (Refusal.BadRequest e) {
+      throw new Refusal.BadRequest(e.getMessage().replace("'" + field + "'", "'" + parent + "." + field + "'"));
+    }
+  }
+
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(String field) throws Refusal.BadRequest;
+  }
+
   /**
    * An object of configuration values. Values are strings; numbers and booleans are taken as their
    * JSON text ({@code 10} as {@code "10"}), since the management protocol carries strings only.

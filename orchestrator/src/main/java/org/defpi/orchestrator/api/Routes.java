@@ -32,7 +32,10 @@ import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.ProcessManager;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.Swarm.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
 import org.defpi.orchestrator.service.Service;
@@ -374,23 +377,75 @@ public final class Routes {
   }
 
   private void createProcess(Context ctx) throws Exception {
-    ObjectNode body = body(ctx, Set.of("serviceId", "name", "version", "configuration", "userId"));
+    ObjectNode body = body(ctx, Set.of("serviceId", "name", "version", "configuration", "userId", "nodeId",
+        "nodePoolId", "memoryMb", "cpus", "mounts", "ports"));
     String serviceId = Bodies.requiredText(body, "serviceId");
+    Target target = target(body).orElse(Target.ANY_PUBLIC_NODE);
     ProcessManager.NewProcess request = new ProcessManager.NewProcess(
         serviceId,
         Bodies.optionalText(body, "name").orElse(serviceId),
         Bodies.optionalText(body, "version"),
-        Bodies.stringMap(body, "configuration"));
-    json(ctx, 201, Views.process(processes.create(request, owner(ctx, Bodies.optionalText(body, "userId")))));
+        Bodies.stringMap(body, "configuration"),
+        target,
+        Bodies.optionalLong(body, "memoryMb"),
+        Bodies.optionalNumber(body, "cpus"),
+        mounts(body),
+        ports(body));
+    json(ctx, 201, Views.process(processes.create(request, owner(ctx, Bodies.optionalText(body, "userId")), user(ctx))));
+  }
+
+  private static List<Mount> mounts(ObjectNode body) throws Refusal.BadRequest {
+    List<Mount> mounts = new ArrayList<>();
+    List<ObjectNode> items = Bodies.objects(body, "mounts", Set.of("type", "source", "target", "readOnly"));
+    for (int i = 0; i < items.size(); i++) {
+      ObjectNode item = items.get(i);
+      String at = "mounts[" + i + "]";
+      String type = Bodies.nested(at, "type", f -> Bodies.optionalText(item, f)).orElse("volume");
+      Mount.Type kind = switch (type) {
+        case "volume" -> Mount.Type.VOLUME;
+        case "bind" -> Mount.Type.BIND;
+        default -> throw new Refusal.BadRequest("field '" + at + ".type' must be volume or bind, not '" + type + "'");
+      };
+      mounts.add(new Mount(kind, Bodies.nested(at, "source", f -> Bodies.requiredText(item, f)),
+          Bodies.nested(at, "target", f -> Bodies.requiredText(item, f)),
+          Bodies.nested(at, "readOnly", f -> Bodies.optionalBoolean(item, f)).orElse(false)));
+    }
+    return mounts;
+  }
+
+  private static List<PublishedPort> ports(ObjectNode body) throws Refusal.BadRequest {
+    List<PublishedPort> ports = new ArrayList<>();
+    List<ObjectNode> items = Bodies.objects(body, "ports", Set.of("target", "published", "protocol"));
+    for (int i = 0; i < items.size(); i++) {
+      ObjectNode item = items.get(i);
+      String at = "ports[" + i + "]";
+      String protocol = Bodies.nested(at, "protocol", f -> Bodies.optionalText(item, f)).orElse("tcp");
+      ports.add(new PublishedPort(Bodies.nested(at, "target", f -> Bodies.requiredInt(item, f)),
+          Bodies.nested(at, "published", f -> Bodies.requiredInt(item, f)),
+          PublishedPort.Protocol.parse(protocol).filter(p -> p.apiName().equals(protocol)).orElseThrow(() ->
+              new Refusal.BadRequest("field '" + at + ".protocol' must be tcp, udp or sctp, not '" + protocol + "'"))));
+    }
+    return ports;
   }
 
   private void updateProcess(Context ctx) throws Exception {
-    ObjectNode body = body(ctx, Set.of("name", "configuration", "version"));
+    ObjectNode body = body(ctx, Set.of("name", "configuration", "version", "nodeId", "nodePoolId"));
     Optional<java.util.Map<String, String>> configuration = body.has("configuration")
         ? Optional.of(Bodies.stringMap(body, "configuration")) : Optional.empty();
     ProcessManager.ProcessUpdate update = new ProcessManager.ProcessUpdate(Bodies.optionalText(body, "name"),
-        configuration, Bodies.optionalText(body, "version"));
+        configuration, Bodies.optionalText(body, "version"), target(body));
     json(ctx, 200, Views.process(processes.update(ctx.pathParam("id"), update, user(ctx))));
+  }
+
+  /** The place a body names: {@code nodeId} (a private node) or {@code nodePoolId}, not both; empty if neither. */
+  private static Optional<Target> target(ObjectNode body) throws Refusal.BadRequest {
+    Optional<String> nodeId = Bodies.optionalText(body, "nodeId");
+    Optional<String> poolId = Bodies.optionalText(body, "nodePoolId");
+    if (nodeId.isPresent() && poolId.isPresent()) {
+      throw new Refusal.BadRequest("give nodeId (one of your private nodes) or nodePoolId (a pool of public nodes),"
+          + " not both; neither means any public node");
+    }
+    return nodeId.<Target>map(Target.PrivateNode::new).or(() -> poolId.map(Target.Pool::new));
   }
 
   /** Whom a new thing is for: the caller, or for an admin anyone they name. */

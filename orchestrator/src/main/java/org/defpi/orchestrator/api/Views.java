@@ -12,7 +12,11 @@ import org.defpi.orchestrator.connection.Connection;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodePool;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.event.Event;
@@ -30,7 +34,12 @@ final class Views {
 
   private Views() {}
 
-  /** {@code {id, serviceId, name, version, userId, state, reason?, configuration, createdAt}}; never the token. */
+  /**
+   * {@code {id, serviceId, name, version, userId, state, reason?, configuration, createdAt, nodeId?,
+   * nodePoolId?, memoryMb?, cpus?, mounts, ports, runsOn?}}; never the token. The placement fields are
+   * as its creator asked (neither nodeId nor nodePoolId: any public node); runsOn is where Swarm ran
+   * it when last looked.
+   */
   static ObjectNode process(Process p) {
     ObjectNode o = F.objectNode();
     o.put("id", p.id());
@@ -43,6 +52,29 @@ final class Views {
     ObjectNode config = o.putObject("configuration");
     p.configuration().forEach(config::put);
     o.put("createdAt", time(p.createdAt()));
+    Placement placement = p.placement();
+    switch (placement.target()) {
+      case Target.PrivateNode n -> o.put("nodeId", n.nodeId());
+      case Target.Pool pool -> o.put("nodePoolId", pool.poolId());
+      case Target.AnyPublicNode any -> { }
+    }
+    if (placement.resources().memoryBytes() > 0) {
+      o.put("memoryMb", placement.resources().memoryMb());
+    }
+    if (placement.resources().nanoCpus() > 0) {
+      o.put("cpus", placement.resources().cpus());
+    }
+    ArrayNode mounts = o.putArray("mounts");
+    for (Mount m : placement.mounts()) {
+      mounts.addObject().put("type", m.type().name().toLowerCase(java.util.Locale.ROOT)).put("source", m.source())
+          .put("target", m.target()).put("readOnly", m.readOnly());
+    }
+    ArrayNode ports = o.putArray("ports");
+    for (PublishedPort port : placement.ports()) {
+      ports.addObject().put("target", port.target()).put("published", port.published())
+          .put("protocol", port.protocol().apiName());
+    }
+    p.runsOn().ifPresent(n -> o.put("runsOn", n));
     return o;
   }
 
@@ -64,7 +96,10 @@ final class Views {
     return o;
   }
 
-  /** {@code {id, hostname, architecture, status, kind, poolId?, userId?, lastSeen}}; kind in lower case as in PUT. */
+  /**
+   * {@code {id, hostname, architecture, status, kind, poolId?, userId?, lastSeen, memoryMb?, cpus?}};
+   * kind in lower case as in PUT; memory and CPUs as the Swarm reports them, once it has.
+   */
   static ObjectNode node(Node n) {
     ObjectNode o = F.objectNode();
     o.put("id", n.id());
@@ -75,6 +110,12 @@ final class Views {
     n.poolId().ifPresent(p -> o.put("poolId", p));
     n.ownerUserId().ifPresent(u -> o.put("userId", u));
     o.put("lastSeen", time(n.lastSeen()));
+    if (n.capacity().memoryBytes() > 0) {
+      o.put("memoryMb", n.capacity().memoryMb());
+    }
+    if (n.capacity().nanoCpus() > 0) {
+      o.put("cpus", n.capacity().cpus());
+    }
     return o;
   }
 

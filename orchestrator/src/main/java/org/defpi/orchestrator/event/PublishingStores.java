@@ -72,8 +72,18 @@ public final class PublishingStores {
 
     @Override
     public boolean updateDeployment(String id, String version, String image,
-        java.util.List<org.defpi.wire.label.InterfaceLabel> interfaces) {
-      return changed(store.updateDeployment(id, version, image, interfaces), id);
+        java.util.List<org.defpi.wire.label.InterfaceLabel> interfaces, java.util.List<String> architectures) {
+      return changed(store.updateDeployment(id, version, image, interfaces, architectures), id);
+    }
+
+    @Override
+    public boolean updateTarget(String id, org.defpi.orchestrator.process.Target target) {
+      return changed(store.updateTarget(id, target), id);
+    }
+
+    @Override
+    public boolean updateRunsOn(String id, Optional<String> nodeId) {
+      return changed(store.updateRunsOn(id, nodeId), id);
     }
 
     /** After a write that took: the process as stored now, published. */

@@ -3,6 +3,7 @@ package org.defpi.orchestrator.node;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.defpi.orchestrator.process.Resources;
 
 /**
  * A Swarm node as the orchestrator knows it: what the Swarm last reported (hostname, architecture,
@@ -12,9 +13,10 @@ import java.util.Optional;
  * @param id the Swarm node id
  * @param architecture normalised by {@link NodeSync#architecture}: amd64, arm64 or arm (else Swarm's own word)
  * @param lastSeen when a sync last found the node in the Swarm
+ * @param capacity its memory and CPUs as the Swarm reports them ({@link Resources#NONE} until it has)
  */
 public record Node(String id, String hostname, String architecture, NodeStatus status, NodeKind kind,
-    Optional<String> poolId, Optional<String> ownerUserId, Instant lastSeen) {
+    Optional<String> poolId, Optional<String> ownerUserId, Instant lastSeen, Resources capacity) {
   public Node {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(hostname, "hostname");
@@ -24,6 +26,7 @@ public record Node(String id, String hostname, String architecture, NodeStatus s
     Objects.requireNonNull(poolId, "poolId");
     Objects.requireNonNull(ownerUserId, "ownerUserId");
     Objects.requireNonNull(lastSeen, "lastSeen");
+    Objects.requireNonNull(capacity, "capacity");
     boolean valid = switch (kind) {
       case UNIDENTIFIED -> poolId.isEmpty() && ownerUserId.isEmpty();
       case PUBLIC -> poolId.isPresent() && ownerUserId.isEmpty();
@@ -36,22 +39,30 @@ public record Node(String id, String hostname, String architecture, NodeStatus s
   }
 
   /** A node the Swarm just reported for the first time: unidentified. */
-  public static Node discovered(String id, String hostname, String architecture, NodeStatus status, Instant now) {
-    return new Node(id, hostname, architecture, status, NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now);
+  public static Node discovered(String id, String hostname, String architecture, NodeStatus status, Instant now,
+      Resources capacity) {
+    return new Node(id, hostname, architecture, status, NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now,
+        capacity);
   }
 
   /** This node with what the Swarm reports now (the admin's decisions kept). */
-  public Node withObserved(String hostname, String architecture, NodeStatus status, Instant lastSeen) {
-    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen);
+  public Node withObserved(String hostname, String architecture, NodeStatus status, Instant lastSeen,
+      Resources capacity) {
+    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen, capacity);
   }
 
   /** This node with another status, everything else kept. */
   public Node withStatus(NodeStatus status) {
-    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen);
+    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen, capacity);
   }
 
   /** This node made unidentified, public in a pool or private to a user. */
   public Node withAssignment(NodeKind kind, Optional<String> poolId, Optional<String> ownerUserId) {
-    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen);
+    return new Node(id, hostname, architecture, status, kind, poolId, ownerUserId, lastSeen, capacity);
+  }
+
+  /** "host (id)", or the id alone when the Swarm reported no hostname: how reasons name a node. */
+  public String describe() {
+    return hostname.isEmpty() ? id : hostname + " (" + id + ")";
   }
 }

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * Nodes and node pools. The nodes follow the Swarm's through {@link #sync()} ({@link NodeSync}
  * decides, this writes), run on start and every interval by {@link #start}, and before each read
  * of the API (one call to the local engine: cheap). Syncs run one at a time.
+ *
+ * <p>An admin's decisions are also labels on the Swarm's nodes ({@link NodeSync#labels}), which the
+ * constraints of process services name. {@link #assign} sets them at once when it can; a sync puts
+ * right whatever is off (a write that failed, a node that was away).
  */
 public final class NodeManager {
   private static final Logger LOG = LoggerFactory.getLogger(NodeManager.class);
@@ -63,6 +67,15 @@ public final class NodeManager {
           case NodeSync.Added a -> store.insertNode(a.node());
           case NodeSync.Updated u -> store.updateObserved(u.node());
           case NodeSync.Missing m -> store.updateObserved(m.node());
+          case NodeSync.Relabeled r -> {
+            try {
+              swarm.labelNode(r.node().id(), r.labels());
+            } catch (SwarmException e) {
+              // The store's writes above must not wait on one node's labels: the next sync tries again.
+              LOG.warn("cannot label node {} with {}: {}", r.node().describe(), r.labels(), e.getMessage());
+              continue;
+            }
+          }
         }
         if (change instanceof NodeSync.Updated) {
           LOG.debug("node {}", change); // mostly a new lastSeen: once per node per sync
@@ -81,6 +94,12 @@ public final class NodeManager {
         .filter(n -> kind.isEmpty() || n.kind() == kind.get())
         .filter(n -> visible(n, caller))
         .toList();
+  }
+
+  /** Every node, synced first when the Swarm answers: what process placement decides on. */
+  public List<Node> all() {
+    syncForRead();
+    return store.listNodes();
   }
 
   /** A node the caller may see; another user's private node or an unidentified one is "not found" to a user. */
@@ -151,10 +170,21 @@ public final class NodeManager {
         yield node.withAssignment(kind, Optional.empty(), Optional.of(user));
       }
     };
-    if (!store.updateAssignment(changed)) {
-      throw new Refusal.NotFound("node '" + id + "' does not exist");
+    // Under the sync's lock: a sync that read the old assignment cannot put the old labels back.
+    synchronized (syncLock) {
+      if (!store.updateAssignment(changed)) {
+        throw new Refusal.NotFound("node '" + id + "' does not exist");
+      }
+      LOG.info("node {} ({}) made {}", id, node.hostname(), kind.apiName());
+      if (changed.status() != NodeStatus.MISSING) {
+        try {
+          swarm.labelNode(id, NodeSync.labels(changed));
+        } catch (SwarmException e) {
+          // Stored is decided; the next sync labels the node (Relabeled) once the Swarm answers.
+          LOG.warn("node {} made {} but not labelled yet: {}", id, kind.apiName(), e.getMessage());
+        }
+      }
     }
-    LOG.info("node {} ({}) made {}", id, node.hostname(), kind.apiName());
     return node(id);
   }
 

@@ -15,7 +15,7 @@ public interface NodeStore {
 
   void insertNode(Node node);
 
-  /** Writes hostname, architecture, status and lastSeen only; false if there is no such node. */
+  /** Writes hostname, architecture, status, lastSeen and capacity only; false if there is no such node. */
   boolean updateObserved(Node node);
 
   /** Writes kind, pool and owner only; false if there is no such node. */

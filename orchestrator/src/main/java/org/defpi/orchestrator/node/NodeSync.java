@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.defpi.orchestrator.process.Swarm;
 import org.defpi.orchestrator.process.Swarm.SwarmNode;
 
 /**
@@ -15,8 +16,10 @@ import org.defpi.orchestrator.process.Swarm.SwarmNode;
  *
  * <ul>
  *   <li>a node the Swarm lists and the store does not: {@link Added}, UNIDENTIFIED;
- *   <li>a node both know: {@link Updated} when hostname, architecture or status changed, or when it
- *       was last seen before {@code now} (a MISSING node that returns gets the Swarm's status back);
+ *   <li>a node both know: {@link Updated} when hostname, architecture, status or capacity changed, or
+ *       when it was last seen before {@code now} (a MISSING node that returns gets the Swarm's status back);
+ *   <li>a node the Swarm lists whose placement labels ({@link #labels}) are not what its kind, pool and
+ *       owner say: {@link Relabeled} (a label write that failed, a node that returns, a new store);
  *   <li>a stored node the Swarm no longer lists: {@link Missing}, its kind, pool and owner kept,
  *       lastSeen unchanged (it says when the node was last there); nothing if it is MISSING already.
  * </ul>
@@ -38,6 +41,13 @@ public final class NodeSync {
   /** Mark this node MISSING. */
   public record Missing(Node node) implements Change {}
 
+  /** Put these placement labels on this node in the Swarm (nothing to store). */
+  public record Relabeled(Node node, Map<String, String> labels) implements Change {
+    public Relabeled {
+      labels = Map.copyOf(labels);
+    }
+  }
+
   /** The changes, in the Swarm's order for present nodes, then the store's for vanished ones. */
   public static List<Change> reconcile(List<Node> stored, List<SwarmNode> swarm, Instant now) {
     Objects.requireNonNull(now, "now");
@@ -50,13 +60,20 @@ public final class NodeSync {
       String arch = architecture(s.architecture());
       NodeStatus status = status(s.state());
       Node before = known.get(s.id());
+      Node after;
       if (before == null) {
-        changes.add(new Added(Node.discovered(s.id(), s.hostname(), arch, status, now)));
-        continue;
+        after = Node.discovered(s.id(), s.hostname(), arch, status, now, s.capacity());
+        changes.add(new Added(after));
+      } else {
+        after = before.withObserved(s.hostname(), arch, status, before.lastSeen().isBefore(now) ? now : before.lastSeen(),
+            s.capacity());
+        if (!after.equals(before)) {
+          changes.add(new Updated(after));
+        }
       }
-      Node after = before.withObserved(s.hostname(), arch, status, before.lastSeen().isBefore(now) ? now : before.lastSeen());
-      if (!after.equals(before)) {
-        changes.add(new Updated(after));
+      Map<String, String> labels = labels(after);
+      if (!labels.equals(s.labels())) {
+        changes.add(new Relabeled(after, labels));
       }
     }
     for (Node n : known.values()) {
@@ -65,6 +82,19 @@ public final class NodeSync {
       }
     }
     return changes;
+  }
+
+  /**
+   * The placement labels a node carries in the Swarm, by short name: a public node its kind and
+   * pool, a private node its kind and user, an unidentified node none. Process constraints are
+   * written against these ({@code process.PlacementCheck}), so Swarm keeps to the admin's decisions.
+   */
+  public static Map<String, String> labels(Node node) {
+    return switch (node.kind()) {
+      case UNIDENTIFIED -> Map.of();
+      case PUBLIC -> Map.of(Swarm.KIND_LABEL, "public", Swarm.POOL_LABEL, node.poolId().orElseThrow());
+      case PRIVATE -> Map.of(Swarm.KIND_LABEL, "private", Swarm.USER_LABEL, node.ownerUserId().orElseThrow());
+    };
   }
 
   /** Swarm's (uname-style) platform architecture as amd64, arm64 or arm; anything else in lower case as is. */

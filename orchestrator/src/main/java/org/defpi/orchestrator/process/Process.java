@@ -15,6 +15,10 @@ import org.defpi.wire.label.InterfaceLabel;
  * @param interfaces the interfaces of its service version, as the image labels said when the
  *     process was created: the image it runs is pinned, so they cannot change under it
  * @param reason why it is FAILED; empty in every other state
+ * @param placement where it may run and with what, as its creator asked
+ * @param architectures what its image is built for (amd64, arm64, arm), as the registry said when
+ *     the process was created; empty when the registry did not say
+ * @param runsOn the node Swarm last ran its task on, as the reconciler saw it; empty when it saw none
  */
 public record Process(
     String id,
@@ -28,7 +32,10 @@ public record Process(
     Instant createdAt,
     String image,
     List<InterfaceLabel> interfaces,
-    Token token) {
+    Token token,
+    Placement placement,
+    List<String> architectures,
+    Optional<String> runsOn) {
   public Process {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(serviceId, "serviceId");
@@ -42,17 +49,33 @@ public record Process(
     Objects.requireNonNull(image, "image");
     interfaces = List.copyOf(interfaces);
     Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(placement, "placement");
+    architectures = List.copyOf(architectures);
+    Objects.requireNonNull(runsOn, "runsOn");
   }
 
   public Process withState(ProcessState newState, Optional<String> newReason) {
     return new Process(id, serviceId, name, version, userId, newState, newReason, configuration, createdAt, image,
-        interfaces, token);
+        interfaces, token, placement, architectures, runsOn);
+  }
+
+  /** The node its reservation counts against: where its task runs, else the private node it is pinned to. */
+  public Optional<String> claimedNode() {
+    return runsOn.or(placement::pinnedNode);
   }
 
   /** This process running another version: an upgrade. */
-  public Process withDeployment(String newVersion, String newImage, List<InterfaceLabel> newInterfaces) {
+  public Process withDeployment(String newVersion, String newImage, List<InterfaceLabel> newInterfaces,
+      List<String> newArchitectures) {
     return new Process(id, serviceId, name, newVersion, userId, state, reason, configuration, createdAt, newImage,
-        newInterfaces, token);
+        newInterfaces, token, placement, newArchitectures, runsOn);
+  }
+
+  /** This process placed elsewhere: a move (resources, mounts and ports go with it). */
+  public Process withTarget(Target newTarget) {
+    return new Process(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image,
+        interfaces, token, new Placement(newTarget, placement.resources(), placement.mounts(), placement.ports()),
+        architectures, runsOn);
   }
 
   public Optional<InterfaceLabel> findInterface(String interfaceId) {

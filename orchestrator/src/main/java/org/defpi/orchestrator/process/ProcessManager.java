@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
+import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.ChangeFailed;
 import org.defpi.orchestrator.pendingchange.ChangeHandler;
 import org.defpi.orchestrator.pendingchange.PendingChange;
@@ -70,17 +71,36 @@ public final class ProcessManager {
     }
   }
 
-  /** A request for a new process; {@code version} empty means the version {@code latest} points to. */
-  public record NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration) {
+  /**
+   * A request for a new process; {@code version} empty means the version {@code latest} points to.
+   * Where it runs and with what ({@link Placement}) is checked by {@link PlacementCheck}.
+   *
+   * @param memoryMb reserved and the limit, in MiB; empty for neither
+   * @param cpus reserved and the limit; empty for neither
+   */
+  public record NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration,
+      Target target, Optional<Long> memoryMb, Optional<Double> cpus, List<Mount> mounts, List<PublishedPort> ports) {
     public NewProcess {
       Objects.requireNonNull(serviceId, "serviceId");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(version, "version");
       configuration = Map.copyOf(configuration);
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(memoryMb, "memoryMb");
+      Objects.requireNonNull(cpus, "cpus");
+      mounts = List.copyOf(mounts);
+      ports = List.copyOf(ports);
+    }
+
+    /** On any public node, with nothing reserved, mounted or published. */
+    public NewProcess(String serviceId, String name, Optional<String> version, Map<String, String> configuration) {
+      this(serviceId, name, version, configuration, Target.ANY_PUBLIC_NODE, Optional.empty(), Optional.empty(),
+          List.of(), List.of());
     }
   }
 
   private final ServiceManager services;
+  private final NodeManager nodes;
   private final ProcessStore store;
   private final SavedStateStore savedStates;
   private final Swarm swarm;
@@ -94,11 +114,11 @@ public final class ProcessManager {
   /** The owner of a process, for its container's env (USER_NAME, USER_EMAIL). */
   private final Function<String, Optional<User>> users;
 
-  public ProcessManager(ServiceManager services, ProcessStore store, SavedStateStore savedStates, Swarm swarm,
-      Processes processes,
-      ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes, Workers workers,
-      Function<String, Optional<User>> users, Settings settings) {
+  public ProcessManager(ServiceManager services, NodeManager nodes, ProcessStore store, SavedStateStore savedStates,
+      Swarm swarm, Processes processes, ProcessConnections connections, Ids ids, Clock clock, PendingChanges changes,
+      Workers workers, Function<String, Optional<User>> users, Settings settings) {
     this.services = Objects.requireNonNull(services, "services");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.store = Objects.requireNonNull(store, "store");
     this.savedStates = Objects.requireNonNull(savedStates, "savedStates");
     this.swarm = Objects.requireNonNull(swarm, "swarm");
@@ -163,16 +183,34 @@ public final class ProcessManager {
   /**
    * Stores the process (STARTING) and a change that creates its Swarm service, and waits a while
    * for that. If Swarm refuses for good, the process is FAILED with the reason, so the caller sees
-   * why and can remove it.
+   * why and can remove it. Refused first when what it asks for cannot be had ({@link PlacementCheck}).
+   *
+   * @param user whose process it is (a private node must be theirs)
+   * @param caller who asks: only an admin may mount a path of the host
    */
-  public Process create(NewProcess request, User user) throws Refusal, RegistryException, InterruptedException {
+  public Process create(NewProcess request, User user, User caller)
+      throws Refusal, RegistryException, InterruptedException {
     if (request.name().isBlank() || request.name().length() > MAX_NAME_LENGTH) {
       throw new Refusal.Unprocessable("name must be 1 to " + MAX_NAME_LENGTH + " characters and not blank");
     }
+    Optional<String> forbidden = PlacementCheck.forbidden(request.mounts(), caller.isAdmin());
+    if (forbidden.isPresent()) {
+      throw new Refusal.Forbidden(forbidden.get());
+    }
+    List<String> problems = PlacementCheck.problems(request.memoryMb(), request.cpus(), request.mounts(),
+        request.ports());
+    if (!problems.isEmpty()) {
+      throw new Refusal.Unprocessable(String.join("; ", problems));
+    }
+    Placement placement = new Placement(request.target(), PlacementCheck.resources(request.memoryMb(), request.cpus()),
+        request.mounts(), request.ports());
     ResolvedService resolved = services.resolve(request.serviceId(), request.version(), request.configuration());
+    PlacementCheck.decide(new PlacementCheck.Request(user.id(), placement, resolved.architectures()),
+        new PlacementCheck.Cluster(nodes.all(), nodes.pools(), store.listProcesses())).orThrow();
     Process process = new Process(ids.newId(), resolved.serviceId(), request.name(), resolved.version(), user.id(),
         ProcessState.STARTING, Optional.empty(), request.configuration(), now(),
-        resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()));
+        resolved.imageReference(), resolved.labels().interfaces(), new Token(ids.newToken()), placement,
+        resolved.architectures(), Optional.empty());
     store.insert(process);
     PendingChange change = changes.submit(Kind.CREATE_PROCESS, Optional.of(process.id()), Optional.empty(), user.id(),
         "{}");
@@ -191,10 +229,19 @@ public final class ProcessManager {
     // The owner as they are now: a service re-created later gets their current name and email.
     User owner = users.apply(process.userId()).orElseThrow(() -> new ChangeFailed("the owner of process " + id
         + ", user " + process.userId() + ", no longer exists"));
-    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process, owner.name(),
-        owner.email().orElse(""), settings)));
+    swarm.createService(service(process, owner, settings));
     LOG.info("created the service of process {} ({} {}) from {}", id, process.serviceId(), process.version(),
         process.image());
+  }
+
+  /** The Swarm service of a process: its image and env, and where it runs and with what. */
+  static Swarm.ProcessService service(Process process, User owner, Settings settings) {
+    Placement placement = process.placement();
+    return new Swarm.ProcessService(process.id(), process.image(),
+        environment(process, owner.name(), owner.email().orElse(""), settings),
+        PlacementCheck.constraints(process.userId(), placement.target(), process.architectures()),
+        placement.resources(), placement.mounts().stream().map(m -> m.forUser(process.userId())).toList(),
+        placement.ports());
   }
 
   /** The env of a process's container (WIRE.md section 4). */
@@ -291,25 +338,30 @@ public final class ProcessManager {
    * What a change of a process may set: empty fields are left as they are.
    *
    * @param version another version of its service: an upgrade (or a downgrade)
+   * @param target another place: a move
    */
   public record ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration,
-      Optional<String> version) {
+      Optional<String> version, Optional<Target> target) {
     public ProcessUpdate {
       Objects.requireNonNull(name, "name");
       configuration = configuration.map(Map::copyOf);
       Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(target, "target");
     }
 
     public ProcessUpdate(Optional<String> name, Optional<Map<String, String>> configuration) {
-      this(name, configuration, Optional.empty());
+      this(name, configuration, Optional.empty(), Optional.empty());
     }
   }
 
   /**
-   * Renames and/or reconfigures a process. A new configuration is checked against the parameters
-   * of the process's service version, stored, and sent to the process as an update
+   * Renames, reconfigures, upgrades and/or moves a process. A new configuration is checked against
+   * the parameters of the process's service version, stored, and sent to the process as an update
    * (SetConfigMessage isUpdate=true) by a CONFIGURE change; a process not yet configured simply
-   * gets it with its first configuration.
+   * gets it with its first configuration. Another version or place is checked here (the version
+   * resolved and pinned, its interfaces against the process's connections, the place by {@link
+   * PlacementCheck}) and carried out by an UPGRADE or MOVE change ({@link #redeploy}), which gives
+   * the new container the stored configuration.
    */
   public Process update(String id, ProcessUpdate update, User caller)
       throws Refusal, RegistryException, InterruptedException {
@@ -325,6 +377,7 @@ public final class ProcessManager {
     // An upgrade: the new version is resolved now (pinned to its digest) and must take the
     // configuration and keep the connections; it runs as a change after the rest is stored.
     Optional<ResolvedService> upgrade = Optional.empty();
+    Optional<Target> move = update.target().filter(t -> !t.equals(process.placement().target()));
     if (update.version().isPresent() && !update.version().get().equals(process.version())) {
       ResolvedService target = services.resolve(process.serviceId(), update.version(), configuration);
       List<String> broken = connections.brokenBy(process, target.labels().interfaces());
@@ -337,16 +390,29 @@ public final class ProcessManager {
     } else if (update.configuration().isPresent()) {
       services.resolve(process.serviceId(), Optional.of(process.version()), configuration); // refuses what does not fit
     }
+    if (upgrade.isPresent() || move.isPresent()) {
+      // Where it would run, with the architectures of what it would run, must be feasible now.
+      Process wanted = move.map(process::withTarget).orElse(process);
+      List<String> architectures = upgrade.map(ResolvedService::architectures).orElse(process.architectures());
+      User owner = users.apply(process.userId()).orElseThrow(() -> notFound(id));
+      List<Process> others = store.listProcesses().stream().filter(p -> !p.id().equals(id)).toList();
+      PlacementCheck.decide(new PlacementCheck.Request(owner.id(), wanted.placement(), architectures),
+          new PlacementCheck.Cluster(nodes.all(), nodes.pools(), others)).orThrow();
+    }
     if (!store.updateDefinition(id, name, configuration)) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
     }
-    if (upgrade.isPresent()) {
+    if (upgrade.isPresent() || move.isPresent()) {
       // The new container gets the stored configuration with its first SetConfig: no update needed.
-      ResolvedService target = upgrade.get();
-      var payload = PAYLOAD.createObjectNode().put("version", target.version()).put("image", target.imageReference());
-      payload.set("interfaces", PAYLOAD.valueToTree(target.labels().interfaces()));
-      PendingChange change = changes.submit(Kind.UPGRADE_PROCESS, Optional.of(id), Optional.empty(), process.userId(),
-          payload.toString());
+      var payload = PAYLOAD.createObjectNode();
+      upgrade.ifPresent(target -> {
+        payload.put("version", target.version()).put("image", target.imageReference());
+        payload.set("interfaces", PAYLOAD.valueToTree(target.labels().interfaces()));
+        payload.set("architectures", PAYLOAD.valueToTree(target.architectures()));
+      });
+      move.ifPresent(target -> payload.set("target", targetJson(target)));
+      PendingChange change = changes.submit(upgrade.isPresent() ? Kind.UPGRADE_PROCESS : Kind.MOVE_PROCESS,
+          Optional.of(id), Optional.empty(), process.userId(), payload.toString());
       workers.await(change.id(), settings.requestWait());
     } else if (update.configuration().isPresent() && !configuration.equals(process.configuration())) {
       PendingChange change = changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(id), Optional.empty(),
@@ -364,7 +430,7 @@ public final class ProcessManager {
    *       (GoToProcessState SUSPENDED); the state it hands over is stored before anything else
    *       happens, and the process is SUSPENDED. A process that is not RUNNING has nothing to hand
    *       over; a state saved by an earlier attempt is kept.
-   *   <li>The record gets the new version (an upgrade).
+   *   <li>The record gets the new version (an upgrade) and/or the new target (a move).
    *   <li>The Swarm service is replaced by one with the new spec (a no-op when it already is).
    *   <li>The process is STARTING; its new container's trigger configures it, hands it the saved
    *       state (ResumeProcessMessage) and resumes its connections ({@link #configure}).
@@ -384,8 +450,18 @@ public final class ProcessManager {
     if (payload.has("version")) {
       List<org.defpi.wire.label.InterfaceLabel> interfaces = PAYLOAD.convertValue(payload.get("interfaces"),
           new com.fasterxml.jackson.core.type.TypeReference<>() {});
-      process = process.withDeployment(payload.get("version").asText(), payload.get("image").asText(), interfaces);
-      if (!store.updateDeployment(id, process.version(), process.image(), process.interfaces())) {
+      List<String> architectures = PAYLOAD.convertValue(payload.get("architectures"),
+          new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      process = process.withDeployment(payload.get("version").asText(), payload.get("image").asText(), interfaces,
+          architectures);
+      if (!store.updateDeployment(id, process.version(), process.image(), process.interfaces(),
+          process.architectures())) {
+        return; // terminated meanwhile
+      }
+    }
+    if (payload.has("target")) {
+      process = process.withTarget(target(payload.get("target")));
+      if (!store.updateTarget(id, process.placement().target())) {
         return; // terminated meanwhile
       }
     }
@@ -394,11 +470,26 @@ public final class ProcessManager {
         + ", user " + userId + ", no longer exists"));
     // The old container goes with the old service: its management channel with it.
     processes.forget(id);
-    swarm.replaceService(new Swarm.ProcessService(id, process.image(), environment(process, owner.name(),
-        owner.email().orElse(""), settings)));
+    swarm.replaceService(service(process, owner, settings));
     store.updateState(id, ProcessState.STARTING, Optional.empty());
-    LOG.info("process {} redeployed as {} {} ({}); waiting for its new container", id, process.serviceId(),
-        process.version(), process.image());
+    LOG.info("process {} redeployed as {} {} ({}) on {}; waiting for its new container", id, process.serviceId(),
+        process.version(), process.image(), process.placement().target());
+  }
+
+  /** A target in a change's payload: {@code {"nodeId": …}}, {@code {"nodePoolId": …}} or {@code {}}. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode targetJson(Target target) {
+    var json = PAYLOAD.createObjectNode();
+    switch (target) {
+      case Target.PrivateNode n -> json.put("nodeId", n.nodeId());
+      case Target.Pool p -> json.put("nodePoolId", p.poolId());
+      case Target.AnyPublicNode any -> { }
+    }
+    return json;
+  }
+
+  private static Target target(com.fasterxml.jackson.databind.JsonNode json) {
+    return json.hasNonNull("nodeId") ? new Target.PrivateNode(json.get("nodeId").asText())
+        : json.hasNonNull("nodePoolId") ? new Target.Pool(json.get("nodePoolId").asText()) : Target.ANY_PUBLIC_NODE;
   }
 
   /** Suspends the connections, then the process, and keeps what it hands over. */
@@ -539,7 +630,19 @@ public final class ProcessManager {
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
+    recordNodes();
     return actions;
+  }
+
+  /** Which node each process's task runs on, as Swarm says now: the reservations placement counts per node. */
+  private void recordNodes() throws SwarmException {
+    Map<String, String> running = swarm.taskNodes();
+    for (Process p : store.listProcesses()) {
+      Optional<String> now = Optional.ofNullable(running.get(p.id()));
+      if (!now.equals(p.runsOn())) {
+        store.updateRunsOn(p.id(), now);
+      }
+    }
   }
 
   public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {

@@ -24,7 +24,14 @@ public interface ProcessStore {
    * Sets what the process runs (an upgrade): version, pinned image and the interfaces its labels
    * declare; false when the process no longer exists or is being terminated.
    */
-  boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces);
+  boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces,
+      List<String> architectures);
+
+  /** Sets where it may run (a move); false when the process no longer exists or is being terminated. */
+  boolean updateTarget(String id, Target target);
+
+  /** Sets the node its task runs on (empty: none); false when the process no longer exists. */
+  boolean updateRunsOn(String id, Optional<String> nodeId);
 
   /** False when it did not exist. */
   boolean deleteProcess(String id);

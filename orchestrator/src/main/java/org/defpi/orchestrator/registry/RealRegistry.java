@@ -31,7 +31,8 @@ import org.defpi.wire.label.InvalidLabelsException;
 /**
  * The image registry over the Docker Registry HTTP API v2: catalog, then the tags of each
  * {@code services/<serviceId>} repository, then per tag its manifest (Docker schema 2 or OCI; an
- * index or manifest list is resolved to its linux/amd64 entry), the config blob and its labels.
+ * index or manifest list is resolved to its linux/amd64 entry), the config blob and its labels. What
+ * the image is built for is the index's linux platforms, or the config's own platform.
  *
  * <p>The catalog and each tag list are read page by page ({@code n}, then the {@code Link: <…>;
  * rel="next"} header). A {@code 401} is answered once, with HTTP Basic or a Bearer token as its
@@ -200,7 +201,10 @@ public final class RealRegistry implements Registry {
     try {
       JsonNode body = parse(manifest.body(), "the manifest");
       String mediaType = body.path("mediaType").asText(manifest.headers().firstValue("Content-Type").orElse(""));
-      if (mediaType.equals(OCI_INDEX) || mediaType.equals(DOCKER_LIST) || body.has("manifests")) {
+      List<String> architectures = List.of();
+      boolean index = mediaType.equals(OCI_INDEX) || mediaType.equals(DOCKER_LIST) || body.has("manifests");
+      if (index) {
+        architectures = architectures(body);
         String platformDigest = platformManifest(body);
         HttpResponse<String> platform = get(resolve("/v2/" + repository + "/manifests/" + platformDigest), ACCEPT);
         if (platform.statusCode() != 200) {
@@ -218,16 +222,37 @@ public final class RealRegistry implements Registry {
       if (config.statusCode() != 200) {
         return new Image.Invalid(serviceId, tag, digest, "the registry answered the config blob with " + config.statusCode());
       }
-      JsonNode labels = parse(config.body(), "the image config").path("config").path("Labels");
+      JsonNode configBody = parse(config.body(), "the image config");
+      if (!index) {
+        architectures = architecture(configBody.path("os").asText(""), configBody.path("architecture").asText(""))
+            .map(List::of).orElse(List.of());
+      }
+      JsonNode labels = configBody.path("config").path("Labels");
       Map<String, String> labelMap = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         labelMap.put(e.getKey(), e.getValue().asText());
       }
-      return new Image.Valid(serviceId, tag, digest, ImageLabels.read(labelMap));
+      return new Image.Valid(serviceId, tag, digest, ImageLabels.read(labelMap), architectures);
     } catch (InvalidLabelsException | UnreadableException e) {
       return new Image.Invalid(serviceId, tag, digest, e.getMessage());
     }
+  }
+
+  /** The linux architectures an index lists (attestations, platform unknown/unknown, left out), sorted. */
+  static List<String> architectures(JsonNode index) {
+    java.util.Set<String> found = new java.util.TreeSet<>();
+    for (JsonNode m : index.path("manifests")) {
+      JsonNode platform = m.path("platform");
+      architecture(platform.path("os").asText(""), platform.path("architecture").asText("")).ifPresent(found::add);
+    }
+    return List.copyOf(found);
+  }
+
+  /** An OCI platform's architecture (GOARCH: amd64, arm64, arm, ...) if it is a linux one. */
+  private static Optional<String> architecture(String os, String architecture) {
+    String arch = architecture.strip().toLowerCase(java.util.Locale.ROOT);
+    return os.equals("linux") && !arch.isEmpty() && !arch.equals("unknown") ? Optional.of(arch) : Optional.empty();
   }
 
   private static String platformManifest(JsonNode index) throws UnreadableException {

@@ -1,5 +1,6 @@
 package org.defpi.orchestrator.service;
 
+import java.util.List;
 import java.util.Objects;
 import org.defpi.wire.label.ServiceLabels;
 
@@ -12,13 +13,20 @@ public sealed interface Image {
   /** The manifest digest the tag points to ({@code sha256:…}). */
   String digest();
 
-  /** An image whose labels follow WIRE.md section 3. */
-  record Valid(String serviceId, String tag, String digest, ServiceLabels labels) implements Image {
+  /**
+   * An image whose labels follow WIRE.md section 3.
+   *
+   * @param architectures the platforms it is built for (amd64, arm64, arm, ...: linux only), from its
+   *     index or config; empty when the registry did not say
+   */
+  record Valid(String serviceId, String tag, String digest, ServiceLabels labels, List<String> architectures)
+      implements Image {
     public Valid {
       Objects.requireNonNull(serviceId, "serviceId");
       Objects.requireNonNull(tag, "tag");
       Objects.requireNonNull(digest, "digest");
       Objects.requireNonNull(labels, "labels");
+      architectures = List.copyOf(architectures);
     }
   }
 

@@ -122,7 +122,7 @@ public final class ServiceManager {
               + String.join("; ", problems));
         }
         yield new ResolvedService(serviceId, valid.tag(), valid.labels(),
-            registry.imageReference(serviceId, valid.tag(), valid.digest()));
+            registry.imageReference(serviceId, valid.tag(), valid.digest()), valid.architectures());
       }
     };
   }

@@ -30,7 +30,12 @@ import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.node.NodeStatus;
 import org.defpi.orchestrator.node.NodeStore;
 import org.defpi.orchestrator.node.NodeStore.PoolDeletion;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
 import org.defpi.orchestrator.process.Token;
@@ -54,6 +59,9 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final TypeReference<Map<String, String>> CONFIG = new TypeReference<>() {};
   private static final TypeReference<List<InterfaceLabel>> INTERFACES = new TypeReference<>() {};
+  private static final TypeReference<List<Mount>> MOUNTS = new TypeReference<>() {};
+  private static final TypeReference<List<PublishedPort>> PORTS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private static final String MIGRATIONS = "classpath:db/migration";
 
@@ -193,7 +201,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
     run(pool, "insert process " + p.id(), db -> {
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO process (id, service_id, name, version, user_id, state, reason, configuration, created_at,
-            image, interfaces, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            image, interfaces, token, target_node_id, target_pool_id, memory_bytes, nano_cpus, mounts, ports,
+            architectures, runs_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, p.id());
         s.setString(2, p.serviceId());
         s.setString(3, p.name());
@@ -206,6 +215,15 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         s.setString(10, p.image());
         s.setString(11, toJson(p.interfaces()));
         s.setString(12, p.token().value());
+        Placement placement = p.placement();
+        s.setString(13, placement.target() instanceof Target.PrivateNode n ? n.nodeId() : null);
+        s.setString(14, placement.target() instanceof Target.Pool pool ? pool.poolId() : null);
+        s.setLong(15, placement.resources().memoryBytes());
+        s.setLong(16, placement.resources().nanoCpus());
+        s.setString(17, toJson(placement.mounts()));
+        s.setString(18, toJson(placement.ports()));
+        s.setString(19, toJson(p.architectures()));
+        s.setString(20, p.runsOn().orElse(null));
         s.executeUpdate();
       }
       return null;
@@ -257,14 +275,40 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
-  public boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces) {
+  public boolean updateDeployment(String id, String version, String image, List<InterfaceLabel> interfaces,
+      List<String> architectures) {
     return run(pool, "update process " + id, db -> {
-      try (PreparedStatement s = db.prepareStatement(
-          "UPDATE process SET version = ?, image = ?, interfaces = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+      try (PreparedStatement s = db.prepareStatement("UPDATE process SET version = ?, image = ?, interfaces = ?,"
+          + " architectures = ? WHERE id = ? AND state <> 'TERMINATED'")) {
         s.setString(1, version);
         s.setString(2, image);
         s.setString(3, toJson(interfaces));
-        s.setString(4, id);
+        s.setString(4, toJson(architectures));
+        s.setString(5, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean updateTarget(String id, Target target) {
+    return run(pool, "update process " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE process SET target_node_id = ?, target_pool_id = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+        s.setString(1, target instanceof Target.PrivateNode n ? n.nodeId() : null);
+        s.setString(2, target instanceof Target.Pool p ? p.poolId() : null);
+        s.setString(3, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean updateRunsOn(String id, Optional<String> nodeId) {
+    return run(pool, "update process " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("UPDATE process SET runs_on = ? WHERE id = ?")) {
+        s.setString(1, nodeId.orElse(null));
+        s.setString(2, id);
         return s.executeUpdate() == 1;
       }
     });
@@ -293,7 +337,19 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         instant(r, "created_at"),
         r.getString("image"),
         fromJson(r.getString("interfaces"), INTERFACES),
-        new Token(r.getString("token")));
+        new Token(r.getString("token")),
+        placement(r),
+        fromJson(r.getString("architectures"), STRINGS),
+        Optional.ofNullable(r.getString("runs_on")));
+  }
+
+  private static Placement placement(ResultSet r) throws SQLException {
+    String node = r.getString("target_node_id");
+    String pool = r.getString("target_pool_id");
+    Target target = node != null ? new Target.PrivateNode(node)
+        : pool != null ? new Target.Pool(pool) : Target.ANY_PUBLIC_NODE;
+    return new Placement(target, new Resources(r.getLong("memory_bytes"), r.getLong("nano_cpus")),
+        fromJson(r.getString("mounts"), MOUNTS), fromJson(r.getString("ports"), PORTS));
   }
 
   // ---- connections
@@ -431,8 +487,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   public void insertNode(Node n) {
     run(pool, "insert node " + n.id(), db -> {
       try (PreparedStatement s = db.prepareStatement("""
-          INSERT INTO node (id, hostname, architecture, status, kind, pool_id, owner_user_id, last_seen)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+          INSERT INTO node (id, hostname, architecture, status, kind, pool_id, owner_user_id, last_seen, memory_bytes,
+            nano_cpus) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, n.id());
         s.setString(2, n.hostname());
         s.setString(3, n.architecture());
@@ -441,6 +497,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         s.setString(6, n.poolId().orElse(null));
         s.setString(7, n.ownerUserId().orElse(null));
         setInstant(s, 8, n.lastSeen());
+        s.setLong(9, n.capacity().memoryBytes());
+        s.setLong(10, n.capacity().nanoCpus());
         s.executeUpdate();
       }
       return null;
@@ -451,12 +509,15 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   public boolean updateObserved(Node n) {
     return run(pool, "update node " + n.id(), db -> {
       try (PreparedStatement s = db.prepareStatement(
-          "UPDATE node SET hostname = ?, architecture = ?, status = ?, last_seen = ? WHERE id = ?")) {
+          "UPDATE node SET hostname = ?, architecture = ?, status = ?, last_seen = ?, memory_bytes = ?, nano_cpus = ?"
+              + " WHERE id = ?")) {
         s.setString(1, n.hostname());
         s.setString(2, n.architecture());
         s.setString(3, n.status().name());
         setInstant(s, 4, n.lastSeen());
-        s.setString(5, n.id());
+        s.setLong(5, n.capacity().memoryBytes());
+        s.setLong(6, n.capacity().nanoCpus());
+        s.setString(7, n.id());
         return s.executeUpdate() == 1;
       }
     });
@@ -485,7 +546,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         NodeKind.valueOf(r.getString("kind")),
         Optional.ofNullable(r.getString("pool_id")),
         Optional.ofNullable(r.getString("owner_user_id")),
-        instant(r, "last_seen"));
+        instant(r, "last_seen"),
+        new Resources(r.getLong("memory_bytes"), r.getLong("nano_cpus")));
   }
 
   @Override

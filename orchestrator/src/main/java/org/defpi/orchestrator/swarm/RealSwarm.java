@@ -9,11 +9,21 @@ import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.ServicePlacement;
 import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceRestartPolicy;
 import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.SwarmNodeSpec;
+import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
+import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
@@ -27,13 +37,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Resources;
 import org.defpi.orchestrator.process.Swarm;
 
 /**
  * Docker Swarm over the engine's API (1.41) with docker-java. Each process is one Swarm service:
  * named by the process id, on the processes' overlay network with the process id as alias, endpoint
  * mode dnsrr (this kernel has no IPVS for VIPs), restart condition {@code any} (an original process
- * exits with 0 when its trigger fails: a failed start, to be retried), labelled as ours.
+ * exits with 0 when its trigger fails: a failed start, to be retried), labelled as ours; placed by
+ * constraints on node id, platform and our node labels ({@link #nodeLabelKey}), with its reservations
+ * as limits too, its mounts and its ports published on the node (mode host).
  */
 public final class RealSwarm implements Swarm, AutoCloseable {
   public static final String MANAGED_LABEL = "org.defpi.managed";
@@ -175,14 +190,76 @@ public final class RealSwarm implements Swarm, AutoCloseable {
             .withContainerSpec(new ContainerSpec()
                 .withImage(service.image())
                 .withEnv(env)
+                .withMounts(service.mounts().stream().map(m -> mount(m, owner)).toList())
                 .withLabels(labels))
+            .withPlacement(new ServicePlacement().withConstraints(service.constraints().stream()
+                .map(c -> constraint(c, owner)).toList()))
+            .withResources(resources(service.resources()))
             .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
                 // Swarm's default waits 5 s before a restart; a process should be back sooner.
                 .withDelay(RESTART_DELAY.toNanos()))
             .withNetworks(List.of(new NetworkAttachmentConfig()
                 .withTarget(network)
                 .withAliases(List.of(service.processId())))))
-        .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR));
+        // dnsrr has no routing mesh: published ports are the node's own (mode host).
+        .withEndpointSpec(new EndpointSpec().withPorts(ports(service.ports())).withMode(EndpointResolutionMode.DNSRR));
+  }
+
+  /** Reserved, and the limit too; none when nothing is asked. */
+  private static ResourceRequirements resources(Resources resources) {
+    return resources.isNone() ? null
+        : new ResourceRequirements().withLimits(resourceSpecs(resources)).withReservations(resourceSpecs(resources));
+  }
+
+  private static List<PortConfig> ports(List<PublishedPort> ports) {
+    return ports.stream().map(p -> new PortConfig()
+        .withTargetPort(p.target())
+        .withPublishedPort(p.published())
+        .withProtocol(PortConfigProtocol.valueOf(p.protocol().name()))
+        .withPublishMode(PortConfig.PublishMode.host)).toList();
+  }
+
+  /** A resource limit or reservation; a zero part is left out (no limit). */
+  private static ResourceSpecs resourceSpecs(Resources resources) {
+    ResourceSpecs specs = new ResourceSpecs();
+    if (resources.memoryBytes() > 0) {
+      specs.withMemoryBytes(resources.memoryBytes());
+    }
+    if (resources.nanoCpus() > 0) {
+      specs.withNanoCPUs(resources.nanoCpus());
+    }
+    return specs;
+  }
+
+  private static com.github.dockerjava.api.model.Mount mount(Mount m, String owner) {
+    var mount = new com.github.dockerjava.api.model.Mount()
+        .withSource(m.source())
+        .withTarget(m.target())
+        .withReadOnly(m.readOnly());
+    return switch (m.type()) {
+      // Docker makes the volume on first use with these labels: whose it is shows in docker volume ls.
+      case VOLUME -> mount.withType(MountType.VOLUME)
+          .withVolumeOptions(new VolumeOptions().withLabels(Map.of(MANAGED_LABEL, owner)));
+      case BIND -> mount.withType(MountType.BIND);
+    };
+  }
+
+  /** A constraint in Swarm's syntax, node labels under this orchestrator's keys ({@link #nodeLabelKey}). */
+  static String constraint(Constraint c, String owner) {
+    return switch (c) {
+      case Constraint.NodeIs n -> "node.id==" + n.nodeId();
+      case Constraint.LabelIs l -> "node.labels." + nodeLabelKey(l.name(), owner) + "==" + l.value();
+      case Constraint.ArchIs a -> "node.platform.arch" + (a.is() ? "==" : "!=") + a.word();
+    };
+  }
+
+  /**
+   * The key of one of our placement labels on a node: {@code org.defpi.<name>} for the deployed
+   * orchestrator, {@code org.defpi.<owner>.<name>} for any other owner (a test's), since a node is
+   * shared by everyone on the Swarm and each labels it from its own store.
+   */
+  static String nodeLabelKey(String name, String owner) {
+    return owner.equals(DEFAULT_OWNER) ? "org.defpi." + name : "org.defpi." + owner + "." + name;
   }
 
   /** The image the process's service runs, as its spec says; empty when there is no such service. */
@@ -280,12 +357,97 @@ public final class RealSwarm implements Swarm, AutoCloseable {
             var d = n.getDescription();
             com.github.dockerjava.api.model.SwarmNodePlatform platform = d == null ? null : d.getPlatform();
             var status = n.getStatus();
+            var resources = d == null ? null : d.getResources();
             return new SwarmNode(n.getId(),
                 d == null || d.getHostname() == null ? "" : d.getHostname(),
                 platform == null || platform.getArchitecture() == null ? "" : platform.getArchitecture(),
-                status == null || status.getState() == null ? "unknown" : status.getState().name().toLowerCase(java.util.Locale.ROOT));
+                status == null || status.getState() == null ? "unknown" : status.getState().name().toLowerCase(java.util.Locale.ROOT),
+                resources == null ? Resources.NONE : new Resources(orZero(resources.getMemoryBytes()),
+                    orZero(resources.getNanoCPUs())),
+                ourLabels(n.getSpec() == null ? null : n.getSpec().getLabels()));
           })
           .toList();
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+
+  private static final List<String> NODE_LABELS = List.of(Swarm.KIND_LABEL, Swarm.POOL_LABEL, Swarm.USER_LABEL);
+
+  /** Our placement labels among a node's, by short name. */
+  private Map<String, String> ourLabels(Map<String, String> labels) {
+    Map<String, String> ours = new java.util.HashMap<>();
+    if (labels != null) {
+      for (String name : NODE_LABELS) {
+        String value = labels.get(nodeLabelKey(name, settings.owner()));
+        if (value != null) {
+          ours.put(name, value);
+        }
+      }
+    }
+    return ours;
+  }
+
+  @Override
+  public void labelNode(String nodeId, Map<String, String> labels) throws SwarmException {
+    // The update names the version it read: a node changed meanwhile (by another labeller, or the
+    // engine's own status) is refused, read again and tried again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // The id filter matches prefixes: compare exactly.
+        com.github.dockerjava.api.model.SwarmNode node = docker.listSwarmNodesCmd().withIdFilter(List.of(nodeId)).exec()
+            .stream().filter(n -> nodeId.equals(n.getId())).findFirst()
+            .orElseThrow(() -> new NotFoundException("node " + nodeId + " is not in the Swarm"));
+        SwarmNodeSpec spec = node.getSpec();
+        Map<String, String> all = new java.util.HashMap<>(spec.getLabels() == null ? Map.of() : spec.getLabels());
+        Map<String, String> before = Map.copyOf(all);
+        for (String name : NODE_LABELS) {
+          String key = nodeLabelKey(name, settings.owner());
+          String value = labels.get(name);
+          if (value == null) {
+            all.remove(key);
+          } else {
+            all.put(key, value);
+          }
+        }
+        if (all.equals(before)) {
+          return;
+        }
+        docker.updateSwarmNodeCmd().withSwarmNodeId(nodeId).withVersion(node.getVersion().getIndex())
+            .withSwarmNodeSpec(spec.withLabels(all)).exec();
+        return;
+      } catch (NotFoundException e) {
+        throw new SwarmException("node " + nodeId + " is not in the Swarm", e);
+      } catch (RuntimeException e) {
+        if (attempt == 3 || !message(e).contains("out of sequence")) {
+          throw new SwarmException("cannot label node " + nodeId + ": " + message(e), e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public Map<String, String> taskNodes() throws SwarmException {
+    try {
+      Map<String, String> names = new java.util.HashMap<>();
+      docker.listServicesCmd().withLabelFilter(Map.of(MANAGED_LABEL, settings.owner())).exec()
+          .forEach(s -> names.put(s.getId(), s.getSpec().getName()));
+      Map<String, String> nodes = new java.util.HashMap<>();
+      if (names.isEmpty()) {
+        return nodes;
+      }
+      // Tasks meant to run that have a node: a pending task (no node fits) has none.
+      for (Task t : docker.listTasksCmd().withStateFilter(TaskState.RUNNING).exec()) {
+        String name = names.get(t.getServiceId());
+        if (name != null && t.getNodeId() != null && !t.getNodeId().isEmpty()) {
+          nodes.put(name, t.getNodeId());
+        }
+      }
+      return nodes;
     } catch (RuntimeException e) {
       throw new SwarmException(message(e), e);
     }

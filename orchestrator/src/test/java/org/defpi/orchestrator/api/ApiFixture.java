@@ -58,7 +58,9 @@ import org.defpi.orchestrator.user.UserManager;
  * {@link TestImages}) and the real Swarm. Only the processes' management ports are faked
  * ({@link #processes()}): the test's containers are shells that sleep. Configuring runs on the
  * calling thread, so a trigger's effect is visible when it returns. The first admin is
- * {@code admin} with {@link #PASSWORD}.
+ * {@code admin} with {@link #PASSWORD}. The Swarm's one node is public, in the pool {@code fixture}
+ * ({@link #nodeId()}, {@link #poolId()}), so processes that name no place run there; its placement
+ * labels are under the fixture's own owner, so a deployed orchestrator's are left alone.
  *
  * <p>Start it in a {@code @BeforeAll} and close it in the {@code @AfterAll} (also when starting
  * failed): closing puts back the nodes given to {@link #unidentifyOnClose}, removes the Swarm
@@ -87,6 +89,8 @@ final class ApiFixture implements AutoCloseable {
   private final List<String> identified = Collections.synchronizedList(new ArrayList<>());
   private final Clock clock = Clock.systemUTC();
   private final Ids ids = Ids.secure(clock);
+  /** The value of the managed label on this fixture's services, and the middle of its node labels' keys. */
+  private final String owner = "test-" + ids.newId();
   private Path data;
   private PostgresSchema postgres;
   private RealStore store;
@@ -98,6 +102,8 @@ final class ApiFixture implements AutoCloseable {
   private ProcessManager processManager;
   private Javalin app;
   private String adminId;
+  private String nodeId;
+  private String poolId;
 
   /**
    * Pushes the meter and logger images and starts the server over {@code database}. Images a test
@@ -118,7 +124,7 @@ final class ApiFixture implements AutoCloseable {
     // Services owned by this fixture alone: its reconciler must not take a deployed orchestrator's
     // services (or another test's) for orphans, nor they its.
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20), "test-" + ids.newId()));
+        Duration.ofSeconds(20), owner));
     swarm.ensureNetwork();
     processes = new FakeProcesses();
     RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
@@ -136,19 +142,43 @@ final class ApiFixture implements AutoCloseable {
     PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
     workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
         new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
-    processManager = new ProcessManager(services, processStore, store.savedStates(), swarm, processes, connections, ids,
-        clock,
+    // No scheduled sync here: the node routes, and placement, sync before each read.
+    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
+    processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm, processes,
+        connections, ids, clock,
         pendingChanges, workers, id -> store.users().findUser(id),
         new ProcessManager.Settings("defpi-orchestrator", 8484, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     processManager.handlers().forEach(workers::register);
     pendingChanges.onSubmit(workers::wake);
     workers.start();
-    // No scheduled sync here: the node routes sync before each read.
-    NodeManager nodes = new NodeManager(swarm, store, ids, clock);
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, "1.2.3");
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
+    // A process with no place named runs on a public node: as an admin would, make the Swarm's one
+    // node public, in a pool of the fixture's.
+    JsonNode all = ok(send("GET", "/node", null, basic("admin", PASSWORD)), 200);
+    assertThat(all).as("the single-node Swarm of scripts/env.sh").hasSize(1);
+    nodeId = all.get(0).path("id").asText();
+    poolId = ok(send("POST", "/nodepool", "{\"name\": \"fixture\"}", basic("admin", PASSWORD)), 201).path("id").asText();
+    unidentifyOnClose(nodeId);
+    makePublic();
+  }
+
+  /** Puts the Swarm's node back in the fixture's pool, as {@link #start} left it (after a test moved it). */
+  void makePublic() throws Exception {
+    ok(send("PUT", "/node/" + nodeId, "{\"kind\": \"public\", \"poolId\": \"" + poolId + "\"}",
+        basic("admin", PASSWORD)), 200);
+  }
+
+  /** The Swarm's one node: public, in {@link #poolId()}, unless a test moved it. */
+  String nodeId() {
+    return nodeId;
+  }
+
+  /** The fixture's pool, {@code fixture}. */
+  String poolId() {
+    return poolId;
   }
 
   /**
@@ -213,6 +243,11 @@ final class ApiFixture implements AutoCloseable {
 
   RealSwarm swarm() {
     return swarm;
+  }
+
+  /** Whose services and node labels the fixture's are ({@link RealSwarm.Settings#owner()}). */
+  String owner() {
+    return owner;
   }
 
   /** What the orchestrator told the processes. */

@@ -511,19 +511,30 @@ class ApiTest {
   }
 
   @Test
-  void thisMachinesNodeIsFoundUnidentifiedThenMadePublicInAPoolAndTheEmptiedPoolDeleted() throws Exception {
-    // The single-node Swarm of scripts/env.sh, synced on the first read.
+  void thisMachinesNodeIsMovedBetweenPoolsMadePrivateAndUnidentifiedAndTheEmptiedPoolDeleted() throws Exception {
+    try {
+      movingTheNode();
+    } finally {
+      fixture.makePublic(); // as the fixture had it, for the other tests' processes
+    }
+  }
+
+  private void movingTheNode() throws Exception {
+    // The single-node Swarm of scripts/env.sh, synced on the first read; the fixture made it public.
     JsonNode all = json(admin("GET", "/node", null));
     assertThat(all).hasSize(1);
     JsonNode node = all.get(0);
     String nodeId = node.path("id").asText();
-    assertThat(node.path("kind").asText()).isEqualTo("unidentified");
+    assertThat(nodeId).isEqualTo(fixture.nodeId());
+    assertThat(node.path("kind").asText()).isEqualTo("public");
+    assertThat(node.path("poolId").asText()).isEqualTo(fixture.poolId());
     assertThat(node.path("architecture").asText()).isEqualTo("amd64");
     assertThat(node.path("status").asText()).isEqualTo("READY");
     assertThat(node.path("hostname").asText()).isNotEmpty();
-    assertThat(node.has("poolId")).isFalse();
-    assertThat(json(admin("GET", "/node?kind=unidentified", null))).hasSize(1);
-    assertThat(json(admin("GET", "/node?kind=public", null))).isEmpty();
+    assertThat(node.path("cpus").asDouble()).isPositive();
+    assertThat(node.path("memoryMb").asLong()).isPositive();
+    assertThat(json(admin("GET", "/node?kind=unidentified", null))).isEmpty();
+    assertThat(json(admin("GET", "/node?kind=public", null))).hasSize(1);
     assertProblem(admin("GET", "/node?kind=shared", null), 400, "query parameter 'kind' must be unidentified, public or private");
     assertProblem(admin("GET", "/node/no-such-node", null), 404, "node 'no-such-node' does not exist");
 
@@ -552,6 +563,11 @@ class ApiTest {
     assertThat(again.path("kind").asText()).isEqualTo("public");
     assertThat(again.path("status").asText()).isEqualTo("READY");
     assertThat(json(admin("GET", "/node?kind=public", null))).hasSize(1);
+    assertThat(nodeLabels(nodeId)).isEqualTo(Map.of("kind", "public", "pool", poolId));
+    // Labels that went missing (a write that failed, a hand at the console) are put back by the next sync.
+    fixture.swarm().labelNode(nodeId, Map.of());
+    json(admin("GET", "/node/" + nodeId, null));
+    assertThat(nodeLabels(nodeId)).isEqualTo(Map.of("kind", "public", "pool", poolId));
     assertProblem(admin("DELETE", "/nodepool/" + poolId, null), 409, "pool lab still has nodes " + node.path("hostname").asText());
 
     // Renamed; private for a user; unidentified again.
@@ -562,13 +578,20 @@ class ApiTest {
         "{\"kind\": \"private\", \"userId\": \"" + fixture.adminId() + "\"}"));
     assertThat(mine.path("userId").asText()).isEqualTo(fixture.adminId());
     assertThat(mine.has("poolId")).isFalse();
+    assertThat(nodeLabels(nodeId)).isEqualTo(Map.of("kind", "private", "user", fixture.adminId()));
     JsonNode none = json(admin("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}"));
     assertThat(none.path("kind").asText()).isEqualTo("unidentified");
     assertThat(none.has("userId")).isFalse();
+    assertThat(nodeLabels(nodeId)).isEmpty();
 
     // Empty now: deleted.
     assertThat(admin("DELETE", "/nodepool/" + poolId, null).statusCode()).isEqualTo(204);
     assertProblem(admin("GET", "/nodepool/" + poolId, null), 404, "does not exist");
     assertProblem(admin("DELETE", "/nodepool/" + poolId, null), 404, "does not exist");
+  }
+
+  /** The fixture's placement labels on the Swarm's node, as the Swarm has them. */
+  private Map<String, String> nodeLabels(String nodeId) throws Exception {
+    return fixture.swarm().nodes().stream().filter(n -> n.id().equals(nodeId)).findFirst().orElseThrow().labels();
   }
 }

@@ -31,7 +31,11 @@ import java.util.stream.Stream;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.api.Routes.Access;
 import org.defpi.orchestrator.api.Routes.Route;
+import org.defpi.orchestrator.node.Node;
+import org.defpi.orchestrator.node.NodeKind;
+import org.defpi.orchestrator.node.NodeStatus;
 import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.process.Resources;
 import org.defpi.orchestrator.user.UserManager;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterAll;
@@ -49,8 +53,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * test until someone decides who may call it.
  *
  * <p>Alice is the owner (a bearer token), Bob the other user (a bearer token), the admin uses HTTP
- * Basic. Alice owns a meter and a logger with a connection between them, a pending change and the
- * Swarm's one node (made private to her). Requests with side effects are sent by the refused
+ * Basic. Alice owns a meter and a logger with a connection between them, a pending change and a
+ * private node (a node row of the store's: the Swarm's one node stays public, as {@link ApiFixture}
+ * makes it, so everyone's processes can run). Requests with side effects are sent by the refused
  * identities first, and what they aimed at must be unchanged afterwards; the allowed calls come last,
  * on resources made for them where they would destroy the fixture.
  */
@@ -86,7 +91,7 @@ class AuthorizationTest {
   private String loggerA;
   private String connectionA;
   private String changeA;
-  /** The Swarm's one node, private to Alice while this test runs. */
+  /** Alice's private node: a row of the store only (MISSING to the Swarm), since the Swarm's one node runs everyone's processes. */
   private String nodeId;
   /** A pool the admin made. */
   private String poolId;
@@ -111,10 +116,9 @@ class AuthorizationTest {
         201).path("id").asText();
     changeA = newPendingChange();
 
-    JsonNode nodes0 = ok(call(Who.ADMIN, "GET", "/node", null), 200);
-    assertThat(nodes0).as("the single-node Swarm of scripts/env.sh").hasSize(1);
-    nodeId = nodes0.get(0).path("id").asText();
-    fixture.unidentifyOnClose(nodeId);
+    nodeId = "authz-alices-node";
+    fixture.store().insertNode(new Node(nodeId, "alices-box", "amd64", NodeStatus.MISSING, NodeKind.UNIDENTIFIED,
+        Optional.empty(), Optional.empty(), java.time.Instant.parse("2026-01-01T00:00:00Z"), Resources.NONE));
     ok(call(Who.ADMIN, "PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + aliceId + "\"}"), 200);
     poolId = newPool("authz-pool");
   }
@@ -348,8 +352,8 @@ class AuthorizationTest {
 
     // ---- nodes and pools
     m.add(new Case("GET /node", 401, 200, 200, 200)
-        .effect((w, q, r) -> assertThat(json(r).findValuesAsText("id"))
-            .isEqualTo(w == Who.OTHER ? List.of() : List.of(nodeId))));
+        .effect((w, q, r) -> assertThat(json(r).findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(
+            w == Who.OTHER ? List.of(fixture.nodeId()) : List.of(fixture.nodeId(), nodeId))));
     m.add(new Case("GET /node/{id}", 401, 200, 404, 200)
         .request(w -> Req.of("/node/" + nodeId))
         .effect((w, q, r) -> assertThat(json(r).path("userId").asText()).isEqualTo(aliceId)));
@@ -453,11 +457,13 @@ class AuthorizationTest {
   @Order(2)
   void listsShowAUserOnlyTheirOwnAndTheTotalCountsThem() throws Exception {
     // Bob has nothing yet: every list of his is empty, and says so in X-Total-Count.
-    for (String list : List.of("/process", "/connection", "/pendingchange", "/node")) {
+    for (String list : List.of("/process", "/connection", "/pendingchange")) {
       HttpResponse<String> r = call(Who.OTHER, "GET", list, null);
       assertThat(ok(r, 200)).as("GET %s as bob", list).isEmpty();
       assertThat(r.headers().firstValue(Routes.TOTAL_COUNT)).as("GET %s as bob", list).hasValue("0");
     }
+    // Of the nodes, he sees the public one only: not Alice's.
+    assertThat(list(Who.OTHER, "/node")).containsExactly(fixture.nodeId());
     String bobs = newProcess(Who.OTHER, TestImages.METER);
     try {
       assertThat(list(Who.OTHER, "/process")).containsExactly(bobs);
@@ -469,7 +475,7 @@ class AuthorizationTest {
       assertThat(list(Who.ADMIN, "/connection")).contains(connectionA);
       assertThat(list(Who.OWNER, "/pendingchange")).contains(changeA);
       assertThat(list(Who.ADMIN, "/pendingchange")).contains(changeA);
-      assertThat(list(Who.OWNER, "/node")).containsExactly(nodeId);
+      assertThat(list(Who.OWNER, "/node")).containsExactlyInAnyOrder(fixture.nodeId(), nodeId);
       assertThat(list(Who.ADMIN, "/user")).contains(fixture.adminId(), aliceId, bobId);
 
       // The total counts the matching items, not the page.

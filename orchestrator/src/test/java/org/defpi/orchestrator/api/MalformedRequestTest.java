@@ -183,6 +183,10 @@ class MalformedRequestTest {
           "version", TestImages.VERSION);
       o.putObject("configuration").put("count", "3");
       o.put("userId", fixture.adminId());
+      // No mounts or ports: a probe that may pass (a null field) would leave a volume on the node, or take a port.
+      o.put("nodePoolId", fixture.poolId());
+      o.put("memoryMb", 16);
+      o.put("cpus", 0.1);
       return o;
     });
     b.put("PUT /process/{id}", () -> object("name", "meter-renamed-" + serial.incrementAndGet()));

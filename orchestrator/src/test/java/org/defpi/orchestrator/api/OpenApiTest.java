@@ -25,7 +25,12 @@ import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodePool;
 import org.defpi.orchestrator.node.NodeStatus;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.Token;
 import org.junit.jupiter.api.Test;
@@ -356,7 +361,8 @@ class OpenApiTest {
         .containsExactlyInAnyOrder("id", "name", "role", "email", "createdAt")
         .doesNotContain("password", "passwordHash");
     assertThat(fieldNames(schemas.at("/Process/properties"))).containsExactlyInAnyOrder(
-        "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt");
+        "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt", "nodeId",
+        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn");
     assertThat(fieldNames(schemas.at("/PendingChange/properties"))).containsExactlyInAnyOrder("id", "kind",
         "processId", "connectionId", "userId", "state", "attempts", "maxAttempts", "lastError", "createdAt",
         "updatedAt", "notBefore");
@@ -396,13 +402,28 @@ class OpenApiTest {
 
     Process failed = new Process("65f0c0de1a2b3c4d5e6f7a8b", "meter", "meter-1", "0.1.0", "65f0c0de1a2b3c4d5e6f7a80",
         ProcessState.FAILED, Optional.of("it crashed"), Map.of("interval", "10"), now,
-        "127.0.0.1:5000/services/meter:0.1.0@sha256:00", List.of(TestData.meterInterface(true)), new Token("t"));
+        "127.0.0.1:5000/services/meter:0.1.0@sha256:00", List.of(TestData.meterInterface(true)), new Token("t"),
+        Placement.ANY_PUBLIC_NODE, List.of("amd64"), Optional.empty());
     assertShape(document, "Process", Views.process(failed));
+    Process placed = new Process("65f0c0de1a2b3c4d5e6f7a8b", "meter", "meter-1", "0.1.0", "65f0c0de1a2b3c4d5e6f7a80",
+        ProcessState.RUNNING, Optional.empty(), Map.of(), now, "127.0.0.1:5000/services/meter:0.1.0@sha256:00",
+        List.of(), new Token("t"), new Placement(new Target.PrivateNode("n0deid"),
+            new Resources(512 * Resources.MIB, Resources.NANOS_PER_CPU / 2),
+            List.of(new Mount(Mount.Type.VOLUME, "data", "/data", false), new Mount(Mount.Type.BIND, "/srv", "/srv", true)),
+            List.of(new PublishedPort(80, 8080, PublishedPort.Protocol.TCP))), List.of("amd64", "arm64"),
+        Optional.of("n0deid"));
+    assertShape(document, "Process", Views.process(placed));
+    assertThat(Views.process(placed).path("cpus").decimalValue()).isEqualByComparingTo("0.5");
+    assertShape(document, "Process", Views.process(new Process(placed.id(), "meter", "meter-1", "0.1.0", placed.userId(),
+        ProcessState.RUNNING, Optional.empty(), Map.of(), now, placed.image(), List.of(), new Token("t"),
+        new Placement(new Target.Pool("65f0c0de1a2b3c4d5e6f7a8e"), Resources.NONE, List.of(), List.of()), List.of(),
+        Optional.empty())));
     assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now)));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
-        Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now)));
+        Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now,
+        new Resources(2048 * Resources.MIB, 2 * Resources.NANOS_PER_CPU))));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.MISSING,
-        NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now)));
+        NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now, Resources.NONE)));
     assertShape(document, "Pool", Views.nodePool(new NodePool("65f0c0de1a2b3c4d5e6f7a8e", "pool")));
     assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x"));
   }

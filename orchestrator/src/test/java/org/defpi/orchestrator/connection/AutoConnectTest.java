@@ -54,7 +54,8 @@ class AutoConnectTest {
   private Process process(String id, String userId, InterfaceLabel iface) {
     Process p = new Process(id, iface.serviceId(), iface.serviceId(), "0.1.0", userId, ProcessState.RUNNING,
         Optional.empty(), Map.of(), Instant.parse("2026-01-01T00:00:00Z"), "img", List.of(iface),
-        new Token("token-" + id));
+        new Token("token-" + id), org.defpi.orchestrator.process.Placement.ANY_PUBLIC_NODE, List.of("amd64"),
+        Optional.empty());
     store.insert(p);
     return p;
   }

@@ -34,6 +34,8 @@ class NodeManagerTest {
   }
 
   private static RealSwarm swarmAt(String socket) {
-    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), "defpi-processes", Duration.ofSeconds(15)));
+    // An owner of its own: a sync labels the nodes, and must not touch a deployed orchestrator's labels.
+    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), "defpi-processes", Duration.ofSeconds(15),
+        "test-nodes-" + Long.toHexString(System.nanoTime())));
   }
 }

@@ -44,6 +44,8 @@ class RealRegistryTest {
       assertThat(i).isInstanceOf(Image.Valid.class);
       assertThat(i.digest()).isEqualTo(meterDigest);
       assertThat(((Image.Valid) i).labels()).isEqualTo(TestImages.meterLabels());
+      // One platform: its config says which.
+      assertThat(((Image.Valid) i).architectures()).containsExactly("amd64");
     });
   }
 
@@ -61,14 +63,18 @@ class RealRegistryTest {
     assertThat(REGISTRY.images(TestImages.INDEXED)).first().isInstanceOfSatisfying(Image.Valid.class, i -> {
       assertThat(i.labels()).isEqualTo(TestImages.meterLabels());
       assertThat(i.digest()).isEqualTo(digest);
+      // Built for both: the index lists them.
+      assertThat(i.architectures()).containsExactly("amd64", "arm64");
     });
   }
 
   @Test
   void anOciManifestIsReadToo() throws Exception {
     TestImages.oci();
-    assertThat(REGISTRY.images(TestImages.OCI)).first().isInstanceOfSatisfying(Image.Valid.class,
-        i -> assertThat(i.labels()).isEqualTo(TestImages.meterLabels()));
+    assertThat(REGISTRY.images(TestImages.OCI)).first().isInstanceOfSatisfying(Image.Valid.class, i -> {
+      assertThat(i.labels()).isEqualTo(TestImages.meterLabels());
+      assertThat(i.architectures()).containsExactly("amd64");
+    });
   }
 
   @Test
@@ -125,5 +131,19 @@ class RealRegistryTest {
         Duration.ofSeconds(2)));
     assertThatThrownBy(nowhere::serviceIds).isInstanceOf(RegistryException.class)
         .hasMessageContaining("cannot reach the registry at http://127.0.0.1:1");
+  }
+
+  @Test
+  void theArchitecturesOfAnIndexAreItsLinuxPlatformsWithoutAttestations() throws Exception {
+    var index = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        {"manifests": [
+          {"digest": "sha256:1", "platform": {"os": "linux", "architecture": "arm64", "variant": "v8"}},
+          {"digest": "sha256:2", "platform": {"os": "linux", "architecture": "amd64"}},
+          {"digest": "sha256:3", "platform": {"os": "linux", "architecture": "arm", "variant": "v7"}},
+          {"digest": "sha256:4", "platform": {"os": "linux", "architecture": "arm", "variant": "v6"}},
+          {"digest": "sha256:5", "platform": {"os": "windows", "architecture": "amd64"}},
+          {"digest": "sha256:6", "platform": {"os": "unknown", "architecture": "unknown"}},
+          {"digest": "sha256:7"}]}""");
+    assertThat(RealRegistry.architectures(index)).containsExactly("amd64", "arm", "arm64");
   }
 }

@@ -56,7 +56,7 @@ class ServiceCatalogTest {
       List<Image> images = new ArrayList<>();
       for (String tag : tags) {
         images.add(new Image.Valid(serviceId, tag, "sha256:" + serviceId + tag,
-            new ServiceLabels(serviceId + " service", List.of(), List.of())));
+            new ServiceLabels(serviceId + " service", List.of(), List.of()), List.of("amd64")));
       }
       services.put(serviceId, images);
     }

@@ -14,7 +14,7 @@ class ServiceManagerTest {
   private static final ServiceLabels LABELS = new ServiceLabels("Meter", List.of(), List.of());
 
   private static Image valid(String tag, String digest) {
-    return new Image.Valid("meter", tag, digest, LABELS);
+    return new Image.Valid("meter", tag, digest, LABELS, List.of("amd64", "arm64"));
   }
 
   private static Image invalid(String tag, String digest) {

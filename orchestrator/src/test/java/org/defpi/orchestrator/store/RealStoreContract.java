@@ -15,7 +15,12 @@ import java.util.Optional;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
@@ -38,7 +43,7 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(5);
+    assertThat(RealStore.migrate(database())).isEqualTo(6);
     assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
         "process_saved_state", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
@@ -52,7 +57,8 @@ abstract class RealStoreContract {
     Process p = new Process(P1, "power-meter", "meter-1", "0.1.0", "admin", ProcessState.STARTING, Optional.empty(),
         java.util.Map.of("count", "10", "label", "x"), Instant.parse("2026-11-25T10:00:00.123Z"),
         "127.0.0.1:5000/services/power-meter:0.1.0@sha256:ab", java.util.List.of(TestData.meterInterface(false)),
-        new org.defpi.orchestrator.process.Token("secret"));
+        new org.defpi.orchestrator.process.Token("secret"), Placement.ANY_PUBLIC_NODE, List.of("amd64", "arm64"),
+        Optional.empty());
     try (RealStore store = RealStore.open(database())) {
       store.insert(p);
     }
@@ -62,6 +68,63 @@ abstract class RealStoreContract {
       assertThat(store.listProcesses()).containsExactly(p);
       assertThat(store.findProcess(P2)).isEmpty();
     }
+  }
+
+  @Test
+  void aProcessKeepsWhereItRunsAndWithWhat() throws Exception {
+    Process base = TestData.process(P1, ProcessState.STARTING);
+    Placement pinned = new Placement(new Target.PrivateNode("swarmnode0000000000000001"),
+        new Resources(512 * Resources.MIB, 1_500_000_000L),
+        List.of(new Mount(Mount.Type.VOLUME, "data", "/data", false), new Mount(Mount.Type.BIND, "/srv/in", "/in", true)),
+        List.of(new PublishedPort(80, 8080, PublishedPort.Protocol.TCP), new PublishedPort(53, 5353, PublishedPort.Protocol.UDP)));
+    Process onNode = placed(base, P1, pinned, List.of("amd64", "arm64"), Optional.empty());
+    Process inPool = placed(base, P2, new Placement(new Target.Pool(P3), new Resources(0, 250_000_000L), List.of(),
+        List.of()), List.of(), Optional.of("swarmnode0000000000000002"));
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(onNode);
+      store.insert(inPool);
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.findProcess(P1)).contains(onNode);
+      assertThat(store.findProcess(P2)).contains(inPool);
+      assertThat(store.updateRunsOn(P1, Optional.of("swarmnode0000000000000001"))).isTrue();
+      assertThat(store.findProcess(P1).orElseThrow().runsOn()).contains("swarmnode0000000000000001");
+      assertThat(store.updateRunsOn(P2, Optional.empty())).isTrue();
+      assertThat(store.findProcess(P2).orElseThrow().runsOn()).isEmpty();
+      assertThat(store.updateRunsOn(P3, Optional.of("x"))).isFalse();
+      // The rest of the placement is as it was.
+      assertThat(store.findProcess(P1).orElseThrow().placement()).isEqualTo(pinned);
+    }
+  }
+
+  @Test
+  void processesAndNodesFromBeforePlacementRunOnAnyPublicNodeAndAwaitTheirCapacity() throws Exception {
+    RealStore.Settings db = database();
+    org.flywaydb.core.Flyway.configure(RealStore.class.getClassLoader()).dataSource(db.url(), db.user(), db.password())
+        .locations("classpath:db/migration").target("4").load().migrate();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        var s = c.createStatement()) {
+      s.executeUpdate("""
+          INSERT INTO process (id, service_id, name, version, user_id, state, configuration, created_at, image,
+            interfaces, token) VALUES ('%s', 'meter', 'm', '0.1.0', 'admin', 'RUNNING', '{}',
+            TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00', 'img', '[]', 't')""".formatted(P1));
+      s.executeUpdate("""
+          INSERT INTO node (id, hostname, architecture, status, kind, last_seen) VALUES ('n1', 'pi', 'arm64', 'READY',
+            'UNIDENTIFIED', TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')""");
+    }
+    try (RealStore store = RealStore.open(db)) {
+      Process old = store.findProcess(P1).orElseThrow();
+      assertThat(old.placement()).isEqualTo(Placement.ANY_PUBLIC_NODE);
+      assertThat(old.architectures()).isEmpty();
+      assertThat(old.runsOn()).isEmpty();
+      assertThat(store.findNode("n1").orElseThrow().capacity()).isEqualTo(Resources.NONE);
+    }
+  }
+
+  private static Process placed(Process p, String id, Placement placement, List<String> architectures,
+      Optional<String> runsOn) {
+    return new Process(id, p.serviceId(), p.name(), p.version(), p.userId(), p.state(), p.reason(), p.configuration(),
+        p.createdAt(), p.image(), p.interfaces(), p.token(), placement, architectures, runsOn);
   }
 
   @Test
@@ -115,7 +178,7 @@ abstract class RealStoreContract {
   void nodesKeepTheSwarmsReportAndTheAdminsDecisionApart() throws Exception {
     Instant seen = Instant.parse("2026-11-25T10:00:00.123Z");
     Node n = new Node("swarmnode0000000000000001", "pi", "arm64", NodeStatus.READY, NodeKind.UNIDENTIFIED,
-        Optional.empty(), Optional.empty(), seen);
+        Optional.empty(), Optional.empty(), seen, new Resources(8192 * Resources.MIB, 4 * Resources.NANOS_PER_CPU));
     NodePool lab = new NodePool(P1, "lab");
     try (RealStore store = RealStore.open(database())) {
       store.insertNode(n);
@@ -126,16 +189,18 @@ abstract class RealStoreContract {
       Node assigned = n.withAssignment(NodeKind.PUBLIC, Optional.of(P1), Optional.empty());
       assertThat(store.updateAssignment(assigned)).isTrue();
       // A sync's write carries a stale kind: the admin's decision stays.
-      Node missing = n.withStatus(NodeStatus.MISSING).withObserved("pi-2", "arm64", NodeStatus.MISSING, seen.plusSeconds(1));
+      Resources smaller = new Resources(4096 * Resources.MIB, 2 * Resources.NANOS_PER_CPU);
+      Node missing = n.withStatus(NodeStatus.MISSING).withObserved("pi-2", "arm64", NodeStatus.MISSING, seen.plusSeconds(1),
+          smaller);
       assertThat(store.updateObserved(missing)).isTrue();
       assertThat(store.listNodes()).containsExactly(new Node(n.id(), "pi-2", "arm64", NodeStatus.MISSING, NodeKind.PUBLIC,
-          Optional.of(P1), Optional.empty(), seen.plusSeconds(1)));
+          Optional.of(P1), Optional.empty(), seen.plusSeconds(1), smaller));
       Node mine = assigned.withAssignment(NodeKind.PRIVATE, Optional.empty(), Optional.of("admin"));
       assertThat(store.updateAssignment(mine)).isTrue();
       assertThat(store.findNode(n.id()).orElseThrow().ownerUserId()).contains("admin");
       assertThat(store.findNode("nope")).isEmpty();
       assertThat(store.updateObserved(new Node("nope", "x", "amd64", NodeStatus.READY, NodeKind.UNIDENTIFIED,
-          Optional.empty(), Optional.empty(), seen))).isFalse();
+          Optional.empty(), Optional.empty(), seen, Resources.NONE))).isFalse();
     }
   }
 
@@ -152,7 +217,7 @@ abstract class RealStoreContract {
       assertThat(store.findPool(P2)).contains(new NodePool(P2, "home"));
 
       store.insertNode(new Node("n1", "pi", "arm", NodeStatus.READY, NodeKind.PUBLIC, Optional.of(P1), Optional.empty(),
-          Instant.parse("2026-11-25T10:00:00Z")));
+          Instant.parse("2026-11-25T10:00:00Z"), Resources.NONE));
       // The manager refuses with the nodes' names first; the foreign key is the backstop.
       // The foreign key refuses what the manager's check would have caught, e.g. after a race.
       assertThat(store.deletePool(P1)).isEqualTo(NodeStore.PoolDeletion.IN_USE);

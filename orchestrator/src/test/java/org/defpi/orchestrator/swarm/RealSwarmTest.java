@@ -1,19 +1,30 @@
 package org.defpi.orchestrator.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.Task;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.process.Mount;
+import org.defpi.orchestrator.process.PublishedPort;
+import org.defpi.orchestrator.process.Resources;
 import org.defpi.orchestrator.process.Swarm;
+import org.defpi.orchestrator.process.Swarm.Constraint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,16 +75,6 @@ class RealSwarmTest {
     }
   }
 
-  /** The one container of the service, once there is one. */
-  private static String awaitContainer(String id) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (swarm.containersOf(id).size() != 1) {
-      assertThat(System.nanoTime()).as("a container of " + id + " within 30 s").isLessThan(deadline);
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    return swarm.containersOf(id).getFirst();
-  }
-
   @Test
   void aProcessServiceIsCreatedAsSpecifiedLogsAndIsRemovedWithItsContainer() throws Exception {
     String id = Ids.secure(Clock.systemUTC()).newId();
@@ -114,6 +115,157 @@ class RealSwarmTest {
   }
 
   @Test
+  void placementResourcesMountsAndPortsAreInTheSpecAndTheContainer() throws Exception {
+    String id = Ids.secure(Clock.systemUTC()).newId();
+    String nodeId = swarm.nodes().getFirst().id();
+    String user = "65a1b2c300000000000000a1";
+    String volume = Mount.volumeName(user, "data-" + id);
+    int port = 20000 + new java.util.Random().nextInt(20000);
+    var service = new Swarm.ProcessService(id, image, Map.of("PROCESS_ID", id),
+        List.of(new Constraint.NodeIs(nodeId), new Constraint.ArchIs("x86_64", true), new Constraint.ArchIs("aarch64", false)),
+        new Resources(64 * Resources.MIB, Resources.NANOS_PER_CPU / 4),
+        List.of(new Mount(Mount.Type.VOLUME, "data-" + id, "/data", false).forUser(user),
+            new Mount(Mount.Type.BIND, "/etc/hostname", "/host-name", true)),
+        List.of(new PublishedPort(4999, port, PublishedPort.Protocol.TCP)));
+    try {
+      swarm.createService(service);
+
+      ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
+      TaskSpec task = spec.getTaskTemplate();
+      assertThat(task.getPlacement().getConstraints())
+          .containsExactly("node.id==" + nodeId, "node.platform.arch==x86_64", "node.platform.arch!=aarch64");
+      assertThat(task.getResources().getLimits().getMemoryBytes()).isEqualTo(64 * Resources.MIB);
+      assertThat(task.getResources().getLimits().getNanoCPUs()).isEqualTo(250_000_000L);
+      assertThat(task.getResources().getReservations().getMemoryBytes()).isEqualTo(64 * Resources.MIB);
+      assertThat(task.getResources().getReservations().getNanoCPUs()).isEqualTo(250_000_000L);
+      var mounts = task.getContainerSpec().getMounts();
+      // Docker leaves a false readOnly out.
+      assertThat(mounts).extracting(m -> m.getType() + " " + m.getSource() + " " + m.getTarget() + " "
+              + Boolean.TRUE.equals(m.getReadOnly()))
+          .containsExactly("VOLUME " + volume + " /data false", "BIND /etc/hostname /host-name true");
+      assertThat(mounts.getFirst().getVolumeOptions().getLabels()).containsEntry("org.defpi.managed", OWNER);
+      assertThat(spec.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.DNSRR);
+      PortConfig published = spec.getEndpointSpec().getPorts().getFirst();
+      assertThat(published.getTargetPort()).isEqualTo(4999);
+      assertThat(published.getPublishedPort()).isEqualTo(port);
+      assertThat(published.getProtocol()).isEqualTo(PortConfigProtocol.TCP);
+      assertThat(published.getPublishMode()).isEqualTo(PortConfig.PublishMode.host);
+
+      // It runs, on that node, within its limits, with the volume Docker made for the user.
+      String container = awaitContainer(id);
+      var inspected = swarm.docker().inspectContainerCmd(container).exec();
+      assertThat(inspected.getHostConfig().getMemory()).isEqualTo(64 * Resources.MIB);
+      assertThat(inspected.getHostConfig().getNanoCPUs()).isEqualTo(250_000_000L);
+      assertThat(inspected.getMounts()).extracting(m -> m.getName()).contains(volume);
+      assertThat(swarm.taskNodes()).containsEntry(id, nodeId);
+    } finally {
+      swarm.removeService(id);
+      try {
+        swarm.docker().removeVolumeCmd(volume).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        // never made: the container did not start
+      }
+    }
+    assertThat(swarm.taskNodes()).doesNotContainKey(id);
+  }
+
+  @Test
+  void aProcessConstrainedToANodeThatCannotTakeItStaysPendingRatherThanRunElsewhere() throws Exception {
+    String id = Ids.secure(Clock.systemUTC()).newId();
+    String nodeId = swarm.nodes().getFirst().id();
+    // This Swarm's one node, but only while it is public in a pool it is not in (as a pool whose nodes
+    // are gone): Swarm must not run it there anyway.
+    var service = new Swarm.ProcessService(id, image, Map.of("PROCESS_ID", id),
+        List.of(new Constraint.LabelIs(Swarm.KIND_LABEL, "public"), new Constraint.LabelIs(Swarm.POOL_LABEL, "nowhere")),
+        Resources.NONE, List.of(), List.of());
+    // And one that asks for more memory than the node has.
+    String big = Ids.secure(Clock.systemUTC()).newId();
+    long memory = swarm.nodes().getFirst().capacity().memoryBytes();
+    var tooBig = new Swarm.ProcessService(big, image, Map.of("PROCESS_ID", big),
+        List.of(new Constraint.NodeIs(nodeId)), new Resources(memory + 1024 * Resources.MIB, 0), List.of(), List.of());
+    try {
+      swarm.createService(service);
+      swarm.createService(tooBig);
+      for (String s : List.of(id, big)) {
+        awaitTaskState(s, TaskState.PENDING);
+      }
+      TimeUnit.SECONDS.sleep(2);
+      for (String s : List.of(id, big)) {
+        List<Task> tasks = swarm.docker().listTasksCmd().withServiceFilter(s).exec();
+        assertThat(tasks).as(s).isNotEmpty().allSatisfy(t -> {
+          assertThat(t.getStatus().getState()).isEqualTo(TaskState.PENDING);
+          assertThat(t.getNodeId()).isNullOrEmpty();
+        });
+        assertThat(swarm.containersOf(s)).as(s).isEmpty();
+        assertThat(swarm.taskNodes()).doesNotContainKey(s);
+      }
+      assertThat(swarm.docker().listTasksCmd().withServiceFilter(id).exec().getFirst().getStatus().getErr())
+          .contains("no suitable node");
+    } finally {
+      swarm.removeService(id);
+      swarm.removeService(big);
+    }
+  }
+
+  @Test
+  void placementLabelsOnANodeAreOursAloneAndReadBack() throws Exception {
+    String nodeId = swarm.nodes().getFirst().id();
+    try {
+      swarm.labelNode(nodeId, Map.of(Swarm.KIND_LABEL, "public", Swarm.POOL_LABEL, "p1"));
+      assertThat(swarm.nodes().getFirst().labels()).isEqualTo(Map.of("kind", "public", "pool", "p1"));
+      Map<String, String> all = swarm.docker().listSwarmNodesCmd().exec().getFirst().getSpec().getLabels();
+      assertThat(all).containsEntry("org.defpi." + OWNER + ".kind", "public")
+          .containsEntry("org.defpi." + OWNER + ".pool", "p1")
+          // never the deployed orchestrator's keys
+          .doesNotContainEntry("org.defpi.kind", "public");
+
+      swarm.labelNode(nodeId, Map.of(Swarm.KIND_LABEL, "private", Swarm.USER_LABEL, "u1"));
+      assertThat(swarm.nodes().getFirst().labels()).isEqualTo(Map.of("kind", "private", "user", "u1"));
+      swarm.labelNode(nodeId, Map.of(Swarm.KIND_LABEL, "private", Swarm.USER_LABEL, "u1")); // no change: no write
+    } finally {
+      swarm.labelNode(nodeId, Map.of());
+    }
+    assertThat(swarm.nodes().getFirst().labels()).isEmpty();
+    assertThat(swarm.docker().listSwarmNodesCmd().exec().getFirst().getSpec().getLabels().keySet())
+        .noneMatch(k -> k.startsWith("org.defpi." + OWNER + "."));
+    assertThatThrownBy(() -> swarm.labelNode("no-such-node", Map.of())).isInstanceOf(Swarm.SwarmException.class)
+        .hasMessageContaining("not in the Swarm");
+  }
+
+  @Test
+  void theDeployedOrchestratorsNodeLabelsHaveShortKeys() {
+    assertThat(RealSwarm.nodeLabelKey("pool", RealSwarm.DEFAULT_OWNER)).isEqualTo("org.defpi.pool");
+    assertThat(RealSwarm.nodeLabelKey("pool", "test-1")).isEqualTo("org.defpi.test-1.pool");
+    assertThat(RealSwarm.constraint(new Constraint.LabelIs("kind", "public"), RealSwarm.DEFAULT_OWNER))
+        .isEqualTo("node.labels.org.defpi.kind==public");
+  }
+
+  private static String awaitContainer(String service) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      var running = swarm.docker().listContainersCmd()
+          .withLabelFilter(Map.of(RealSwarm.SWARM_SERVICE_NAME_LABEL, service)).exec();
+      if (!running.isEmpty()) {
+        return running.getFirst().getId();
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    throw new AssertionError("no running container of service " + service + " within 30 s");
+  }
+
+  private static void awaitTaskState(String service, TaskState state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      List<Task> tasks = swarm.docker().listTasksCmd().withServiceFilter(service).exec();
+      if (!tasks.isEmpty() && tasks.getFirst().getStatus().getState() == state) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    throw new AssertionError("the task of service " + service + " is not " + state + " within 15 s");
+  }
+
+  @Test
   void theNodesAreListedInTheEnginesWords() throws Exception {
     // This machine's single-node Swarm (scripts/env.sh).
     var nodes = swarm.nodes();
@@ -123,6 +275,9 @@ class RealSwarmTest {
     assertThat(node.architecture()).isEqualTo("x86_64");
     assertThat(node.state()).isEqualTo("ready");
     assertThat(node.hostname()).isNotEmpty();
+    var resources = swarm.docker().infoCmd().exec();
+    assertThat(node.capacity().nanoCpus()).isEqualTo(resources.getNCPU() * Resources.NANOS_PER_CPU);
+    assertThat(node.capacity().memoryBytes()).isEqualTo(resources.getMemTotal());
   }
 
   @Test

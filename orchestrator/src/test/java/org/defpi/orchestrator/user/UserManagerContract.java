@@ -697,12 +697,13 @@ abstract class UserManagerContract {
   static Process ownedBy(String id, String userId) {
     Process p = TestData.process(id, ProcessState.RUNNING);
     return new Process(p.id(), p.serviceId(), p.name(), p.version(), userId, p.state(), p.reason(),
-        p.configuration(), p.createdAt(), p.image(), p.interfaces(), p.token());
+        p.configuration(), p.createdAt(), p.image(), p.interfaces(), p.token(), p.placement(), p.architectures(),
+        p.runsOn());
   }
 
   Node privateNode(String id, String owner) {
     return new Node(id, id + ".example", "amd64", NodeStatus.READY, NodeKind.PRIVATE, Optional.empty(),
-        Optional.of(owner), clock.instant());
+        Optional.of(owner), clock.instant(), org.defpi.orchestrator.process.Resources.NONE);
   }
 
   Connection jdbc() throws SQLException {
