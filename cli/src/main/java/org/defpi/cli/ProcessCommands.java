@@ -222,9 +222,10 @@ final class ProcessCommands extends ListCommand {
    * so the command reads the process first and sends its configuration with those keys changed.
    */
   @Command(name = "update", mixinStandardHelpOptions = true, description = {
-      "Rename, reconfigure or upgrade a process.",
-      "--config changes the keys given and keeps the others; --version upgrades (or downgrades) the process"
-          + " with its state: it is suspended, its new version started and resumed from the state it saved."})
+      "Rename, reconfigure, upgrade or move a process.",
+      "--config changes the keys given and keeps the others. --version upgrades (or downgrades) the process and"
+          + " --node or --pool moves it, with its state: it is suspended, started anew and resumed from the state it"
+          + " saved."})
   static final class Update extends ApiCommand {
     @Parameters(paramLabel = "PROCESS", description = "The process id.")
     String id;
@@ -238,10 +239,19 @@ final class ProcessCommands extends ListCommand {
     @Option(names = "--version", description = "Another version of the process's service.")
     String version;
 
+    @Option(names = "--node", paramLabel = "NODE", description = "Move it to this private node of its user.")
+    String node;
+
+    @Option(names = "--pool", paramLabel = "POOL", description = "Move it to this pool of public nodes.")
+    String pool;
+
     @Override
     void run() throws CliException, InterruptedException {
-      if (name == null && config.isEmpty() && version == null) {
-        throw new CliException.Usage("say what to change: --name, --config or --version");
+      if (name == null && config.isEmpty() && version == null && node == null && pool == null) {
+        throw new CliException.Usage("say what to change: --name, --config, --version, --node or --pool");
+      }
+      if (node != null && pool != null) {
+        throw new CliException.Usage("--node or --pool, not both");
       }
       Map<String, Object> body = new LinkedHashMap<>();
       if (name != null) {
@@ -256,6 +266,12 @@ final class ProcessCommands extends ListCommand {
       }
       if (version != null) {
         body.put("version", version);
+      }
+      if (node != null) {
+        body.put("nodeId", node);
+      }
+      if (pool != null) {
+        body.put("nodePoolId", pool);
       }
       show(this, cli().api().put("process/" + segment(id), body));
     }

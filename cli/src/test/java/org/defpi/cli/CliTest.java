@@ -296,6 +296,11 @@ class CliTest {
     assertThat(Api.JSON.readTree(api.requests("PUT /process/p1").getLast().body())).isEqualTo(Api.JSON.readTree("""
         {"configuration":{"count":"3","intervalMillis":"50"},"version":"2.0"}"""));
     assertThat(run("processes", "update", "p1").err()).contains("say what to change");
+
+    assertThat(run("processes", "update", "p1", "--pool", "pool2").code()).isZero();
+    assertThat(Api.JSON.readTree(api.requests("PUT /process/p1").getLast().body()))
+        .isEqualTo(Api.JSON.readTree("{\"nodePoolId\":\"pool2\"}"));
+    assertThat(run("processes", "update", "p1", "--pool", "a", "--node", "b").err()).contains("not both");
   }
 
   @Test
