@@ -198,7 +198,15 @@ public final class Routes {
         ctx -> list(ctx, connections.list(user(ctx)), Views::connection, CONNECTION_FIELDS)));
     t.add(get("/connection/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.connection(connections.get(ctx.pathParam("id"), user(ctx))))));
-    t.add(delete("/connection/{id}", Access.USER, ctx -> connections.delete(ctx.pathParam("id"), user(ctx))));
+    // as DELETE /process: 204 once the connection is gone, 202 with the pending change otherwise
+    t.add(new Route(HandlerType.DELETE, "/connection/{id}", Access.USER, ctx -> {
+      Optional<PendingChange> waiting = connections.delete(ctx.pathParam("id"), user(ctx));
+      if (waiting.isPresent()) {
+        json(ctx, 202, Views.pendingChange(waiting.get()));
+      } else {
+        ctx.status(204);
+      }
+    }));
 
     t.add(get("/node", Access.USER, this::listNodes));
     t.add(get("/node/{id}", Access.USER, ctx -> json(ctx, 200, Views.node(nodes.get(ctx.pathParam("id"), user(ctx))))));

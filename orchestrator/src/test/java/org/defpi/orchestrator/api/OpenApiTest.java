@@ -8,6 +8,7 @@ import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.api.OpenApi.Operation;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
@@ -399,12 +401,30 @@ class OpenApiTest {
         "127.0.0.1:5000/services/meter:0.1.0@sha256:00", List.of(TestData.meterInterface(true)), new Token("t"));
     assertShape(document, "Process", Views.process(failed));
     assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now)));
+    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now,
+        true)));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
         Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now)));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.MISSING,
         NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now)));
     assertShape(document, "Pool", Views.nodePool(new NodePool("65f0c0de1a2b3c4d5e6f7a8e", "pool")));
     assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x"));
+  }
+
+  @Test
+  void everyConnectionStateIsDocumented() throws Exception {
+    assertThat(fieldValues(document().at("/components/schemas/ConnectionState/enum")))
+        .containsExactlyElementsOf(Arrays.stream(ConnectionState.values()).map(Enum::name).toList());
+  }
+
+  @Test
+  void removalsThatMayTakeLongerDocumentTheir202WithThePendingChange() throws Exception {
+    JsonNode document = document();
+    for (String path : List.of("/process/{id}", "/connection/{id}")) {
+      JsonNode accepted = document.path("paths").path(path).path("delete").path("responses").path("202");
+      assertThat(accepted.at("/content/application~1json/schema/$ref").asText()).as(path)
+          .isEqualTo("#/components/schemas/PendingChange");
+    }
   }
 
   /** The view has no field the schema does not name, and every field the schema requires; nested objects too. */
