@@ -130,15 +130,25 @@ final class ConnectionCommands extends ListCommand {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a connection.")
+  /** DELETE /connection/{id}: 204 when the connection is gone; 202 with a pending change when its removal goes on. */
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = {"Remove a connection.",
+      "When its removal takes longer it goes on as a pending change: the command says which."})
   static final class Delete extends ApiCommand {
     @Parameters(paramLabel = "CONNECTION", description = "The connection id.")
     String id;
 
     @Override
     void run() throws CliException, InterruptedException {
-      cli().api().delete("connection/" + segment(id));
-      if (!json) {
+      Api.Response response = cli().api().delete("connection/" + segment(id));
+      if (response.status() == 202) {
+        JsonNode change = response.json();
+        if (json) {
+          printJson(response);
+        } else {
+          out().println("the removal of connection " + id + " goes on as pending change " + text(change, "id") + " ("
+              + text(change, "state") + "); 'defpi pending show " + text(change, "id") + "' shows how it does");
+        }
+      } else if (!json) {
         out().println("deleted connection " + id);
       }
     }

@@ -391,6 +391,18 @@ class CliTest {
     assertThat(run("connections", "delete", "c1", "--json")).isEqualTo(new Result(0, "", ""));
   }
 
+  @Test
+  void aConnectionWhoseRemovalGoesOnSaysWhichPendingChangeCarriesItOn() {
+    login();
+    api.json("DELETE /connection/c1", 202, """
+        {"id":"ch1","kind":"DELETE_CONNECTION","connectionId":"c1","userId":"u1","state":"PENDING","attempts":0,
+        "maxAttempts":10,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z",
+        "notBefore":"2026-01-01T00:00:00Z"}""");
+    assertThat(run("connections", "delete", "c1")).isEqualTo(new Result(0, "the removal of connection c1 goes on as"
+        + " pending change ch1 (PENDING); 'defpi pending show ch1' shows how it does\n", ""));
+    assertThat(run("connections", "delete", "c1", "--json").out()).contains("\"kind\":\"DELETE_CONNECTION\"");
+  }
+
   @ParameterizedTest(name = "{0} -> exit {1}")
   @CsvSource(delimiter = '|', textBlock = """
       403 | 1 | only an admin may do this

@@ -104,13 +104,13 @@ public final class Wiring implements AutoCloseable {
       EventBus events = new EventBus(clock, EVENT_BUFFER);
       ProcessStore processStore = PublishingStores.processes(store, events);
       ConnectionStore connectionStore = PublishingStores.connections(store, store, events);
-      ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, ids, clock,
-          new SecureRandom(),
-          settings.callTimeout());
-      // The durable queue every action on a process goes through, and the workers that carry it out.
+      // The durable queue every action on a process or connection goes through, and the workers that carry it out.
       PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
       PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
       workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
+      ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, pendingChanges,
+          workers, ids, clock, new SecureRandom(), new ConnectionManager.Settings(settings.callTimeout()));
+      connections.handlers().forEach(workers::register);
       NodeManager nodes = new NodeManager(swarm, store, ids, clock);
       ProcessManager processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm,
           processes, connections, ids, clock, pendingChanges, workers, id -> store.users().findUser(id),

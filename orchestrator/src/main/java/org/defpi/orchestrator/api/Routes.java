@@ -201,7 +201,15 @@ public final class Routes {
         ctx -> list(ctx, connections.list(user(ctx)), Views::connection, CONNECTION_FIELDS)));
     t.add(get("/connection/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.connection(connections.get(ctx.pathParam("id"), user(ctx))))));
-    t.add(delete("/connection/{id}", Access.USER, ctx -> connections.delete(ctx.pathParam("id"), user(ctx))));
+    // as DELETE /process: 204 once the connection is gone, 202 with the pending change otherwise
+    t.add(new Route(HandlerType.DELETE, "/connection/{id}", Access.USER, ctx -> {
+      Optional<PendingChange> waiting = connections.delete(ctx.pathParam("id"), user(ctx));
+      if (waiting.isPresent()) {
+        json(ctx, 202, Views.pendingChange(waiting.get()));
+      } else {
+        ctx.status(204);
+      }
+    }));
 
     t.add(get("/node", Access.USER, this::listNodes));
     t.add(get("/node/{id}", Access.USER, ctx -> json(ctx, 200, Views.node(nodes.get(ctx.pathParam("id"), user(ctx))))));
@@ -278,9 +286,16 @@ public final class Routes {
       r.exception(SwarmException.class, (e, ctx) ->
           problem(ctx, "swarm-unavailable", "Docker Swarm refused or unavailable", 502, e.getMessage()));
       r.exception(Exception.class, (e, ctx) -> {
-        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-        problem(ctx, "internal", "Internal error", 500,
-            "the orchestrator failed on this request; its log has the details");
+        // This handler must not throw: Javalin hands what it throws back to it, for ever
+        // (javalin/javalin#2422). It does when the request is over, as for an event stream whose
+        // client went away (Jetty recycled the request and response).
+        try {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          problem(ctx, "internal", "Internal error", 500,
+              "the orchestrator failed on this request; its log has the details");
+        } catch (RuntimeException over) {
+          LOG.debug("a request that is over failed: {}", e.toString());
+        }
       });
       // Javalin's own answers (no such route, wrong method) become problems too.
       r.error(404, ctx -> {

@@ -80,7 +80,8 @@ final class Views {
 
   /**
    * {@code {id, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
-   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}.
+   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; state STARTING, ACTIVE,
+   * SUSPENDED or FAILED, reason only when FAILED.
    */
   static ObjectNode connection(Connection c) {
     ObjectNode o = F.objectNode();

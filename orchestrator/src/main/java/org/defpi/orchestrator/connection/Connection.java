@@ -9,8 +9,12 @@ import java.util.stream.Stream;
 /**
  * A data connection between two process interfaces (WIRE.md section 7). Both ends use the same
  * {@code listenPort}; the end with the larger process id is the client.
+ *
+ * @param suspended paused while one of its processes moves (SUSPEND sent); cleared when it is
+ *     resumed
  */
-public record Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int listenPort, Instant createdAt) {
+public record Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int listenPort, Instant createdAt,
+    boolean suspended) {
   public Connection {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(endpoint1, "endpoint1");
@@ -18,15 +22,27 @@ public record Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int 
     Objects.requireNonNull(createdAt, "createdAt");
   }
 
+  /** A connection that is not suspended (every new one). */
+  public Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int listenPort, Instant createdAt) {
+    this(id, endpoint1, endpoint2, listenPort, createdAt, false);
+  }
+
+  /** SUSPENDED while paused on purpose, whatever its ends said before; else derived from its ends. */
   public ConnectionState state() {
+    if (suspended) {
+      return ConnectionState.SUSPENDED;
+    }
     if (endpoint1.failure().isPresent() || endpoint2.failure().isPresent()) {
       return ConnectionState.FAILED;
     }
     return endpoint1.created() && endpoint2.created() ? ConnectionState.ACTIVE : ConnectionState.STARTING;
   }
 
-  /** Why it is FAILED, naming the end(s). */
+  /** Why it is FAILED, naming the end(s); empty in any other state. */
   public Optional<String> reason() {
+    if (state() != ConnectionState.FAILED) {
+      return Optional.empty();
+    }
     String joined = Stream.of(endpoint1, endpoint2)
         .flatMap(e -> e.failure().stream())
         .collect(Collectors.joining("; "));
@@ -52,14 +68,18 @@ public record Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int 
     };
   }
 
+  public Connection withSuspended(boolean newSuspended) {
+    return new Connection(id, endpoint1, endpoint2, listenPort, createdAt, newSuspended);
+  }
+
   public boolean touches(String processId) {
     return endpoint1.processId().equals(processId) || endpoint2.processId().equals(processId);
   }
 
   public Connection withEndpoint(int side, Endpoint endpoint) {
     return switch (side) {
-      case 1 -> new Connection(id, endpoint, endpoint2, listenPort, createdAt);
-      case 2 -> new Connection(id, endpoint1, endpoint, listenPort, createdAt);
+      case 1 -> new Connection(id, endpoint, endpoint2, listenPort, createdAt, suspended);
+      case 2 -> new Connection(id, endpoint1, endpoint, listenPort, createdAt, suspended);
       default -> throw new IllegalArgumentException("side must be 1 or 2: " + side);
     };
   }

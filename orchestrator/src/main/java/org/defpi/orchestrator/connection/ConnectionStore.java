@@ -18,6 +18,9 @@ public interface ConnectionStore {
   /** Records the outcome of a CREATE to one end; false when the connection no longer exists. */
   boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure);
 
+  /** Marks the connection suspended or not; false when the connection no longer exists. */
+  boolean updateSuspended(String connectionId, boolean suspended);
+
   /** False when it did not exist. */
   boolean deleteConnection(String id);
 }

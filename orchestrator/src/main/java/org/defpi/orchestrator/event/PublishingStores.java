@@ -28,7 +28,10 @@ public final class PublishingStores {
     return new Processes(store, bus);
   }
 
-  /** Connections: created, an end's outcome recorded (the connection's state may change), removed. */
+  /**
+   * Connections: created, an end's outcome recorded or the connection suspended or resumed (its
+   * state may change), removed.
+   */
   public static ConnectionStore connections(ConnectionStore store, ProcessStore processes, EventBus bus) {
     return new Connections(store, processes, bus);
   }
@@ -154,6 +157,15 @@ public final class PublishingStores {
     }
 
     @Override
+    public boolean updateSuspended(String connectionId, boolean suspended) {
+      boolean updated = store.updateSuspended(connectionId, suspended);
+      if (updated) {
+        store.findConnection(connectionId).ifPresent(c -> publish(c, Action.CHANGED));
+      }
+      return updated;
+    }
+
+    @Override
     public boolean deleteConnection(String id) {
       Optional<Connection> before = store.findConnection(id);
       boolean deleted = store.deleteConnection(id);
@@ -211,14 +223,32 @@ public final class PublishingStores {
 
     @Override
     public int cancelPendingOf(String processId, Instant now) {
-      // the store says how many, not which: those PENDING before that are CANCELLED after
-      List<PendingChange> pending = store.unfinishedOf(processId).stream()
-          .filter(c -> c.state() == PendingChange.State.PENDING).toList();
-      int cancelled = store.cancelPendingOf(processId, now);
+      List<PendingChange> pending = store.unfinishedOf(processId);
+      return cancelled(pending, store.cancelPendingOf(processId, now));
+    }
+
+    @Override
+    public List<PendingChange> unfinishedOfConnection(String connectionId) {
+      return store.unfinishedOfConnection(connectionId);
+    }
+
+    @Override
+    public int cancelPendingOfConnection(String connectionId, Instant now) {
+      List<PendingChange> pending = store.unfinishedOfConnection(connectionId);
+      return cancelled(pending, store.cancelPendingOfConnection(connectionId, now));
+    }
+
+    /**
+     * The store says how many it cancelled, not which: of those {@code unfinishedBefore}, the ones
+     * PENDING then and CANCELLED now are published.
+     */
+    private int cancelled(List<PendingChange> unfinishedBefore, int cancelled) {
       if (cancelled > 0) {
-        for (PendingChange before : pending) {
-          store.find(before.id()).filter(c -> c.state() == PendingChange.State.CANCELLED)
-              .ifPresent(c -> publish(c, Action.CHANGED));
+        for (PendingChange before : unfinishedBefore) {
+          if (before.state() == PendingChange.State.PENDING) {
+            store.find(before.id()).filter(c -> c.state() == PendingChange.State.CANCELLED)
+                .ifPresent(c -> publish(c, Action.CHANGED));
+          }
         }
       }
       return cancelled;

@@ -51,6 +51,15 @@ public interface PendingChangeStore {
    */
   int cancelPendingOf(String processId, Instant now);
 
+  /** The PENDING and RUNNING changes of a connection, oldest first. */
+  List<PendingChange> unfinishedOfConnection(String connectionId);
+
+  /**
+   * Cancels every PENDING change of a connection (a RUNNING one goes on), as when it is deleted;
+   * returns how many.
+   */
+  int cancelPendingOfConnection(String connectionId, Instant now);
+
   /**
    * Fails the RUNNING changes whose lease ran out on their last attempt (their worker died or
    * stalled) and returns them as stored now, so the caller can tell their owners; two callers never

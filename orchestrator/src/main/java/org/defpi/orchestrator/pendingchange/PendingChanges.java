@@ -81,6 +81,16 @@ public final class PendingChanges {
     return store.cancelPendingOf(processId, now());
   }
 
+  /** The PENDING and RUNNING changes of a connection, oldest first. */
+  public List<PendingChange> unfinishedOfConnection(String connectionId) {
+    return store.unfinishedOfConnection(connectionId);
+  }
+
+  /** Cancels every PENDING change of a connection, as when it is deleted; returns how many. */
+  public int cancelPendingOfConnection(String connectionId) {
+    return store.cancelPendingOfConnection(connectionId, now());
+  }
+
   /** Now, but after the last change submitted (concurrent submits have no order of their own to keep). */
   private Instant nextCreatedAt() {
     synchronized (submitting) {

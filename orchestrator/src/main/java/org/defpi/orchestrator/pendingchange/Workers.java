@@ -371,8 +371,8 @@ public final class Workers implements AutoCloseable {
     }
     LOG.info("{} {} attempt {} of {}: FAILED in {} ms: {}", change.kind(), change.id(), change.attempts(),
         change.maxAttempts(), millisSince(started), reason);
+    failedForGood(handler, change, reason); // first: an awaiter woken here then reads what the owner recorded
     settled(change.id());
-    failedForGood(handler, change, reason);
   }
 
   private void retryLater(PendingChange change, String workerId, ChangeHandler handler, Throwable thrown,
@@ -389,8 +389,8 @@ public final class Workers implements AutoCloseable {
     if (change.attempts() >= change.maxAttempts()) {
       LOG.info("{} {} attempt {} of {}: FAILED in {} ms, no attempt left: {}", change.kind(), change.id(),
           change.attempts(), change.maxAttempts(), millisSince(started), error);
-      settled(change.id());
       failedForGood(handler, change, error);
+      settled(change.id());
     } else {
       LOG.info("{} {} attempt {} of {}: RETRY in {} (took {} ms): {}", change.kind(), change.id(), change.attempts(),
           change.maxAttempts(), delay, millisSince(started), error);

@@ -1,12 +1,17 @@
 package org.defpi.orchestrator.process;
 
+import org.defpi.orchestrator.process.Processes.ManagementException;
+
 /**
- * What the process manager asks of the connection manager at the two moments of a process's life
+ * What the process manager asks of the connection manager at the moments of a process's life
  * that concern its connections. Implemented by {@code connection.ConnectionManager}; the
  * connection manager reads processes, so this interface keeps the dependency one-way.
  */
 public interface ProcessConnections {
-  /** The process reached RUNNING (again): send it CREATE for each of its connections. */
+  /**
+   * The process reached RUNNING (again): send it CREATE for each of its connections. A suspended
+   * connection is left to {@link #resumeAll}; an end that cannot be reached is tried again later.
+   */
   void restore(Process process) throws InterruptedException;
 
   /**
@@ -19,14 +24,22 @@ public interface ProcessConnections {
   /** The process is being removed: terminate its connections on the other ends and forget them. */
   void dropAll(Process process) throws InterruptedException;
 
-  /** The process is about to be suspended for an upgrade or a move: suspend its connections on both ends. */
+  /**
+   * The process is about to move (or be upgraded) with its state: SUSPEND to both running ends of
+   * each of its connections, which are recorded SUSPENDED. Best effort: it does not fail.
+   */
   void suspendAll(Process process) throws InterruptedException;
 
   /**
-   * The process runs again after an upgrade or a move (a new container, same id and DNS name):
-   * CREATE its connections on it and RESUME them on the other ends.
+   * The process runs again after {@link #suspendAll} (perhaps in a new container on another node,
+   * perhaps a newer service version; same id, so same DNS name): its end of each suspended
+   * connection gets a full CREATE, the other end RESUME; the connections are ACTIVE again (or
+   * FAILED with the reason an end gave). Idempotent.
+   *
+   * @throws ManagementException when an end could not be reached: those connections stay
+   *     SUSPENDED; call it again later
    */
-  void resumeAll(Process process) throws InterruptedException;
+  void resumeAll(Process process) throws ManagementException, InterruptedException;
 
   /**
    * Why the process could not keep its connections if it offered {@code interfaces} instead (an

@@ -298,7 +298,7 @@ public final class ProcessManager {
   }
 
   /** Configures a triggered process: SetConfigMessage, then its connections. Records the outcome. */
-  void configure(String id) throws InterruptedException {
+  void configure(String id) throws InterruptedException, ManagementException {
     Optional<Process> found = store.findProcess(id);
     if (found.isEmpty() || found.get().state() == ProcessState.TERMINATED) {
       return;
@@ -321,12 +321,11 @@ public final class ProcessManager {
     LOG.info("process {} is {}{}", id, outcome.state(), outcome.reason().map(r -> ": " + r).orElse(""));
     if (outcome.state() == ProcessState.RUNNING) {
       Process running = process.withState(ProcessState.RUNNING, Optional.empty());
-      if (saved.isPresent()) {
-        savedStates.delete(id); // resumed: the state lives in the process again
-        connections.resumeAll(running);
-      } else {
-        connections.restore(running);
-      }
+      saved.ifPresent(s -> savedStates.delete(id)); // resumed: the state lives in the process again
+      connections.restore(running);
+      // Connections suspended for an upgrade or move: CREATE here, RESUME on the other ends. One
+      // whose other end cannot be reached stays suspended, and this change is retried for it.
+      connections.resumeAll(running);
       int made = connections.autoConnect(running);
       if (made > 0) {
         LOG.info("process {}: {} connection(s) made by autoConnect", id, made);

@@ -206,12 +206,21 @@ public final class PendingChangeTable implements PendingChangeStore {
 
   @Override
   public List<PendingChange> unfinishedOf(String processId) {
-    Objects.requireNonNull(processId, "processId");
-    return run(pool, "list the unfinished changes of process " + processId, db -> {
-      try (PreparedStatement s = db.prepareStatement("""
-          SELECT * FROM pending_change WHERE process_id = ? AND state IN ('PENDING', 'RUNNING')
-          ORDER BY created_at, id""")) {
-        s.setString(1, processId);
+    return unfinished("process_id", processId);
+  }
+
+  @Override
+  public List<PendingChange> unfinishedOfConnection(String connectionId) {
+    return unfinished("connection_id", connectionId);
+  }
+
+  /** The unfinished changes whose {@code column} (process_id or connection_id, ours, never the caller's) is {@code id}. */
+  private List<PendingChange> unfinished(String column, String id) {
+    Objects.requireNonNull(id, column);
+    return run(pool, "list the unfinished changes of " + column + " " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change WHERE " + column
+          + " = ? AND state IN ('PENDING', 'RUNNING') ORDER BY created_at, id")) {
+        s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
           return rows(r, PendingChangeTable::change);
         }
@@ -221,13 +230,22 @@ public final class PendingChangeTable implements PendingChangeStore {
 
   @Override
   public int cancelPendingOf(String processId, Instant now) {
-    Objects.requireNonNull(processId, "processId");
+    return cancelPending("process_id", processId, now);
+  }
+
+  @Override
+  public int cancelPendingOfConnection(String connectionId, Instant now) {
+    return cancelPending("connection_id", connectionId, now);
+  }
+
+  private int cancelPending(String column, String id, Instant now) {
+    Objects.requireNonNull(id, column);
     Objects.requireNonNull(now, "now");
-    return run(pool, "cancel the pending changes of process " + processId, db -> {
-      try (PreparedStatement s = db.prepareStatement(
-          "UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE process_id = ? AND state = 'PENDING'")) {
+    return run(pool, "cancel the pending changes of " + column + " " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement("UPDATE pending_change SET state = 'CANCELLED', updated_at = ? WHERE "
+          + column + " = ? AND state = 'PENDING'")) {
         setInstant(s, 1, now);
-        s.setString(2, processId);
+        s.setString(2, id);
         return s.executeUpdate();
       }
     });

@@ -360,13 +360,15 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO connection (id, listen_port, created_at,
             process_id_1, interface_id_1, version_name_1, receives_hash_1, sends_hash_1, created_1, failure_1,
-            process_id_2, interface_id_2, version_name_2, receives_hash_2, sends_hash_2, created_2, failure_2)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            process_id_2, interface_id_2, version_name_2, receives_hash_2, sends_hash_2, created_2, failure_2,
+            suspended)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, c.id());
         s.setInt(2, c.listenPort());
         setInstant(s, 3, c.createdAt());
         setEndpoint(s, 4, c.endpoint1());
         setEndpoint(s, 11, c.endpoint2());
+        s.setBoolean(18, c.suspended());
         s.executeUpdate();
       }
       return null;
@@ -437,6 +439,17 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
+  public boolean updateSuspended(String connectionId, boolean suspended) {
+    return run(pool, "update connection " + connectionId, db -> {
+      try (PreparedStatement s = db.prepareStatement("UPDATE connection SET suspended = ? WHERE id = ?")) {
+        s.setBoolean(1, suspended);
+        s.setString(2, connectionId);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public boolean deleteConnection(String id) {
     return run(pool, "delete connection " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM connection WHERE id = ?")) {
@@ -449,7 +462,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   private static org.defpi.orchestrator.connection.Connection connection(ResultSet r) throws SQLException {
     return new org.defpi.orchestrator.connection.Connection(
         r.getString("id"), endpoint(r, 1), endpoint(r, 2), r.getInt("listen_port"),
-        instant(r, "created_at"));
+        instant(r, "created_at"), r.getBoolean("suspended"));
   }
 
   private static Endpoint endpoint(ResultSet r, int side) throws SQLException {

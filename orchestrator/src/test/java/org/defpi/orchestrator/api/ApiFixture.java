@@ -135,13 +135,13 @@ final class ApiFixture implements AutoCloseable {
     // As Wiring does: every write to processes, connections and pending changes is an event.
     events = new EventBus(clock, 1_000);
     ProcessStore processStore = PublishingStores.processes(store, events);
-    ConnectionManager connections = new ConnectionManager(processStore, PublishingStores.connections(store, store, events),
-        processes, ids, clock, new Random(7),
-        Duration.ofSeconds(1));
     PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
     PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
     workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
         new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
+    ConnectionManager connections = new ConnectionManager(processStore, PublishingStores.connections(store, store, events),
+        processes, pendingChanges, workers, ids, clock, new Random(7), new ConnectionManager.Settings(Duration.ofSeconds(1)));
+    connections.handlers().forEach(workers::register);
     // No scheduled sync here: the node routes, and placement, sync before each read.
     NodeManager nodes = new NodeManager(swarm, store, ids, clock);
     processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm, processes,

@@ -436,6 +436,12 @@ class ApiTest {
     assertThat(toLogger.getRemoteServiceId()).isEqualTo(TestImages.METER);
     assertThat(toLogger.getRemoteProcessName()).isEqualTo("meter-1");
     assertThat(toLogger.getRemoteInterfaceId()).isEqualTo(METER_IFACE);
+    // told by a pending change of the connection, done before the answer
+    assertThat(json(admin("GET", "/pendingchange?connectionId=" + connectionId, null))).singleElement().satisfies(c -> {
+      assertThat(c.path("kind").asText()).isEqualTo("CREATE_CONNECTION");
+      assertThat(c.path("state").asText()).isEqualTo("DONE");
+      assertThat(c.path("userId").asText()).isEqualTo(fixture.adminId());
+    });
 
     assertProblem(admin("POST", "/connection", connectionBody(loggerId, LOGGER_IFACE, meterId, METER_IFACE)), 409,
         "connection " + connectionId + " already connects");
@@ -471,6 +477,8 @@ class ApiTest {
     assertThat(fixture.processes().requestsTo(loggerId, ConnectionMessage.class)).singleElement()
         .satisfies(m -> assertThat(m.getMode()).isEqualTo(ConnectionMessage.ModeType.TERMINATE));
     assertProblem(admin("GET", "/connection/" + connectionId, null), 404, "does not exist");
+    assertThat(json(admin("GET", "/pendingchange?connectionId=" + connectionId + "&kind=DELETE_CONNECTION", null)))
+        .singleElement().satisfies(c -> assertThat(c.path("state").asText()).isEqualTo("DONE"));
 
     // Deleting a process: TERMINATE on the other end, TERMINATED asked, service and record gone.
     String again = json(admin("POST", "/connection", connectionBody(meterId, METER_IFACE, loggerId, LOGGER_IFACE))).path("id").asText();

@@ -8,6 +8,7 @@ import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.api.OpenApi.Operation;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
@@ -419,6 +421,8 @@ class OpenApiTest {
         new Placement(new Target.Pool("65f0c0de1a2b3c4d5e6f7a8e"), Resources.NONE, List.of(), List.of()), List.of(),
         Optional.empty())));
     assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now)));
+    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now,
+        true)));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
         Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now,
         new Resources(2048 * Resources.MIB, 2 * Resources.NANOS_PER_CPU))));
@@ -426,6 +430,22 @@ class OpenApiTest {
         NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now, Resources.NONE)));
     assertShape(document, "Pool", Views.nodePool(new NodePool("65f0c0de1a2b3c4d5e6f7a8e", "pool")));
     assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x"));
+  }
+
+  @Test
+  void everyConnectionStateIsDocumented() throws Exception {
+    assertThat(fieldValues(document().at("/components/schemas/ConnectionState/enum")))
+        .containsExactlyElementsOf(Arrays.stream(ConnectionState.values()).map(Enum::name).toList());
+  }
+
+  @Test
+  void removalsThatMayTakeLongerDocumentTheir202WithThePendingChange() throws Exception {
+    JsonNode document = document();
+    for (String path : List.of("/process/{id}", "/connection/{id}")) {
+      JsonNode accepted = document.path("paths").path(path).path("delete").path("responses").path("202");
+      assertThat(accepted.at("/content/application~1json/schema/$ref").asText()).as(path)
+          .isEqualTo("#/components/schemas/PendingChange");
+    }
   }
 
   /** The view has no field the schema does not name, and every field the schema requires; nested objects too. */

@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.Random;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestData;
+import org.defpi.orchestrator.pendingchange.PendingChanges;
+import org.defpi.orchestrator.pendingchange.RetryPolicy;
+import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.FakeProcesses;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
@@ -32,15 +35,24 @@ class AutoConnectTest {
   private RealStore store;
   private ConnectionManager connections;
 
+  private Workers workers;
+
   @BeforeEach
   void open() {
     store = RealStore.open(RealStore.Settings.h2(dir));
-    connections = new ConnectionManager(store, store, new FakeProcesses(), Ids.secure(Clock.systemUTC()),
-        Clock.systemUTC(), new Random(3), Duration.ofSeconds(1));
+    Clock clock = Clock.systemUTC();
+    Ids ids = Ids.secure(clock);
+    PendingChanges changes = new PendingChanges(store.pendingChanges(), ids, clock, RetryPolicy.DEFAULT);
+    workers = new Workers(store.pendingChanges(), clock, RetryPolicy.DEFAULT, Workers.Settings.defaults("auto-test"));
+    connections = new ConnectionManager(store, store, new FakeProcesses(), changes, workers, ids, clock, new Random(3),
+        new ConnectionManager.Settings(Duration.ofSeconds(1)));
+    connections.handlers().forEach(workers::register);
+    workers.start();
   }
 
   @AfterEach
   void close() {
+    workers.close();
     store.close();
   }
 

@@ -45,6 +45,8 @@ class PublishingStoresTest {
       connections.insert(new Connection(C1, new Endpoint(P1, "a/x", "v1", "r1", "s1", false, Optional.empty()),
           new Endpoint(P2, "b/x", "v1", "s1", "r1", false, Optional.empty()), 6000, Instant.parse("2026-11-25T10:00:00Z")));
       connections.updateEndpoint(C1, 1, true, Optional.empty());
+      assertThat(connections.updateSuspended(C1, true)).isTrue();
+      assertThat(connections.updateSuspended("65a1b2c300000000000000c9", true)).isFalse();
       connections.deleteConnection(C1);
       processes.deleteProcess(P1);
       assertThat(processes.deleteProcess(P1)).isFalse();
@@ -56,10 +58,11 @@ class PublishingStoresTest {
           "process changed " + P1 + " " + owner,
           "connection created " + C1 + " " + owner,
           "connection changed " + C1 + " " + owner,
+          "connection changed " + C1 + " " + owner,
           "connection removed " + C1 + " " + owner,
           "process removed " + P1 + " " + owner);
       assertThat(bus.recentAfter(0)).extracting(Event::state)
-          .startsWith("STARTING", "STARTING", "RUNNING").endsWith("RUNNING");
+          .containsExactly("STARTING", "STARTING", "RUNNING", "STARTING", "STARTING", "SUSPENDED", "SUSPENDED", "RUNNING");
     }
   }
 }

@@ -146,4 +146,29 @@ class PendingChangesTest {
     assertThat(published.cancelPendingOf(P1)).isZero();
     assertThat(bus.recentAfter(before)).hasSize(2);
   }
+
+  @Test
+  void cancelPendingOfConnectionDropsTheQueuedWorkOfAConnectionAndPublishesEachCancellation() throws Refusal {
+    org.defpi.orchestrator.event.EventBus bus = new org.defpi.orchestrator.event.EventBus(Clock.systemUTC(), 100);
+    PendingChanges published = new PendingChanges(
+        org.defpi.orchestrator.event.PublishingStores.pendingChanges(table, bus),
+        new Ids(Clock.fixed(NOW, ZoneOffset.UTC), new Random(3)), Clock.fixed(NOW, ZoneOffset.UTC), RETRY);
+    String c1 = "65a1b2c300000000000000c1";
+    PendingChange running = published.submit(Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(c1), "alice", "{}");
+    PendingChange again = published.submit(Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(c1), "alice", "{}");
+    PendingChange other = published.submit(Kind.CREATE_CONNECTION, Optional.empty(),
+        Optional.of("65a1b2c300000000000000c2"), "alice", "{}");
+    assertThat(table.claim("w1", NOW.plusSeconds(1), Duration.ofSeconds(30)).map(PendingChange::id))
+        .contains(running.id());
+    long before = bus.lastSeq();
+
+    assertThat(published.unfinishedOfConnection(c1)).extracting(PendingChange::id)
+        .containsExactly(running.id(), again.id());
+    assertThat(published.cancelPendingOfConnection(c1)).isEqualTo(1);
+    assertThat(published.unfinishedOfConnection(c1)).extracting(PendingChange::id).containsExactly(running.id());
+    assertThat(published.get(other.id()).state()).isEqualTo(State.PENDING);
+    assertThat(bus.recentAfter(before)).extracting(e -> e.action() + " " + e.id() + " " + e.state())
+        .containsExactly("CHANGED " + again.id() + " CANCELLED");
+    assertThat(published.cancelPendingOfConnection(c1)).isZero();
+  }
 }

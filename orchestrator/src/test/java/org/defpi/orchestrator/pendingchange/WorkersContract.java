@@ -597,6 +597,16 @@ abstract class WorkersContract {
     }
 
     @Override
+    public List<PendingChange> unfinishedOfConnection(String connectionId) {
+      return store.unfinishedOfConnection(connectionId);
+    }
+
+    @Override
+    public int cancelPendingOfConnection(String connectionId, Instant now) {
+      return store.cancelPendingOfConnection(connectionId, now);
+    }
+
+    @Override
     public boolean renew(String id, String workerId, Instant leaseUntil) {
       return store.renew(id, workerId, leaseUntil);
     }

@@ -22,11 +22,11 @@ import org.defpi.wire.protocol.ProcessProto;
 
 /**
  * The process side of the management protocol on a real loopback socket, for the connector's
- * tests: decodes requests with the real framing and codec and answers through {@code answer}
- * (which may return empty to stay silent).
+ * tests and those of the managers above it: decodes requests with the real framing and codec and
+ * answers through {@code answer} (which may return empty to stay silent).
  */
-final class ManagementPeer implements AutoCloseable {
-  static final ProtobufMessageCodec REQUESTS = ProtobufMessageCodec.of(
+public final class ManagementPeer implements AutoCloseable {
+  public static final ProtobufMessageCodec REQUESTS = ProtobufMessageCodec.of(
       ProcessProto.SetConfigMessage.getDefaultInstance(),
       ProcessProto.GoToProcessStateMessage.getDefaultInstance(),
       ProcessProto.ResumeProcessMessage.getDefaultInstance(),
@@ -34,14 +34,14 @@ final class ManagementPeer implements AutoCloseable {
 
   private final ServerSocket server;
   private final Function<Message, Optional<Message>> answer;
-  final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
   final AtomicInteger accepted = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   /** Set to close every connection right after answering (as a restarting process does). */
   volatile boolean closeAfterReply;
   final CountDownLatch firstRequest = new CountDownLatch(1);
 
-  ManagementPeer(int port, Function<Message, Optional<Message>> answer) throws IOException {
+  public ManagementPeer(int port, Function<Message, Optional<Message>> answer) throws IOException {
     this.server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -50,7 +50,7 @@ final class ManagementPeer implements AutoCloseable {
   }
 
   /** Answers like a healthy process. */
-  static Optional<Message> healthy(Message request) {
+  public static Optional<Message> healthy(Message request) {
     return Optional.of(switch (request) {
       case ProcessProto.SetConfigMessage m -> ProcessProto.ProcessStateUpdateMessage.newBuilder()
           .setProcessId(m.getProcessId()).setState(ProcessProto.ProcessState.RUNNING).build();
@@ -62,15 +62,15 @@ final class ManagementPeer implements AutoCloseable {
     });
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
   }
 
-  Message nextRequest() throws InterruptedException {
+  public Message nextRequest() throws InterruptedException {
     Message m = received.poll(10, TimeUnit.SECONDS);
     if (m == null) {
       throw new AssertionError("no request within 10 s");
@@ -118,7 +118,7 @@ final class ManagementPeer implements AutoCloseable {
 
 
   /** Drops every open connection, as a container that restarts does. */
-  void dropConnections() throws IOException {
+  public void dropConnections() throws IOException {
     for (Socket s : sockets) {
       s.close();
     }

@@ -500,6 +500,28 @@ abstract class PendingChangeTableContract {
   }
 
   @Test
+  void theUnfinishedChangesOfAConnectionAreListedAndItsPendingOnesCancelled() {
+    String c2 = "65a1b2c300000000000000c2";
+    table().insert(ofConnection(id(1), Kind.CREATE_CONNECTION, Optional.empty(), C1, T0));
+    table().insert(ofConnection(id(2), Kind.CREATE_CONNECTION, Optional.empty(), C1, T0.plusMillis(1)));
+    table().insert(ofConnection(id(3), Kind.DELETE_CONNECTION, Optional.empty(), C1, T0.plusMillis(2)));
+    table().insert(ofConnection(id(4), Kind.CREATE_CONNECTION, Optional.empty(), c2, T0.plusMillis(3)));
+    table().insert(ofProcess(id(5), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(4)));
+    assertThat(claimId("w1", T0.plusSeconds(1))).contains(id(1));
+
+    assertThat(table().unfinishedOfConnection(C1)).containsExactly(stored(id(1)), stored(id(2)), stored(id(3)));
+    Instant now = T0.plusSeconds(2);
+    assertThat(table().cancelPendingOfConnection(C1, now)).isEqualTo(2);
+    assertThat(stored(id(1)).state()).isEqualTo(State.RUNNING);
+    assertThat(stored(id(2)).state()).isEqualTo(State.CANCELLED);
+    assertThat(stored(id(3)).updatedAt()).isEqualTo(now);
+    assertThat(table().unfinishedOfConnection(C1)).extracting(PendingChange::id).containsExactly(id(1));
+    assertThat(table().unfinishedOfConnection(c2)).extracting(PendingChange::id).containsExactly(id(4));
+    assertThat(table().unfinishedOf(P1)).extracting(PendingChange::id).containsExactly(id(5));
+    assertThat(table().cancelPendingOfConnection("65a1b2c300000000000000c9", now)).isZero();
+  }
+
+  @Test
   void housekeepingDeletesOnlyChangesFinishedBeforeTheCutoff() {
     for (int i = 1; i <= 6; i++) {
       table().insert(pending(id(i), T0.plusMillis(i)));

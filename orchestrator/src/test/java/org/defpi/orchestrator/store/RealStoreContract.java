@@ -43,7 +43,7 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(6);
+    assertThat(RealStore.migrate(database())).isEqualTo(7);
     assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
         "process_saved_state", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
@@ -168,9 +168,25 @@ abstract class RealStoreContract {
       assertThat(failed.state()).isEqualTo(ConnectionState.FAILED);
       assertThat(failed.reason()).contains("process " + P2 + " refused");
 
+      // suspended, whatever its ends said; the flag survives a reopen; resumed, its ends speak again
+      assertThat(store.updateSuspended(c1.id(), true)).isTrue();
+      assertThat(store.findConnection(c1.id()).orElseThrow().state()).isEqualTo(ConnectionState.SUSPENDED);
+      assertThat(store.findConnection(c1.id()).orElseThrow().reason()).isEmpty();
+      assertThat(store.findConnection(c2.id()).orElseThrow().suspended()).isFalse();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.findConnection(c1.id()).orElseThrow().suspended()).isTrue();
+      assertThat(store.updateSuspended(c1.id(), false)).isTrue();
+      assertThat(store.findConnection(c1.id()).orElseThrow().state()).isEqualTo(ConnectionState.FAILED);
+      store.insert(new org.defpi.orchestrator.connection.Connection("c00000000000000000000003", c2.endpoint1(),
+          c2.endpoint2(), 6002, c2.createdAt(), true));
+      assertThat(store.findConnection("c00000000000000000000003").orElseThrow().state())
+          .isEqualTo(ConnectionState.SUSPENDED);
+
       assertThat(store.deleteConnection(c1.id())).isTrue();
       assertThat(store.connectionsOf(P2)).isEmpty();
       assertThat(store.updateEndpoint(c1.id(), 1, true, Optional.empty())).isFalse();
+      assertThat(store.updateSuspended(c1.id(), true)).isFalse();
     }
   }
 
