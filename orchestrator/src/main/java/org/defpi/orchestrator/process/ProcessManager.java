@@ -165,7 +165,7 @@ public final class ProcessManager {
     // The owner as they are now: a service re-created later gets their current name and email.
     User owner = users.apply(process.userId()).orElseThrow(() -> new ChangeFailed("the owner of process " + id
         + ", user " + process.userId() + ", no longer exists"));
-    swarm.createService(new Swarm.ProcessService(process.id(), process.image(), environment(process, owner.name(),
+    swarm.createService(new Swarm.ProcessService(process.id(), process.userId(), process.image(), environment(process, owner.name(),
         owner.email().orElse(""), settings)));
     LOG.info("created the service of process {} ({} {}) from {}", id, process.serviceId(), process.version(),
         process.image());
@@ -366,9 +366,11 @@ public final class ProcessManager {
 
   /**
    * Brings the Swarm in line with the store ({@link Reconciliation}): queues a change for each
-   * difference. Returns what it queued. Also forgets finished changes older than a day.
+   * difference. Returns what it queued. Also forgets finished changes older than a day, joins the
+   * orchestrator to any user network it is not on, and removes the networks of users that no
+   * longer exist ({@link #userGone} missed them, or they were deleted while this instance was down).
    */
-  public List<Reconciliation.Action> reconcile() throws SwarmException {
+  public List<Reconciliation.Action> reconcile() throws SwarmException, InterruptedException {
     Set<String> busy = new HashSet<>();
     for (PendingChange c : changes.list()) {
       if (!c.state().finished()) {
@@ -382,7 +384,31 @@ public final class ProcessManager {
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
+    swarm.joinUserNetworks();
+    for (String userId : swarm.userNetworks()) {
+      // A user owning processes cannot be deleted, so a missing user's network has none of theirs left.
+      if (users.apply(userId).isEmpty()) {
+        LOG.info("reconcile: removing the network of user {}, who no longer exists", userId);
+        swarm.removeUserNetwork(userId);
+      }
+    }
     return actions;
+  }
+
+  /**
+   * A user was deleted: their network goes too. Best effort: a failure is logged and the
+   * reconciler removes the network later.
+   */
+  public void userGone(String userId) {
+    try {
+      swarm.removeUserNetwork(userId);
+      LOG.info("removed the network of deleted user {}", userId);
+    } catch (SwarmException e) {
+      LOG.warn("could not remove the network of deleted user {} (the reconciler tries again): {}", userId,
+          e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public String logs(String id, int tail, User caller) throws Refusal.NotFound, SwarmException, InterruptedException {

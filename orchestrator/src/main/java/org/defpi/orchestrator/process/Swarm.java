@@ -3,14 +3,28 @@ package org.defpi.orchestrator.process;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** What the process manager needs from Docker Swarm (implemented by the {@code swarm} connector). */
 public interface Swarm {
   /**
    * Creates the Swarm service of a process: named and reachable (network alias) by the process id,
-   * with the given image and env. Idempotent: an existing service of that name is left alone.
+   * with the given image and env, on its user's network only; that network is made first if absent
+   * (and the orchestrator joins it). Idempotent: an existing service of that name is left alone.
    */
   void createService(ProcessService service) throws SwarmException;
+
+  /** The ids of the users that have a network of this orchestrator's. */
+  Set<String> userNetworks() throws SwarmException;
+
+  /**
+   * Removes a user's network, the orchestrator leaving it first; waits (bounded) for endpoints of
+   * just-removed containers to go. No-op if absent.
+   */
+  void removeUserNetwork(String userId) throws SwarmException, InterruptedException;
+
+  /** Joins the orchestrator to every user network of its own that it is not on. Idempotent. */
+  void joinUserNetworks() throws SwarmException;
 
   /** Removes the service and waits (bounded) until its containers on this node are gone. No-op if absent. */
   void removeService(String processId) throws SwarmException, InterruptedException;
@@ -39,17 +53,18 @@ public interface Swarm {
     }
   }
 
-  /** The Swarm service of one process. */
-  record ProcessService(String processId, String image, Map<String, String> env) {
+  /** The Swarm service of one process, of user {@code userId} (whose network it joins). */
+  record ProcessService(String processId, String userId, String image, Map<String, String> env) {
     public ProcessService {
       Objects.requireNonNull(processId, "processId");
+      Objects.requireNonNull(userId, "userId");
       Objects.requireNonNull(image, "image");
       env = Map.copyOf(env);
     }
 
     @Override
     public String toString() {
-      return "ProcessService[processId=" + processId + ", image=" + image + ", env=" + env.keySet() + "]";
+      return "ProcessService[processId=" + processId + ", userId=" + userId + ", image=" + image + ", env=" + env.keySet() + "]";
     }
   }
 

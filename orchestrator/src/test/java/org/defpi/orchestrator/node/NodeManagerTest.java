@@ -34,6 +34,6 @@ class NodeManagerTest {
   }
 
   private static RealSwarm swarmAt(String socket) {
-    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), "defpi-processes", Duration.ofSeconds(15)));
+    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), Duration.ofSeconds(15)));
   }
 }
