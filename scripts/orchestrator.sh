@@ -368,10 +368,12 @@ cmd_status() {
     ok=1
   fi
   echo "processes  $(dk service ls -q --filter "label=$MANAGED_LABEL=$NAME" | wc -l) service(s)"
-  local legacy=()
-  exists service "$NAME" && legacy+=("Swarm service $NAME")
-  exists network "$LEGACY_NET" && legacy+=("network $LEGACY_NET")
-  ((${#legacy[@]} == 0)) || echo "legacy     ${legacy[*]} (from before per-user networks; up or down --purge removes them)"
+  # From before per-user networks: up upgrades an old deployment; a lone old network may be a test's.
+  if exists service "$NAME"; then
+    echo "legacy     Swarm service $NAME present: up upgrades it to the container"
+  elif exists network "$LEGACY_NET"; then
+    echo "legacy     network $LEGACY_NET present, unused by the orchestrator (down --purge removes it)"
+  fi
   return $ok
 }
 
