@@ -3,7 +3,8 @@
 # processes, next to what Swarm alone takes (issue 5). N rounds of each (default 5).
 #
 #   deploy   raw:   `docker service create --detach` of the power-meter image (the reference the
-#                   orchestrator uses, repository:tag@digest, same network and endpoint mode, the
+#                   orchestrator uses, repository:tag@digest, the same kind of network — an encrypted
+#                   attachable overlay of the bench's own, bench-lifecycle-net — and endpoint mode, the
 #                   entrypoint replaced by `sleep 600`), timed until its task is running
 #            defpi: POST /process (power-meter, count=0), timed until GET /process/{id} says RUNNING
 #                   (the container runs, the process triggers and is configured)
@@ -23,6 +24,7 @@ N=${1:-5}
 API=http://127.0.0.1:8484
 PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
 PREFIX=bench-lifecycle
+NETWORK=$PREFIX-net
 TIMEOUT_MS=120000
 export DOCKER_HOST=unix:///var/run/docker.sock
 unset DOCKER_CONTEXT
@@ -66,6 +68,10 @@ cleanup() {
   for name in $(docker service ls -q --filter "label=org.defpi.bench=$PREFIX" 2> /dev/null < /dev/null || true); do
     docker service rm "$name" > /dev/null 2>&1 < /dev/null || true
   done
+  for _ in $(seq 1 20); do # endpoints of just-removed tasks linger a moment
+    docker network inspect "$NETWORK" > /dev/null 2>&1 < /dev/null || break
+    docker network rm "$NETWORK" > /dev/null 2>&1 < /dev/null || sleep 0.5
+  done
 }
 on_exit() { trap - EXIT INT TERM; cleanup; }
 on_signal() { trap - EXIT INT TERM; echo >&2; log "interrupted: cleaning up"; cleanup; exit 130; }
@@ -89,6 +95,9 @@ IMAGE=$(jq -r '.version as $v | (.versions[] | select(.version == $v) | .digest)
 [[ $IMAGE == *@sha256:* ]] || die "GET /service/power-meter gives no digest for its version"
 docker pull -q "$IMAGE" > /dev/null < /dev/null || die "cannot pull $IMAGE"
 cleanup # leftovers of an earlier run
+# What the orchestrator gives each user: an encrypted attachable overlay network.
+docker network create --driver overlay --attachable --opt encrypted --label "org.defpi.bench=$PREFIX" "$NETWORK" \
+  > /dev/null < /dev/null || die "cannot create network $NETWORK"
 
 # ---------------------------------------------------------------------------------------------
 # one measurement each
@@ -117,7 +126,7 @@ deploy_raw() {
   t0=$(now_ms)
   docker service create --detach --quiet --no-resolve-image --name "$name" \
     --label "org.defpi.bench=$PREFIX" --container-label "org.defpi.bench=$PREFIX" \
-    --network "name=defpi-processes,alias=$name" --endpoint-mode dnsrr \
+    --network "name=$NETWORK,alias=$name" --endpoint-mode dnsrr \
     --restart-condition any --restart-delay 1s --stop-grace-period 1s \
     --entrypoint sleep "$IMAGE" 600 > /dev/null < /dev/null
   while :; do

@@ -9,6 +9,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 API=http://127.0.0.1:8484
 PASSWORD_FILE=/var/lib/defpi/admin-password
+POOL=local
 step() { printf '\n==> %s\n' "$*"; }
 
 api() { # api METHOD PATH [JSON]
@@ -57,6 +58,17 @@ step "Building the platform and the example services (images go to 127.0.0.1:500
 
 step "Deploying the orchestrator"
 scripts/orchestrator.sh up
+
+step "This machine's Swarm node: public, in pool $POOL (processes go to public nodes)"
+node=$(docker info --format '{{.Swarm.NodeID}}' < /dev/null)
+if [[ $(expect 200 "$(api GET "/node/$node")" | jq -r .kind) == public ]]; then
+  echo "node $node is public already"
+else
+  pool=$(expect 200 "$(api GET "/nodepool?name=$POOL")" | jq -r '.[0].id // empty')
+  [[ -n $pool ]] || pool=$(expect 201 "$(api POST /nodepool "{\"name\":\"$POOL\"}")" | jq -r .id)
+  expect 200 "$(api PUT "/node/$node" "{\"kind\":\"public\",\"poolId\":\"$pool\"}")" >/dev/null
+  echo "node $node is public in pool $POOL ($pool)"
+fi
 
 step "Deploying the demo: power meter -> power logger"
 remove_demo_processes

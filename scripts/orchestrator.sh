@@ -1,45 +1,54 @@
 #!/usr/bin/env bash
-# scripts/orchestrator.sh — the defpi orchestrator as a Swarm service (ARCHITECTURE.md, "Runtime layout").
+# scripts/orchestrator.sh — the defpi orchestrator as a plain container (ARCHITECTURE.md, "Runtime layout").
 #
 #   scripts/orchestrator.sh up              deploy or update; idempotent; waits until /health answers
 #   scripts/orchestrator.sh status          one line per part; exit 0 only when the API answers
-#   scripts/orchestrator.sh down            remove the orchestrator's service
+#   scripts/orchestrator.sh down            remove the orchestrator's container
 #   scripts/orchestrator.sh down --purge    also every process service (any with label org.defpi.managed),
-#                                           the network defpi-processes, the data volume, the admin
-#                                           password (secret and file)
+#                                           every user network (label org.defpi.user-id), the data
+#                                           volume and the admin password file
+#
+# A plain container, not a Swarm service: it joins each user's encrypted overlay network
+# (defpi-user-<id>) when it makes it and at start, and a Swarm task cannot be attached to a network
+# by hand (moby/moby#39391). `--restart always` brings it back after a crash.
 #
 # Needs what `scripts/env.sh up` makes (engine, swarm, network defpi-control, registry on
 # 127.0.0.1:5000) and the image 127.0.0.1:5000/defpi/orchestrator:latest
 # (`./mvnw -B -f orchestrator/pom.xml install` pushes it).
 #
 # Steps of `up`:
-#   1 network    attachable overlay network defpi-processes
-#   2 password   Docker secret defpi-admin-password; when missing, a new random password is made,
-#                written to /var/lib/defpi/admin-password (0600) and stored as the secret. The
-#                password is never printed. The orchestrator makes its first admin from it when
-#                its database has no users; later password changes go through the API.
+#   1 legacy     upgrade from the Swarm-service deployment: the service defpi-orchestrator is removed,
+#                with the process services on the shared network defpi-processes (the orchestrator's
+#                reconciler re-creates them on their users' networks), then that network (left, with
+#                a note, while something else still uses it) and the secret defpi-admin-password
+#   2 password   /var/lib/defpi/admin-password (root only, 0600), bind-mounted read-only; when missing,
+#                a new random password is written there. It is never printed. The orchestrator makes
+#                its first admin from it when its database has no users; later password changes go
+#                through the API.
 #   3 image      the digest 127.0.0.1:5000/defpi/orchestrator:latest has now, read from the registry
-#   4 service    defpi-orchestrator pinned to that digest: created, updated when the digest changed
-#                (a new image rolls the service), re-created when the rest of its spec changed
-#   5 health     wait until the task of that digest runs and http://127.0.0.1:8484/health answers
+#   4 container  defpi-orchestrator pinned to that digest: created, re-created when the digest or its
+#                settings changed (stopped with a 20 s grace period first), started when stopped
+#   5 health     wait until it runs and http://127.0.0.1:8484/health answers
 #
 # Environment: DEFPI_ORCHESTRATOR_TIMEOUT (s to wait for /health, 120), DEFPI_PASSWORD_FILE
 # (/var/lib/defpi/admin-password), DEFPI_ORCHESTRATOR_IMAGE (127.0.0.1:5000/defpi/orchestrator:latest).
 set -euo pipefail
 
-readonly SERVICE=defpi-orchestrator
+readonly NAME=defpi-orchestrator
 readonly CONTROL_NET=defpi-control
-readonly PROCESS_NET=defpi-processes
-readonly SECRET=defpi-admin-password
+readonly LEGACY_NET=defpi-processes
+readonly LEGACY_SECRET=defpi-admin-password
 readonly VOLUME=defpi-orchestrator-data
 readonly PORT=8484
 readonly REG_ADDR=127.0.0.1:5000
 readonly IMAGE=${DEFPI_ORCHESTRATOR_IMAGE:-$REG_ADDR/defpi/orchestrator:latest}
 readonly PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
+readonly PASSWORD_TARGET=/run/secrets/defpi-admin-password
 readonly TIMEOUT=${DEFPI_ORCHESTRATOR_TIMEOUT:-120}
 readonly API=http://127.0.0.1:$PORT
 readonly SPEC_LABEL=org.defpi.spec-hash
 readonly MANAGED_LABEL=org.defpi.managed
+readonly USER_LABEL=org.defpi.user-id
 readonly MANIFEST_ACCEPT='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json'
 
 export DOCKER_HOST=unix:///var/run/docker.sock
@@ -54,10 +63,10 @@ STEP_NAME=
 now_s() { date +%s.%N | cut -c1-14; }
 step() { STEP_NO=$((STEP_NO + 1)); STEP_NAME=$1; STEP_T0=$(now_s); }
 done_step() {
-  printf '[orchestrator] %d/%d %-8s %-64s %6.2f s\n' "$STEP_NO" "$STEP_COUNT" "$STEP_NAME" "$1" \
+  printf '[orchestrator] %d/%d %-9s %-64s %6.2f s\n' "$STEP_NO" "$STEP_COUNT" "$STEP_NAME" "$1" \
     "$(awk -v a="$STEP_T0" -v b="$(now_s)" 'BEGIN { print b - a }')"
 }
-note() { printf '[orchestrator]     %-8s %s\n' "$STEP_NAME" "$1"; }
+note() { printf '[orchestrator]     %-9s %s\n' "$STEP_NAME" "$1"; }
 die() {
   printf '[orchestrator] ERROR%s: %s\n' "${STEP_NAME:+ in step $STEP_NAME}" "$1" >&2
   shift
@@ -66,7 +75,7 @@ die() {
   exit 1
 }
 dk() { docker "$@" < /dev/null; }
-exists() { dk "$1" inspect "$2" > /dev/null 2>&1; } # exists KIND NAME (network, secret, service, volume)
+exists() { dk "$1" inspect "$2" > /dev/null 2>&1; } # exists KIND NAME (container, network, secret, service, volume)
 
 # split_ref REF -> "REGISTRY REPO TAG" for REGISTRY/REPO:TAG
 split_ref() {
@@ -97,6 +106,17 @@ wait_gone() {
   return 1
 }
 
+# remove_network NAME: retries while endpoints of just-removed containers linger; 1 if still there
+remove_network() {
+  local i
+  for ((i = 0; i < 20; i++)); do
+    exists network "$1" || return 0
+    dk network rm "$1" > /dev/null 2>&1 || true
+    sleep 0.5
+  done
+  ! exists network "$1"
+}
+
 need_swarm() {
   docker info > /dev/null 2>&1 < /dev/null || die "the Docker engine does not answer" "run scripts/env.sh up first"
   [[ $(dk info --format '{{.Swarm.LocalNodeState}}') == active ]] || die "this engine is not in a swarm" \
@@ -106,55 +126,74 @@ need_swarm() {
 # ---------------------------------------------------------------------------------------------
 # up
 
-# The service's arguments apart from its image: a change re-creates the service.
-service_args() {
-  SERVICE_ARGS=(
-    --name "$SERVICE"
+# The container's arguments apart from its image: a change (or a new image) re-creates it.
+container_args() {
+  CONTAINER_ARGS=(
+    --name "$NAME"
     --label "$MANAGED_LABEL.platform=true"
-    --network "name=$CONTROL_NET,alias=$SERVICE"
-    --network "name=$PROCESS_NET,alias=$SERVICE"
-    --endpoint-mode dnsrr
-    --publish "mode=host,published=$PORT,target=$PORT"
+    --restart always
+    --network "$CONTROL_NET" --network-alias "$NAME"
+    --publish "$PORT:$PORT"
     --mount "type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock"
     --mount "type=volume,source=$VOLUME,target=/var/lib/defpi"
-    --constraint node.role==manager
-    --secret "source=$SECRET,target=$SECRET,mode=0400"
-    --restart-condition any --restart-delay 1s
-    --stop-grace-period 20s
+    --mount "type=bind,source=$PASSWORD_FILE,target=$PASSWORD_TARGET,readonly"
+    --stop-timeout 20
     --env "DEFPI_PORT=$PORT"
-    --env "DEFPI_ADMIN_PASSWORD_FILE=/run/secrets/$SECRET"
+    --env "DEFPI_ADMIN_PASSWORD_FILE=$PASSWORD_TARGET"
     --env "DEFPI_DATA_DIR=/var/lib/defpi"
     --env "DEFPI_REGISTRY_URL=http://defpi-registry:5000"
     --env "DEFPI_IMAGE_PREFIX=$REG_ADDR"
-    --env "DEFPI_PROCESS_NETWORK=$PROCESS_NET"
-    --env "DEFPI_ORCHESTRATOR_HOST=$SERVICE"
+    --env "DEFPI_CONTAINER=$NAME"
+    --env "DEFPI_ORCHESTRATOR_HOST=$NAME"
     --env "DEFPI_ORCHESTRATOR_PORT=$PORT"
   )
 }
 
-ensure_network() {
-  step network
-  if exists network "$PROCESS_NET"; then
-    [[ $(dk network inspect -f '{{.Driver}} {{.Attachable}}' "$PROCESS_NET") == "overlay true" ]] ||
-      die "network $PROCESS_NET exists but is not an attachable overlay network" \
-        "remove it (scripts/orchestrator.sh down --purge) and run up again"
-    done_step "$PROCESS_NET exists"
-  else
-    dk network create --driver overlay --attachable --label "$MANAGED_LABEL=true" "$PROCESS_NET" > /dev/null
-    done_step "$PROCESS_NET created (overlay, attachable)"
+# The services of this orchestrator on the legacy shared network, by id.
+legacy_process_services() {
+  local net_id
+  net_id=$(dk network inspect -f '{{.Id}}' "$LEGACY_NET")
+  dk service ls -q --filter "label=$MANAGED_LABEL=$NAME" | while read -r id; do
+    dk service inspect -f '{{.ID}}{{range .Spec.TaskTemplate.Networks}} {{.Target}}{{end}}' "$id"
+  done | awk -v id="$net_id" -v name="$LEGACY_NET" '{ for (i = 2; i <= NF; i++) if ($i == id || $i == name) { print $1; break } }'
+}
+
+migrate_legacy() {
+  step legacy
+  if ! exists service "$NAME"; then
+    # Only on an upgrade: a defpi-processes without the old orchestrator may be a test's (down --purge removes it).
+    exists secret "$LEGACY_SECRET" && { dk secret rm "$LEGACY_SECRET" > /dev/null 2>&1 || true; }
+    done_step "no Swarm service $NAME: nothing to upgrade"
+    return
   fi
+  dk service rm "$NAME" > /dev/null
+  wait_gone "com.docker.swarm.service.name=$NAME" 60 || die "the old orchestrator's container did not go away"
+  local done="service $NAME removed"
+  if exists network "$LEGACY_NET"; then
+    local services
+    services=$(legacy_process_services)
+    if [[ -n $services ]]; then
+      # shellcheck disable=SC2086 # one id per word
+      dk service rm $services > /dev/null
+      local id
+      for id in $services; do wait_gone "com.docker.swarm.service.id=$id" 60 || true; done
+      note "removed $(wc -w <<< "$services") process service(s) on $LEGACY_NET: re-created on their users' networks"
+    fi
+    if remove_network "$LEGACY_NET"; then
+      done="$done, network $LEGACY_NET removed"
+    else
+      note "network $LEGACY_NET is still in use by something else: left (down --purge removes it)"
+    fi
+  fi
+  exists secret "$LEGACY_SECRET" && { dk secret rm "$LEGACY_SECRET" > /dev/null && done="$done, secret removed"; }
+  done_step "$done"
 }
 
 ensure_password() {
   step password
-  if exists secret "$SECRET"; then
-    if [[ -s $PASSWORD_FILE ]]; then
-      done_step "secret $SECRET exists; password in $PASSWORD_FILE"
-    else
-      done_step "secret $SECRET exists"
-      note "WARNING: $PASSWORD_FILE is missing; Docker cannot show a secret's value."
-      note "To get a new password: scripts/orchestrator.sh down --purge, then up."
-    fi
+  if [[ -s $PASSWORD_FILE ]]; then
+    chmod 600 "$PASSWORD_FILE"
+    done_step "password in $PASSWORD_FILE"
     return
   fi
   mkdir -p "$(dirname "$PASSWORD_FILE")"
@@ -163,10 +202,12 @@ ensure_password() {
   chmod 600 "$tmp"
   # 24 random bytes -> 32 characters of base64url: no shell or URL quoting trouble, bcrypt-sized.
   head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n=' > "$tmp"
-  dk secret create --label "$MANAGED_LABEL.platform=true" "$SECRET" "$tmp" > /dev/null
   mv -f "$tmp" "$PASSWORD_FILE"
-  chmod 600 "$PASSWORD_FILE"
-  done_step "secret $SECRET created; password written to $PASSWORD_FILE (0600)"
+  done_step "a new password written to $PASSWORD_FILE (0600)"
+  if exists volume "$VOLUME"; then
+    note "WARNING: the data volume $VOLUME exists: if its database has users, the admin keeps their old"
+    note "password and this file is not it. For a fresh start: scripts/orchestrator.sh down --purge, then up."
+  fi
 }
 
 resolve_image() {
@@ -181,66 +222,63 @@ resolve_image() {
   done_step "$IMAGE is ${DIGEST:0:19}…"
 }
 
-ensure_service() {
-  step service
-  service_args
+stop_and_remove() {
+  dk stop -t 20 "$NAME" > /dev/null 2>&1 || true
+  dk rm -f "$NAME" > /dev/null 2>&1 || true
+  ! exists container "$NAME"
+}
+
+ensure_container() {
+  step container
+  container_args
   local spec_hash
-  spec_hash=$(printf '%s\n' "${SERVICE_ARGS[@]}" | sha256sum | cut -c1-16)
-  if exists service "$SERVICE"; then
-    local current_hash current_image
-    current_hash=$(dk service inspect -f "{{index .Spec.Labels \"$SPEC_LABEL\"}}" "$SERVICE")
-    current_image=$(dk service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$SERVICE")
-    if [[ $current_hash != "$spec_hash" ]]; then
-      note "the service's settings changed: re-creating it"
-      dk service rm "$SERVICE" > /dev/null
-      wait_gone "com.docker.swarm.service.name=$SERVICE" 60 || die "the old orchestrator container did not go away"
-    elif [[ ${current_image#*@} != "$DIGEST" ]]; then
-      dk service update --detach --quiet --no-resolve-image --image "$PINNED" "$SERVICE" > /dev/null
-      done_step "updated to the new image ${DIGEST:0:19}…"
-      return
-    else
-      done_step "$SERVICE is up to date"
+  spec_hash=$(printf '%s\n' "${CONTAINER_ARGS[@]}" "$PINNED" | sha256sum | cut -c1-16)
+  if exists container "$NAME"; then
+    local current state
+    current=$(dk container inspect -f "{{index .Config.Labels \"$SPEC_LABEL\"}}" "$NAME")
+    state=$(dk container inspect -f '{{.State.Status}}' "$NAME")
+    if [[ $current == "$spec_hash" ]]; then
+      if [[ $state == running || $state == restarting ]]; then
+        done_step "$NAME is up to date ($state)"
+      else
+        dk start "$NAME" > /dev/null
+        done_step "$NAME was $state: started"
+      fi
       return
     fi
+    note "a new image or new settings: re-creating $NAME"
+    stop_and_remove || die "the old orchestrator container did not go away"
   fi
-  dk service create --detach --quiet --no-resolve-image --label "$SPEC_LABEL=$spec_hash" "${SERVICE_ARGS[@]}" \
-    "$PINNED" > /dev/null
-  done_step "$SERVICE created from ${DIGEST:0:19}…"
+  dk image inspect "$PINNED" > /dev/null 2>&1 || dk pull --quiet "$PINNED" > /dev/null || die "cannot pull $PINNED"
+  dk run --detach --label "$SPEC_LABEL=$spec_hash" "${CONTAINER_ARGS[@]}" "$PINNED" > /dev/null
+  done_step "$NAME created from ${DIGEST:0:19}…"
 }
 
 wait_healthy() {
   step health
-  local deadline=$((SECONDS + TIMEOUT)) last_report=$SECONDS task_state='' state='' error=''
+  local deadline=$((SECONDS + TIMEOUT)) last_report=$SECONDS state=''
   while ((SECONDS < deadline)); do
-    # Only the task of the new image counts: until it runs, /health may still be the old one.
-    task_state=$(dk service ps "$SERVICE" --filter desired-state=running --no-trunc \
-      --format '{{.Image}}|{{.CurrentState}}|{{.Error}}' 2> /dev/null | awk -F'|' -v img="$PINNED" '$1 == img' | head -1)
-    if [[ ${task_state#*|} == Running* ]] && health_ok; then
+    state=$(dk container inspect -f '{{.State.Status}} (exit {{.State.ExitCode}}, {{.RestartCount}} restarts)' "$NAME" 2> /dev/null || echo missing)
+    if [[ $state == running* ]] && health_ok; then
       done_step "$API/health answers"
       return
     fi
     if ((SECONDS - last_report >= 5)); then
       last_report=$SECONDS
-      if [[ -n $task_state ]]; then
-        IFS='|' read -r _ state error <<< "$task_state"
-        note "waiting ($((deadline - SECONDS)) s left): task $state${error:+ ($error)}"
-      else
-        note "waiting ($((deadline - SECONDS)) s left): no task of the new image yet"
-      fi
+      note "waiting ($((deadline - SECONDS)) s left): container $state"
     fi
     sleep 0.5
   done
-  die "$API/health did not answer within $TIMEOUT s" "task: ${task_state:-none}" \
-    "logs: docker service logs --tail 50 $SERVICE"
+  die "$API/health did not answer within $TIMEOUT s" "container: $state" "logs: docker logs --tail 50 $NAME"
 }
 
 cmd_up() {
   need_swarm
   exists network "$CONTROL_NET" || die "network $CONTROL_NET is missing" "run scripts/env.sh up first"
-  ensure_network
+  migrate_legacy
   ensure_password
   resolve_image
-  ensure_service
+  ensure_container
   wait_healthy
   echo "[orchestrator] ready: $API (user admin, password in $PASSWORD_FILE)"
   echo "[orchestrator] log in: ./defpi login --url $API --user admin --password-file $PASSWORD_FILE"
@@ -255,14 +293,18 @@ cmd_down() {
   need_swarm
   STEP_COUNT=1
   [[ -n $purge ]] && STEP_COUNT=5
-  step service
-  if exists service "$SERVICE"; then
-    dk service rm "$SERVICE" > /dev/null
-    wait_gone "com.docker.swarm.service.name=$SERVICE" 60 || die "the orchestrator's container did not go away"
-    done_step "$SERVICE removed"
-  else
-    done_step "$SERVICE is not there"
+  step container
+  local what="$NAME is not there"
+  if exists container "$NAME"; then
+    stop_and_remove || die "the orchestrator's container did not go away"
+    what="container $NAME removed"
   fi
+  if exists service "$NAME"; then # a deployment from before per-user networks
+    dk service rm "$NAME" > /dev/null
+    wait_gone "com.docker.swarm.service.name=$NAME" 60 || die "the old orchestrator's container did not go away"
+    what="Swarm service $NAME removed"
+  fi
+  done_step "$what"
   [[ -n $purge ]] || return 0
 
   step processes
@@ -277,18 +319,15 @@ cmd_down() {
     done_step "no process services"
   fi
 
-  step network
-  if exists network "$PROCESS_NET"; then
-    local i
-    for ((i = 0; i < 20; i++)); do # endpoints of just-removed tasks linger a moment
-      dk network rm "$PROCESS_NET" > /dev/null 2>&1 && break
-      sleep 0.5
-    done
-    exists network "$PROCESS_NET" && die "network $PROCESS_NET could not be removed"
-    done_step "$PROCESS_NET removed"
-  else
-    done_step "$PROCESS_NET is not there"
-  fi
+  step networks
+  local networks=() failed=() net
+  mapfile -t networks < <(dk network ls --filter "label=$USER_LABEL" --format '{{.Name}}')
+  exists network "$LEGACY_NET" && networks+=("$LEGACY_NET")
+  for net in "${networks[@]}"; do
+    remove_network "$net" || failed+=("$net")
+  done
+  ((${#failed[@]} == 0)) || die "could not remove network(s) ${failed[*]}" "docker network inspect shows what still uses them"
+  done_step "removed ${#networks[@]} network(s)"
 
   step data
   if exists volume "$VOLUME"; then
@@ -299,9 +338,9 @@ cmd_down() {
   fi
 
   step password
-  exists secret "$SECRET" && dk secret rm "$SECRET" > /dev/null
+  exists secret "$LEGACY_SECRET" && dk secret rm "$LEGACY_SECRET" > /dev/null
   rm -f "$PASSWORD_FILE"
-  done_step "secret $SECRET and $PASSWORD_FILE removed"
+  done_step "$PASSWORD_FILE removed"
 }
 
 cmd_status() {
@@ -310,22 +349,31 @@ cmd_status() {
     echo "engine     DOWN"
     return 1
   fi
-  if exists network "$PROCESS_NET"; then echo "network    $PROCESS_NET present"; else echo "network    $PROCESS_NET MISSING"; ok=1; fi
-  if exists secret "$SECRET"; then echo "password   secret $SECRET present${PASSWORD_FILE:+, file $PASSWORD_FILE $([[ -s $PASSWORD_FILE ]] && echo present || echo MISSING)}"; else echo "password   secret $SECRET MISSING"; ok=1; fi
-  if exists service "$SERVICE"; then
-    echo "service    $SERVICE $(dk service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$SERVICE")"
-    echo "task       $(dk service ps "$SERVICE" --filter desired-state=running --format '{{.CurrentState}} {{.Error}}' | head -1)"
+  if [[ -s $PASSWORD_FILE ]]; then echo "password   $PASSWORD_FILE present"; else echo "password   $PASSWORD_FILE MISSING"; ok=1; fi
+  local networks joined=0
+  networks=$(dk network ls -q --filter "label=$MANAGED_LABEL=$NAME" --filter "label=$USER_LABEL" | wc -l)
+  if exists container "$NAME"; then
+    echo "container  $NAME $(dk container inspect -f '{{.State.Status}} since {{.State.StartedAt}}, {{.RestartCount}} restart(s), {{.Config.Image}}' "$NAME")"
+    # shellcheck disable=SC2016 # a Go template, not shell
+    joined=$(dk container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$NAME" | tr ' ' '\n' | grep -c '^defpi-user-' || true)
   else
-    echo "service    $SERVICE MISSING"
+    echo "container  $NAME MISSING"
     ok=1
   fi
+  echo "networks   $networks user network(s), the orchestrator on $joined"
   if health_ok; then
     echo "api        $API UP, version $(curl -sf --max-time 2 "$API/version" | sed 's/.*"version":"\([^"]*\)".*/\1/')"
   else
     echo "api        $API DOWN"
     ok=1
   fi
-  echo "processes  $(dk service ls -q --filter "label=$MANAGED_LABEL=defpi-orchestrator" | wc -l) service(s)"
+  echo "processes  $(dk service ls -q --filter "label=$MANAGED_LABEL=$NAME" | wc -l) service(s)"
+  # From before per-user networks: up upgrades an old deployment; a lone old network may be a test's.
+  if exists service "$NAME"; then
+    echo "legacy     Swarm service $NAME present: up upgrades it to the container"
+  elif exists network "$LEGACY_NET"; then
+    echo "legacy     network $LEGACY_NET present, unused by the orchestrator (down --purge removes it)"
+  fi
   return $ok
 }
 

@@ -48,6 +48,11 @@ final class OrchestratorClient {
         .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
   }
 
+  Response put(String path, Object body) {
+    return send(request(path).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(toJson(body))));
+  }
+
   Response delete(String path) {
     return send(request(path).DELETE());
   }

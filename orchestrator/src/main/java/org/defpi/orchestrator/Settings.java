@@ -34,7 +34,8 @@ import org.defpi.orchestrator.store.RealStore;
  * DEFPI_REGISTRY_PASSWORD_FILE (none)                           a file holding the registry password
  * DEFPI_REGISTRY_REFRESH     30                                 seconds between reads of the registry's services
  * DEFPI_DOCKER_HOST          unix:///var/run/docker.sock        the Docker engine (a Swarm manager)
- * DEFPI_PROCESS_NETWORK      defpi-processes                    the processes' overlay network
+ * DEFPI_CONTAINER            (none: not in a container)         the orchestrator's own container (name or id), which
+ *                                                               joins each user's network as DEFPI_ORCHESTRATOR_HOST
  * DEFPI_ORCHESTRATOR_HOST    defpi-orchestrator                 ORCHESTRATOR_HOST given to processes
  * DEFPI_ORCHESTRATOR_PORT    8484                               ORCHESTRATOR_PORT given to processes
  * DEFPI_CONFIGURE_TIMEOUT    60                                 seconds to reach and configure a triggered process
@@ -57,7 +58,7 @@ public record Settings(
     Optional<Path> registryPasswordFile,
     Duration registryRefresh,
     URI dockerHost,
-    String processNetwork,
+    Optional<String> container,
     String orchestratorHost,
     int orchestratorPort,
     Duration configureTimeout,
@@ -79,7 +80,7 @@ public record Settings(
     Objects.requireNonNull(registryPasswordFile, "registryPasswordFile");
     Objects.requireNonNull(registryRefresh, "registryRefresh");
     Objects.requireNonNull(dockerHost, "dockerHost");
-    Objects.requireNonNull(processNetwork, "processNetwork");
+    Objects.requireNonNull(container, "container");
     Objects.requireNonNull(orchestratorHost, "orchestratorHost");
     Objects.requireNonNull(configureTimeout, "configureTimeout");
     Objects.requireNonNull(callTimeout, "callTimeout");
@@ -111,7 +112,7 @@ public record Settings(
         Optional.of(text(env, "DEFPI_REGISTRY_PASSWORD_FILE", "")).filter(f -> !f.isEmpty()).map(Path::of),
         seconds(env, "DEFPI_REGISTRY_REFRESH", 30),
         uri(env, "DEFPI_DOCKER_HOST", "unix:///var/run/docker.sock"),
-        text(env, "DEFPI_PROCESS_NETWORK", "defpi-processes"),
+        Optional.of(text(env, "DEFPI_CONTAINER", "")).filter(c -> !c.isEmpty()),
         text(env, "DEFPI_ORCHESTRATOR_HOST", "defpi-orchestrator"),
         port(env, "DEFPI_ORCHESTRATOR_PORT", 8484, false),
         seconds(env, "DEFPI_CONFIGURE_TIMEOUT", 60),

@@ -91,8 +91,11 @@ public final class Wiring implements AutoCloseable {
     ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-sync").daemon().factory());
     try {
-      swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), settings.processNetwork(), Duration.ofSeconds(20)));
-      swarm.ensureNetwork();
+      swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), Duration.ofSeconds(20),
+          RealSwarm.DEFAULT_OWNER, settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))));
+      // Before the first request: a new container (a new image) is on no user network yet, and
+      // without it the users' processes cannot reach the orchestrator, nor it them.
+      swarm.joinUserNetworks();
       RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
           Duration.ofSeconds(10), 100, settings.registryCredentials()), clock);
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
@@ -117,12 +120,15 @@ public final class Wiring implements AutoCloseable {
           new ProcessManager.Settings(settings.orchestratorHost(),
               settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));
       processManager.handlers().forEach(workers::register);
+      users.onDeleted(processManager::userGone);
       pendingChanges.onSubmit(workers::wake);
       workers.start();
       // At start (what a crash left half done) and then periodically (what changed behind our back).
       nodeSync.scheduleWithFixedDelay(() -> {
         try {
           processManager.reconcile();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // stopping
         } catch (Exception e) {
           LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
         }
@@ -131,8 +137,8 @@ public final class Wiring implements AutoCloseable {
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
           .app()
           .start(settings.port());
-      LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, network {})", version(),
-          app.port(), settings.registryUrl(), settings.imagePrefix(), settings.processNetwork());
+      LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),
+          app.port(), settings.registryUrl(), settings.imagePrefix(), settings.container().orElse("none"));
       return new Wiring(app, workers, processes, swarm, store, refresher, nodeSync);
     } catch (Exception | Error e) {
       refresher.shutdownNow();

@@ -25,7 +25,8 @@ class SettingsTest {
     assertThat(s.dbPasswordFile()).isEmpty();
     assertThat(s.orchestratorHost()).isEqualTo("defpi-orchestrator");
     assertThat(s.orchestratorPort()).isEqualTo(8484);
-    assertThat(s.processNetwork()).isEqualTo("defpi-processes");
+    assertThat(s.container()).as("not in a container unless told").isEmpty();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_CONTAINER", "defpi-orchestrator")).container()).contains("defpi-orchestrator");
     assertThat(s.configureTimeout()).isEqualTo(Duration.ofSeconds(60));
   }
 

@@ -237,7 +237,7 @@ public final class ProcessManager {
   /** The Swarm service of a process: its image and env, and where it runs and with what. */
   static Swarm.ProcessService service(Process process, User owner, Settings settings) {
     Placement placement = process.placement();
-    return new Swarm.ProcessService(process.id(), process.image(),
+    return new Swarm.ProcessService(process.id(), process.userId(), process.image(),
         environment(process, owner.name(), owner.email().orElse(""), settings),
         PlacementCheck.constraints(process.userId(), placement.target(), process.architectures()),
         placement.resources(), placement.mounts().stream().map(m -> m.forUser(process.userId())).toList(),
@@ -613,9 +613,11 @@ public final class ProcessManager {
 
   /**
    * Brings the Swarm in line with the store ({@link Reconciliation}): queues a change for each
-   * difference. Returns what it queued. Also forgets finished changes older than a day.
+   * difference. Returns what it queued. Also forgets finished changes older than a day, joins the
+   * orchestrator to any user network it is not on, and removes the networks of users that no
+   * longer exist ({@link #userGone} missed them, or they were deleted while this instance was down).
    */
-  public List<Reconciliation.Action> reconcile() throws SwarmException {
+  public List<Reconciliation.Action> reconcile() throws SwarmException, InterruptedException {
     Set<String> busy = new HashSet<>();
     for (PendingChange c : changes.list()) {
       if (!c.state().finished()) {
@@ -630,7 +632,31 @@ public final class ProcessManager {
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
     recordNodes();
+    swarm.joinUserNetworks();
+    for (String userId : swarm.userNetworks()) {
+      // A user owning processes cannot be deleted, so a missing user's network has none of theirs left.
+      if (users.apply(userId).isEmpty()) {
+        LOG.info("reconcile: removing the network of user {}, who no longer exists", userId);
+        swarm.removeUserNetwork(userId);
+      }
+    }
     return actions;
+  }
+
+  /**
+   * A user was deleted: their network goes too. Best effort: a failure is logged and the
+   * reconciler removes the network later.
+   */
+  public void userGone(String userId) {
+    try {
+      swarm.removeUserNetwork(userId);
+      LOG.info("removed the network of deleted user {}", userId);
+    } catch (SwarmException e) {
+      LOG.warn("could not remove the network of deleted user {} (the reconciler tries again): {}", userId,
+          e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Which node each process's task runs on, as Swarm says now: the reservations placement counts per node. */

@@ -3,12 +3,14 @@ package org.defpi.orchestrator.process;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** What the process manager needs from Docker Swarm (implemented by the {@code swarm} connector). */
 public interface Swarm {
   /**
    * Creates the Swarm service of a process: named and reachable (network alias) by the process id,
-   * with the given image and env. Idempotent: an existing service of that name is left alone.
+   * with the given image and env, on its user's network only; that network is made first if absent
+   * (and the orchestrator joins it). Idempotent: an existing service of that name is left alone.
    */
   void createService(ProcessService service) throws SwarmException;
 
@@ -18,6 +20,18 @@ public interface Swarm {
    * it is the same, so that running it again after a crash does no harm.
    */
   void replaceService(ProcessService service) throws SwarmException, InterruptedException;
+
+  /** The ids of the users that have a network of this orchestrator's. */
+  Set<String> userNetworks() throws SwarmException;
+
+  /**
+   * Removes a user's network, the orchestrator leaving it first; waits (bounded) for endpoints of
+   * just-removed containers to go. No-op if absent.
+   */
+  void removeUserNetwork(String userId) throws SwarmException, InterruptedException;
+
+  /** Joins the orchestrator to every user network of its own that it is not on. Idempotent. */
+  void joinUserNetworks() throws SwarmException;
 
   /** Removes the service and waits (bounded) until its containers on this node are gone. No-op if absent. */
   void removeService(String processId) throws SwarmException, InterruptedException;
@@ -86,15 +100,16 @@ public interface Swarm {
   }
 
   /**
-   * The Swarm service of one process.
+   * The Swarm service of one process, of user {@code userId} (whose network it joins).
    *
    * @param resources reserved and also the limit; {@link Resources#NONE} for neither
    * @param mounts as Docker is to make them (volumes by their Docker name, {@link Mount#forUser})
    */
-  record ProcessService(String processId, String image, Map<String, String> env, List<Constraint> constraints,
-      Resources resources, List<Mount> mounts, List<PublishedPort> ports) {
+  record ProcessService(String processId, String userId, String image, Map<String, String> env,
+      List<Constraint> constraints, Resources resources, List<Mount> mounts, List<PublishedPort> ports) {
     public ProcessService {
       Objects.requireNonNull(processId, "processId");
+      Objects.requireNonNull(userId, "userId");
       Objects.requireNonNull(image, "image");
       env = Map.copyOf(env);
       constraints = List.copyOf(constraints);
@@ -104,14 +119,15 @@ public interface Swarm {
     }
 
     /** Anywhere, with nothing reserved, mounted or published. */
-    public ProcessService(String processId, String image, Map<String, String> env) {
-      this(processId, image, env, List.of(), Resources.NONE, List.of(), List.of());
+    public ProcessService(String processId, String userId, String image, Map<String, String> env) {
+      this(processId, userId, image, env, List.of(), Resources.NONE, List.of(), List.of());
     }
 
     @Override
     public String toString() {
-      return "ProcessService[processId=" + processId + ", image=" + image + ", env=" + env.keySet() + ", constraints="
-          + constraints + ", resources=" + resources + ", mounts=" + mounts + ", ports=" + ports + "]";
+      return "ProcessService[processId=" + processId + ", userId=" + userId + ", image=" + image + ", env="
+          + env.keySet() + ", constraints=" + constraints + ", resources=" + resources + ", mounts=" + mounts
+          + ", ports=" + ports + "]";
     }
   }
 

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
@@ -36,7 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.PublishedPort;
 import org.defpi.orchestrator.process.Resources;
@@ -44,41 +50,69 @@ import org.defpi.orchestrator.process.Swarm;
 
 /**
  * Docker Swarm over the engine's API (1.41) with docker-java. Each process is one Swarm service:
- * named by the process id, on the processes' overlay network with the process id as alias, endpoint
- * mode dnsrr (this kernel has no IPVS for VIPs), restart condition {@code any} (an original process
- * exits with 0 when its trigger fails: a failed start, to be retried), labelled as ours; placed by
- * constraints on node id, platform and our node labels ({@link #nodeLabelKey}), with its reservations
- * as limits too, its mounts and its ports published on the node (mode host).
+ * named by the process id, on its user's overlay network only with the process id as alias,
+ * endpoint mode dnsrr (this kernel has no IPVS for VIPs), restart condition {@code any} (an original
+ * process exits with 0 when its trigger fails: a failed start, to be retried), labelled as ours; placed
+ * by constraints on node id, platform and our node labels ({@link #nodeLabelKey}), with its
+ * reservations as limits too, its mounts and its ports published on the node (mode host).
+ *
+ * <p>Each user has one network, {@code defpi-user-<userId>}: overlay, encrypted (the private network
+ * between nodes), attachable (so the orchestrator, a plain container, can join it), labelled with
+ * the owner and the user. A user's processes reach each other only there, and no other user's;
+ * the orchestrator joins every one with its alias (ORCHESTRATOR_HOST), which is how processes reach
+ * it and it reaches their management ports. Swarm tasks cannot be attached to a network by hand
+ * (moby/moby#39391), so the orchestrator runs as a plain container.
  */
 public final class RealSwarm implements Swarm, AutoCloseable {
   public static final String MANAGED_LABEL = "org.defpi.managed";
   public static final String PROCESS_ID_LABEL = "org.defpi.process-id";
   /** A digest of the service's spec as the orchestrator made it. */
   public static final String SPEC_LABEL = "org.defpi.spec";
+  /** On a user's network: whose it is. */
+  public static final String USER_ID_LABEL = "org.defpi.user-id";
+  public static final String USER_NETWORK_PREFIX = "defpi-user-";
   /** Label Swarm puts on a task's container. */
   static final String SWARM_SERVICE_NAME_LABEL = "com.docker.swarm.service.name";
 
   /**
-   * @param network the overlay network of the processes (created attachable if absent)
-   * @param removalWait how long {@link #removeService} waits for the containers to go
-   * @param owner the value of {@value #MANAGED_LABEL} on this orchestrator's services: only those
-   *     are "managed" (and reconciled, orphans removed), so two orchestrators, or a test next to a
-   *     deployed one, on one Swarm never take each other's services for orphans
+   * @param removalWait how long {@link #removeService} waits for the containers to go, and
+   *     {@link #removeUserNetwork} for the network's last endpoints
+   * @param owner the value of {@value #MANAGED_LABEL} on this orchestrator's services and networks:
+   *     only those are "managed" (and reconciled, orphans removed), so two orchestrators, or a test
+   *     next to a deployed one, on one Swarm never take each other's for orphans
+   * @param orchestrator the orchestrator's own container, joined to every user network; empty when
+   *     it does not run in a container (tests in the build's JVM)
    */
-  public record Settings(URI dockerHost, String network, Duration removalWait, String owner) {
+  public record Settings(URI dockerHost, Duration removalWait, String owner, Optional<Attachment> orchestrator) {
     public Settings {
       Objects.requireNonNull(dockerHost, "dockerHost");
-      Objects.requireNonNull(network, "network");
       Objects.requireNonNull(removalWait, "removalWait");
       Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(orchestrator, "orchestrator");
       if (owner.isBlank()) {
         throw new IllegalArgumentException("the owner label value must not be blank");
       }
     }
 
-    /** Owned by {@value #DEFAULT_OWNER}, the deployed orchestrator. */
-    public Settings(URI dockerHost, String network, Duration removalWait) {
-      this(dockerHost, network, removalWait, DEFAULT_OWNER);
+    /** Not in a container: no network to join. */
+    public Settings(URI dockerHost, Duration removalWait, String owner) {
+      this(dockerHost, removalWait, owner, Optional.empty());
+    }
+
+    /** Owned by {@value #DEFAULT_OWNER}, the deployed orchestrator, not in a container. */
+    public Settings(URI dockerHost, Duration removalWait) {
+      this(dockerHost, removalWait, DEFAULT_OWNER);
+    }
+  }
+
+  /** A container (name or id) that joins each user network under {@code alias}. */
+  public record Attachment(String container, String alias) {
+    public Attachment {
+      Objects.requireNonNull(container, "container");
+      Objects.requireNonNull(alias, "alias");
+      if (container.isBlank() || alias.isBlank()) {
+        throw new IllegalArgumentException("container and alias must not be blank");
+      }
     }
   }
 
@@ -87,6 +121,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
 
   private final DockerClient docker;
   private final Settings settings;
+  /** One lock per user: this instance's threads make a user's network once, not race to. */
+  private final ConcurrentHashMap<String, Object> networkLocks = new ConcurrentHashMap<>();
 
   private RealSwarm(DockerClient docker, Settings settings) {
     this.docker = docker;
@@ -111,23 +147,15 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     return docker;
   }
 
-  /** Creates the processes' network (overlay, attachable) unless it exists. */
-  public void ensureNetwork() throws SwarmException {
-    try {
-      boolean exists = docker.listNetworksCmd().withNameFilter(settings.network()).exec().stream()
-          .anyMatch(n -> n.getName().equals(settings.network()));
-      if (!exists) {
-        docker.createNetworkCmd().withName(settings.network()).withDriver("overlay").withAttachable(true)
-            .withLabels(Map.of(MANAGED_LABEL, "true")).exec();
-      }
-    } catch (RuntimeException e) {
-      throw new SwarmException("cannot make sure network " + settings.network() + " exists: " + e.getMessage(), e);
-    }
+  /** The name of a user's network. */
+  public static String userNetwork(String userId) {
+    return USER_NETWORK_PREFIX + userId;
   }
 
   @Override
   public void createService(ProcessService service) throws SwarmException {
-    ServiceSpec spec = spec(service, settings.network(), settings.owner());
+    ensureUserNetwork(service.userId());
+    ServiceSpec spec = spec(service, settings.owner());
     try {
       if (exists(service.processId())) {
         return;
@@ -140,7 +168,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
 
   @Override
   public void replaceService(ProcessService service) throws SwarmException, InterruptedException {
-    ServiceSpec spec = spec(service, settings.network(), settings.owner());
+    ensureUserNetwork(service.userId());
+    ServiceSpec spec = spec(service, settings.owner());
     try {
       Optional<ServiceSpec> current = docker.listServicesCmd().withNameFilter(List.of(service.processId())).exec()
           .stream().map(s -> s.getSpec()).filter(s -> s != null && service.processId().equals(s.getName())).findFirst();
@@ -157,6 +186,158 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     }
   }
 
+  /**
+   * Makes sure the user's network exists (ours, overlay, encrypted, attachable) and the orchestrator
+   * is on it. Idempotent, and safe when several threads or instances make it at once: Swarm keeps
+   * network names unique, so all but one create fail and find the one that was made.
+   */
+  public void ensureUserNetwork(String userId) throws SwarmException {
+    String name = userNetwork(userId);
+    synchronized (networkLocks.computeIfAbsent(userId, u -> new Object())) {
+      try {
+        Optional<Network> network = findNetwork(name);
+        if (network.isEmpty()) {
+          try {
+            docker.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
+                .withOptions(Map.of("encrypted", "")).withCheckDuplicate(true)
+                .withLabels(Map.of(MANAGED_LABEL, settings.owner(), USER_ID_LABEL, userId)).exec();
+          } catch (RuntimeException e) {
+            if (findNetwork(name).isEmpty()) {
+              throw e; // not a lost race: a real refusal
+            }
+          }
+          network = findNetwork(name);
+        }
+        String owner = network.map(n -> n.getLabels() == null ? null : n.getLabels().get(MANAGED_LABEL)).orElse(null);
+        if (!settings.owner().equals(owner)) {
+          throw new SwarmException("network " + name + " exists but is not this orchestrator's (" + MANAGED_LABEL + "="
+              + owner + ")", null);
+        }
+        Set<String> joined = joinedNetworks();
+        if (!joined.contains(name)) {
+          join(name);
+        }
+      } catch (RuntimeException e) {
+        throw new SwarmException("cannot make network " + name + ": " + message(e), e);
+      }
+    }
+  }
+
+  @Override
+  public Set<String> userNetworks() throws SwarmException {
+    try {
+      return ownedNetworks().stream().map(n -> n.getLabels().get(USER_ID_LABEL))
+          .collect(Collectors.toCollection(TreeSet::new));
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+  }
+
+  @Override
+  public void joinUserNetworks() throws SwarmException {
+    if (settings.orchestrator().isEmpty()) {
+      return;
+    }
+    try {
+      Set<String> joined = joinedNetworks();
+      for (Network n : ownedNetworks()) {
+        if (!joined.contains(n.getName())) {
+          join(n.getName());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new SwarmException("cannot join the user networks: " + message(e), e);
+    }
+  }
+
+  @Override
+  public void removeUserNetwork(String userId) throws SwarmException, InterruptedException {
+    String name = userNetwork(userId);
+    synchronized (networkLocks.computeIfAbsent(userId, u -> new Object())) {
+      try {
+        Optional<Network> network = findNetwork(name);
+        if (network.isEmpty()) {
+          return;
+        }
+        if (!settings.owner().equals(network.get().getLabels().get(MANAGED_LABEL))) {
+          throw new SwarmException("network " + name + " is not this orchestrator's", null);
+        }
+        if (settings.orchestrator().isPresent() && joinedNetworks().contains(name)) {
+          try {
+            docker.disconnectFromNetworkCmd().withNetworkId(name).withContainerId(settings.orchestrator().get().container())
+                .withForce(true).exec();
+          } catch (NotFoundException e) {
+            // left already
+          }
+        }
+        // Endpoints of containers removed a moment ago linger about a second; and a network the
+        // engine said it removed is still listed for a moment: "removed" means gone from the list.
+        long deadline = System.nanoTime() + settings.removalWait().toNanos();
+        while (findNetwork(name).isPresent()) {
+          try {
+            docker.removeNetworkCmd(name).exec();
+          } catch (NotFoundException e) {
+            // gone meanwhile
+          } catch (RuntimeException e) {
+            if (System.nanoTime() > deadline) {
+              throw new SwarmException("cannot remove network " + name + ": " + message(e), e);
+            }
+          }
+          if (System.nanoTime() > deadline) {
+            throw new SwarmException("network " + name + " is still listed " + settings.removalWait().toMillis()
+                + " ms after its removal", null);
+          }
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+      } catch (RuntimeException e) {
+        throw new SwarmException("cannot remove network " + name + ": " + message(e), e);
+      } finally {
+        networkLocks.remove(userId);
+      }
+    }
+  }
+
+  /** This orchestrator's user networks, as listed (no containers). */
+  private List<Network> ownedNetworks() {
+    return docker.listNetworksCmd().withFilter("label", List.of(MANAGED_LABEL + "=" + settings.owner(), USER_ID_LABEL))
+        .exec().stream()
+        .filter(n -> n.getName().startsWith(USER_NETWORK_PREFIX) && n.getLabels() != null
+            && n.getLabels().get(USER_ID_LABEL) != null)
+        .toList();
+  }
+
+  private Optional<Network> findNetwork(String name) {
+    // The name filter matches parts of names: compare exactly.
+    return docker.listNetworksCmd().withNameFilter(name).exec().stream().filter(n -> name.equals(n.getName())).findFirst();
+  }
+
+  /** The networks the orchestrator's container is on; none outside a container. */
+  private Set<String> joinedNetworks() {
+    if (settings.orchestrator().isEmpty()) {
+      return Set.of();
+    }
+    var networks = docker.inspectContainerCmd(settings.orchestrator().get().container()).exec()
+        .getNetworkSettings().getNetworks();
+    return networks == null ? Set.of() : Set.copyOf(networks.keySet());
+  }
+
+  /** Connects the orchestrator's container to the network under its alias; a no-op outside a container. */
+  private void join(String network) {
+    if (settings.orchestrator().isEmpty()) {
+      return;
+    }
+    Attachment self = settings.orchestrator().get();
+    try {
+      docker.connectToNetworkCmd().withNetworkId(network).withContainerId(self.container())
+          .withContainerNetwork(new ContainerNetwork().withAliases(self.alias())).exec();
+    } catch (RuntimeException e) {
+      if (!joinedNetworks().contains(network)) {
+        throw e; // not another thread's join that came first
+      }
+    }
+  }
+
+
   /** Sorted map keys, so that equal specs give equal text and so equal {@link #SPEC_LABEL} values. */
   private static final ObjectMapper SPEC_JSON = new ObjectMapper()
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -165,8 +346,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
    * The Swarm service spec of a process, labelled with a digest of itself ({@value #SPEC_LABEL}):
    * {@link #replaceService} compares digests to tell whether the running service is the one wanted.
    */
-  static ServiceSpec spec(ProcessService service, String network, String owner) {
-    ServiceSpec spec = bareSpec(service, network, owner);
+  static ServiceSpec spec(ProcessService service, String owner) {
+    ServiceSpec spec = bareSpec(service, owner);
     Map<String, String> labels = new java.util.TreeMap<>(spec.getLabels());
     try {
       labels.put(SPEC_LABEL, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -177,7 +358,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     return spec.withLabels(labels);
   }
 
-  private static ServiceSpec bareSpec(ProcessService service, String network, String owner) {
+  private static ServiceSpec bareSpec(ProcessService service, String owner) {
     Map<String, String> labels = Map.of(MANAGED_LABEL, owner, PROCESS_ID_LABEL, service.processId());
     List<String> env = service.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -199,7 +380,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
                 // Swarm's default waits 5 s before a restart; a process should be back sooner.
                 .withDelay(RESTART_DELAY.toNanos()))
             .withNetworks(List.of(new NetworkAttachmentConfig()
-                .withTarget(network)
+                .withTarget(userNetwork(service.userId()))
                 .withAliases(List.of(service.processId())))))
         // dnsrr has no routing mesh: published ports are the node's own (mode host).
         .withEndpointSpec(new EndpointSpec().withPorts(ports(service.ports())).withMode(EndpointResolutionMode.DNSRR));

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
@@ -95,6 +96,8 @@ public final class UserManager {
   private final Settings settings;
   /** Verified against when the name is unknown, so an unknown name takes as long as a wrong password. */
   private final byte[] dummyHash;
+  /** Told the id of each deleted user, after the delete (their network goes: ProcessManager#userGone). */
+  private volatile Consumer<String> onDeleted = id -> { };
 
   public UserManager(UserStore store, Ids ids, Clock clock, LoginThrottle throttle, Settings settings) {
     this.store = Objects.requireNonNull(store, "store");
@@ -103,6 +106,11 @@ public final class UserManager {
     this.throttle = Objects.requireNonNull(throttle, "throttle");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.dummyHash = BCrypt.withDefaults().hash(settings.bcryptCost(), ids.newToken().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Who is told when a user was deleted; set once while wiring. */
+  public void onDeleted(Consumer<String> listener) {
+    this.onDeleted = Objects.requireNonNull(listener, "listener");
   }
 
   // ---- first start
@@ -284,7 +292,10 @@ public final class UserManager {
       throw new Refusal.Conflict("you cannot delete yourself; another admin can");
     }
     switch (store.deleteUser(id)) {
-      case DELETED -> LOG.info("{} deleted user '{}' ({})", caller.name(), user.name(), id);
+      case DELETED -> {
+        LOG.info("{} deleted user '{}' ({})", caller.name(), user.name(), id);
+        onDeleted.accept(id);
+      }
       case NOT_FOUND -> throw notFound(id);
       case IN_USE -> throw new Refusal.Conflict("'" + user.name()
           + "' still owns processes or private nodes; terminate them or hand the nodes to someone else first");

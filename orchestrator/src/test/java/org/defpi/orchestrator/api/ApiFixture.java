@@ -64,8 +64,8 @@ import org.defpi.orchestrator.user.UserManager;
  *
  * <p>Start it in a {@code @BeforeAll} and close it in the {@code @AfterAll} (also when starting
  * failed): closing puts back the nodes given to {@link #unidentifyOnClose}, removes the Swarm
- * services of the processes given to {@link #removeOnClose}, stops the server, and deletes the
- * database (the temp dir, or the schema).
+ * services of the processes given to {@link #removeOnClose} and the networks of the fixture's
+ * users, stops the server, and deletes the database (the temp dir, or the schema).
  */
 final class ApiFixture implements AutoCloseable {
   /** The admin's password. */
@@ -123,9 +123,8 @@ final class ApiFixture implements AutoCloseable {
     store = RealStore.open(settings);
     // Services owned by this fixture alone: its reconciler must not take a deployed orchestrator's
     // services (or another test's) for orphans, nor they its.
-    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(20), owner));
-    swarm.ensureNetwork();
+    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), Duration.ofSeconds(20),
+        owner));
     processes = new FakeProcesses();
     RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
         TestImages.REGISTRY, Duration.ofSeconds(10)));
@@ -152,6 +151,7 @@ final class ApiFixture implements AutoCloseable {
     pendingChanges.onSubmit(workers::wake);
     workers.start();
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
+    users.onDeleted(processManager::userGone); // as Wiring does
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, "1.2.3");
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
@@ -211,6 +211,9 @@ final class ApiFixture implements AutoCloseable {
           for (Future<?> f : removals) {
             f.get();
           }
+        }
+        for (String userId : swarm.userNetworks()) {
+          swarm.removeUserNetwork(userId); // the fixture's users' networks: its owner's alone
         }
         swarm.close();
       }

@@ -278,7 +278,7 @@ class ApiTest {
     fixture.swarm().removeService(id); // behind the orchestrator's back
     String orphan = "65a1b2c300000000000000ab";
     fixture.removeOnClose(orphan);
-    fixture.swarm().createService(new org.defpi.orchestrator.process.Swarm.ProcessService(orphan,
+    fixture.swarm().createService(new org.defpi.orchestrator.process.Swarm.ProcessService(orphan, fixture.adminId(),
         fixture.store().findProcess(id).orElseThrow().image(), Map.of()));
 
     assertThat(fixture.processManager().reconcile()).extracting(a -> a.kind() + " " + a.processId())
@@ -288,6 +288,33 @@ class ApiTest {
     assertThat(fixture.swarm().managedServices()).contains(id).doesNotContain(orphan);
     assertThat(fixture.processManager().reconcile()).isEmpty();
     assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void aUsersNetworkIsMadeWithTheirFirstProcessAndGoesWithThem() throws Exception {
+    String userId = json(admin("POST", "/user", "{\"name\": \"netuser\", \"password\": \"net-password\"}"))
+        .path("id").asText();
+    assertThat(fixture.swarm().userNetworks()).doesNotContain(userId);
+    HttpResponse<String> created = send("POST", "/process", "{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"n\"}",
+        basic("netuser", "net-password"), null);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).path("id").asText();
+    fixture.removeOnClose(id);
+    assertThat(fixture.swarm().userNetworks()).contains(userId);
+
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+    assertThat(fixture.swarm().userNetworks()).as("a user without processes keeps their network").contains(userId);
+    assertThat(admin("DELETE", "/user/" + userId, null).statusCode()).isEqualTo(204);
+    assertThat(fixture.swarm().userNetworks()).as("deleting the user removes it").doesNotContain(userId);
+  }
+
+  @Test
+  void theReconcilerRemovesTheNetworkOfAUserWhoNoLongerExists() throws Exception {
+    String nobody = "65a1b2c300000000000000ff";
+    fixture.swarm().ensureUserNetwork(nobody); // as if the user was deleted while the orchestrator was down
+    assertThat(fixture.swarm().userNetworks()).contains(nobody);
+    fixture.processManager().reconcile();
+    assertThat(fixture.swarm().userNetworks()).doesNotContain(nobody);
   }
 
   @Test

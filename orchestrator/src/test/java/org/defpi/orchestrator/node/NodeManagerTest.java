@@ -35,7 +35,7 @@ class NodeManagerTest {
 
   private static RealSwarm swarmAt(String socket) {
     // An owner of its own: a sync labels the nodes, and must not touch a deployed orchestrator's labels.
-    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), "defpi-processes", Duration.ofSeconds(15),
+    return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), Duration.ofSeconds(15),
         "test-nodes-" + Long.toHexString(System.nanoTime())));
   }
 }

@@ -3,7 +3,9 @@ package org.defpi.orchestrator.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
@@ -15,8 +17,14 @@ import com.github.dockerjava.api.model.TaskState;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
@@ -31,6 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /** The swarm connector against the machine's real single-node Swarm (scripts/env.sh up). */
 class RealSwarmTest {
+  private static final URI DOCKER = URI.create("unix:///var/run/docker.sock");
+  private static final Ids IDS = Ids.secure(Clock.systemUTC());
   private static RealSwarm swarm;
   private static String image;
 
@@ -38,16 +48,20 @@ class RealSwarmTest {
 
   @BeforeAll
   static void connect() throws Exception {
-    // An owner of its own: a deployed orchestrator on this Swarm would remove services it owns but does not know.
-    swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), "defpi-processes",
-        Duration.ofSeconds(15), OWNER));
-    swarm.ensureNetwork();
+    // An owner of its own: a deployed orchestrator on this Swarm would remove services and networks
+    // it owns but does not know.
+    swarm = RealSwarm.connect(new RealSwarm.Settings(DOCKER, Duration.ofSeconds(15), OWNER));
     image = TestImages.REGISTRY + "/services/" + TestImages.METER + ":" + TestImages.VERSION + "@" + TestImages.meter();
   }
 
   @AfterAll
   static void close() throws Exception {
-    swarm.close();
+    if (swarm != null) {
+      for (String userId : swarm.userNetworks()) {
+        swarm.removeUserNetwork(userId); // whatever a failed test left
+      }
+      swarm.close();
+    }
   }
 
   @Test
@@ -57,15 +71,15 @@ class RealSwarmTest {
     String other = TestImages.REGISTRY + "/services/" + TestImages.LOGGER + ":" + TestImages.VERSION + "@"
         + TestImages.logger();
     try {
-      swarm.replaceService(new Swarm.ProcessService(id, image, env)); // absent: created
+      swarm.replaceService(new Swarm.ProcessService(id, "u-replace", image, env)); // absent: created
       String first = awaitContainer(id);
       long version = swarm.docker().inspectServiceCmd(id).exec().getVersion().getIndex();
 
-      swarm.replaceService(new Swarm.ProcessService(id, image, env)); // the same: left alone
+      swarm.replaceService(new Swarm.ProcessService(id, "u-replace", image, env)); // the same: left alone
       assertThat(swarm.docker().inspectServiceCmd(id).exec().getVersion().getIndex()).isEqualTo(version);
       assertThat(swarm.containersOf(id)).containsExactly(first);
 
-      swarm.replaceService(new Swarm.ProcessService(id, other, env)); // another image: a new service
+      swarm.replaceService(new Swarm.ProcessService(id, "u-replace", other, env)); // another image: a new service
       ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
       assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(other);
       assertThat(spec.getLabels()).containsKey(RealSwarm.SPEC_LABEL);
@@ -77,11 +91,12 @@ class RealSwarmTest {
 
   @Test
   void aProcessServiceIsCreatedAsSpecifiedLogsAndIsRemovedWithItsContainer() throws Exception {
-    String id = Ids.secure(Clock.systemUTC()).newId();
+    String id = IDS.newId();
+    String userId = IDS.newId();
     Map<String, String> env = Map.of("PROCESS_ID", id, "ORCHESTRATOR_TOKEN", "t0k3n", "JVM_ARGUMENTS", "");
     try {
-      swarm.createService(new Swarm.ProcessService(id, image, env));
-      swarm.createService(new Swarm.ProcessService(id, image, env)); // idempotent
+      swarm.createService(new Swarm.ProcessService(id, userId, image, env));
+      swarm.createService(new Swarm.ProcessService(id, userId, image, env)); // idempotent
 
       ServiceSpec spec = swarm.docker().inspectServiceCmd(id).exec().getSpec();
       assertThat(spec.getName()).isEqualTo(id);
@@ -91,10 +106,14 @@ class RealSwarmTest {
       assertThat(spec.getTaskTemplate().getContainerSpec().getImage()).isEqualTo(image);
       assertThat(spec.getTaskTemplate().getContainerSpec().getEnv())
           .containsExactlyInAnyOrder("PROCESS_ID=" + id, "ORCHESTRATOR_TOKEN=t0k3n", "JVM_ARGUMENTS=");
-      NetworkAttachmentConfig network = spec.getTaskTemplate().getNetworks().getFirst();
-      String networkId = swarm.docker().inspectNetworkCmd().withNetworkId("defpi-processes").exec().getId();
-      assertThat(network.getTarget()).isIn("defpi-processes", networkId);
-      assertThat(network.getAliases()).containsExactly(id);
+      // On its user's network, made for it, and on no other.
+      String network = RealSwarm.userNetwork(userId);
+      assertThat(swarm.userNetworks()).contains(userId);
+      List<NetworkAttachmentConfig> networks = spec.getTaskTemplate().getNetworks();
+      assertThat(networks).hasSize(1);
+      String networkId = swarm.docker().inspectNetworkCmd().withNetworkId(network).exec().getId();
+      assertThat(networks.getFirst().getTarget()).isIn(network, networkId);
+      assertThat(networks.getFirst().getAliases()).containsExactly(id);
       assertThat(swarm.managedServices()).contains(id);
 
       // The container starts within a second or two; its output is then in the service's log.
@@ -112,6 +131,8 @@ class RealSwarmTest {
     assertThat(swarm.containersOf(id)).isEmpty();
     assertThat(swarm.managedServices()).doesNotContain(id);
     swarm.removeService(id); // idempotent
+    swarm.removeUserNetwork(userId); // right after its last container went
+    assertThat(swarm.userNetworks()).doesNotContain(userId);
   }
 
   @Test
@@ -121,7 +142,7 @@ class RealSwarmTest {
     String user = "65a1b2c300000000000000a1";
     String volume = Mount.volumeName(user, "data-" + id);
     int port = 20000 + new java.util.Random().nextInt(20000);
-    var service = new Swarm.ProcessService(id, image, Map.of("PROCESS_ID", id),
+    var service = new Swarm.ProcessService(id, "u-placed", image, Map.of("PROCESS_ID", id),
         List.of(new Constraint.NodeIs(nodeId), new Constraint.ArchIs("x86_64", true), new Constraint.ArchIs("aarch64", false)),
         new Resources(64 * Resources.MIB, Resources.NANOS_PER_CPU / 4),
         List.of(new Mount(Mount.Type.VOLUME, "data-" + id, "/data", false).forUser(user),
@@ -175,13 +196,13 @@ class RealSwarmTest {
     String nodeId = swarm.nodes().getFirst().id();
     // This Swarm's one node, but only while it is public in a pool it is not in (as a pool whose nodes
     // are gone): Swarm must not run it there anyway.
-    var service = new Swarm.ProcessService(id, image, Map.of("PROCESS_ID", id),
+    var service = new Swarm.ProcessService(id, "u-placed", image, Map.of("PROCESS_ID", id),
         List.of(new Constraint.LabelIs(Swarm.KIND_LABEL, "public"), new Constraint.LabelIs(Swarm.POOL_LABEL, "nowhere")),
         Resources.NONE, List.of(), List.of());
     // And one that asks for more memory than the node has.
     String big = Ids.secure(Clock.systemUTC()).newId();
     long memory = swarm.nodes().getFirst().capacity().memoryBytes();
-    var tooBig = new Swarm.ProcessService(big, image, Map.of("PROCESS_ID", big),
+    var tooBig = new Swarm.ProcessService(big, "u-placed", image, Map.of("PROCESS_ID", big),
         List.of(new Constraint.NodeIs(nodeId)), new Resources(memory + 1024 * Resources.MIB, 0), List.of(), List.of());
     try {
       swarm.createService(service);
@@ -281,12 +302,98 @@ class RealSwarmTest {
   }
 
   @Test
-  void theNetworkIsEnsuredIdempotently() throws Exception {
-    swarm.ensureNetwork();
-    var networks = swarm.docker().listNetworksCmd().withNameFilter("defpi-processes").exec().stream()
-        .filter(n -> n.getName().equals("defpi-processes")).toList();
-    assertThat(networks).hasSize(1);
-    assertThat(networks.getFirst().getDriver()).isEqualTo("overlay");
-    assertThat(networks.getFirst().isAttachable()).isTrue();
+  void aUsersNetworkIsMadeOnceEncryptedAttachableAndLabelledAndRemoved() throws Exception {
+    String userId = IDS.newId();
+    String name = RealSwarm.userNetwork(userId);
+    try {
+      // Four at once, as concurrent first processes of a user would: one network, no failure.
+      try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+        List<Future<Object>> makes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          makes.add(pool.submit((Callable<Object>) () -> {
+            swarm.ensureUserNetwork(userId);
+            return null;
+          }));
+        }
+        for (Future<Object> f : makes) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      }
+      swarm.ensureUserNetwork(userId); // and again: nothing changes
+
+      List<Network> named = networksNamed(name);
+      assertThat(named).hasSize(1);
+      Network network = swarm.docker().inspectNetworkCmd().withNetworkId(named.getFirst().getId()).exec();
+      assertThat(network.getDriver()).isEqualTo("overlay");
+      assertThat(network.getScope()).isEqualTo("swarm");
+      assertThat(network.isAttachable()).isTrue();
+      assertThat(network.getOptions()).containsKey("encrypted");
+      assertThat(network.getLabels()).containsEntry("org.defpi.managed", OWNER).containsEntry("org.defpi.user-id", userId);
+      assertThat(swarm.userNetworks()).contains(userId);
+
+      // Another owner's orchestrator neither lists it nor takes it for its own.
+      try (RealSwarm other = RealSwarm.connect(new RealSwarm.Settings(DOCKER, Duration.ofSeconds(5), OWNER + "-other"))) {
+        assertThat(other.userNetworks()).doesNotContain(userId);
+        assertThatThrownBy(() -> other.ensureUserNetwork(userId)).isInstanceOf(Swarm.SwarmException.class)
+            .hasMessageContaining("not this orchestrator's");
+        assertThatThrownBy(() -> other.removeUserNetwork(userId)).isInstanceOf(Swarm.SwarmException.class);
+      }
+
+      swarm.removeUserNetwork(userId);
+      assertThat(networksNamed(name)).isEmpty();
+      assertThat(swarm.userNetworks()).doesNotContain(userId);
+      swarm.removeUserNetwork(userId); // idempotent
+    } finally {
+      swarm.removeUserNetwork(userId);
+    }
+  }
+
+  @Test
+  void theOrchestratorsContainerJoinsEachUsersNetworkUnderItsAliasAndLeavesItOnRemoval() throws Exception {
+    var docker = swarm.docker();
+    // A plain container stands in for the deployed orchestrator's.
+    docker.pullImageCmd(TestImages.REGISTRY + "/services/" + TestImages.METER).withTag(TestImages.VERSION).start()
+        .awaitCompletion(60, TimeUnit.SECONDS);
+    String container = docker.createContainerCmd(TestImages.REGISTRY + "/services/" + TestImages.METER + ":"
+            + TestImages.VERSION)
+        .withName("defpi-test-orchestrator-" + IDS.newId()).withLabels(Map.of("org.defpi.test", OWNER)).exec().getId();
+    String alias = "defpi-orchestrator-" + OWNER;
+    String userA = IDS.newId();
+    String userB = IDS.newId();
+    try (RealSwarm inContainer = RealSwarm.connect(new RealSwarm.Settings(DOCKER, Duration.ofSeconds(15), OWNER,
+        Optional.of(new RealSwarm.Attachment(container, alias))))) {
+      docker.startContainerCmd(container).exec();
+      inContainer.ensureUserNetwork(userA);
+      inContainer.ensureUserNetwork(userB);
+      assertThat(networksOf(container)).containsKeys(RealSwarm.userNetwork(userA), RealSwarm.userNetwork(userB));
+      assertThat(networksOf(container).get(RealSwarm.userNetwork(userA)).getAliases()).contains(alias);
+
+      // Left behind our back (or a new container of the orchestrator): joined again, idempotently.
+      docker.disconnectFromNetworkCmd().withNetworkId(RealSwarm.userNetwork(userB)).withContainerId(container).exec();
+      assertThat(networksOf(container)).doesNotContainKey(RealSwarm.userNetwork(userB));
+      inContainer.joinUserNetworks();
+      inContainer.joinUserNetworks();
+      assertThat(networksOf(container)).containsKeys(RealSwarm.userNetwork(userA), RealSwarm.userNetwork(userB));
+      assertThat(networksOf(container).get(RealSwarm.userNetwork(userB)).getAliases()).contains(alias);
+
+      // Removal: the container leaves first, else the network would be in use.
+      inContainer.removeUserNetwork(userA);
+      assertThat(networksNamed(RealSwarm.userNetwork(userA))).isEmpty();
+      assertThat(networksOf(container)).doesNotContainKey(RealSwarm.userNetwork(userA))
+          .containsKey(RealSwarm.userNetwork(userB));
+    } finally {
+      docker.removeContainerCmd(container).withForce(true).exec();
+      swarm.removeUserNetwork(userA);
+      swarm.removeUserNetwork(userB);
+    }
+  }
+
+  private static Map<String, ContainerNetwork> networksOf(String container) {
+    return swarm.docker().inspectContainerCmd(container).exec().getNetworkSettings().getNetworks();
+  }
+
+  private static List<Network> networksNamed(String name) {
+    return swarm.docker().listNetworksCmd().withNameFilter(name).exec().stream()
+        .filter(n -> n.getName().equals(name)).toList();
   }
 }
