@@ -84,9 +84,10 @@ final class SerialExecutor {
     }
     queue.add(task);
     // shutdown() may have come in between, and the worker may have ended since: take the task
-    // back if it is still there (if it is not, the worker took it and runs it).
-    if (shutdown && queue.remove(task)) {
-      return false;
+    // back if it is still there. If it is not, the worker took it and runs it: then leave busy
+    // alone, for the worker may be gone by now and nothing would clear it again.
+    if (shutdown) {
+      return !queue.remove(task);
     }
     if (busy.compareAndSet(false, true)) {
       wakeWorker();
