@@ -81,7 +81,10 @@ readonly JRE_TAG=25
 readonly JRE_IMAGE=$REG_ADDR/$JRE_REPO:$JRE_TAG
 readonly JRE_MODULES=(java.base java.logging java.naming java.net.http java.sql java.management java.xml
   java.desktop java.instrument jdk.unsupported jdk.crypto.ec jdk.zipfs jdk.management)
-readonly JLINK_OPTS=(--no-header-files --no-man-pages --strip-debug --compress=zip-6)
+# --generate-cds-archive: the JDK's default class-data archive (lib/server/classes.jsa), which jlink
+# leaves out unless asked; with it every process's JVM starts some 30 ms sooner, 70 -> 40 ms for
+# `java -version` (measured; the arm64 image cannot have it: making it runs the target's JVM).
+readonly JLINK_OPTS=(--no-header-files --no-man-pages --strip-debug --compress=zip-6 --generate-cds-archive)
 readonly JRE_EXTRA_LIBS=(/lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libz.so.1)
 readonly BUSYBOX_APPLETS=(sh ash ls cat nc ps env echo sleep grep sed awk head tail wc id hostname
   mkdir rm cp mv ln chmod find test true false kill nslookup netstat top du df)
