@@ -127,6 +127,7 @@ public final class Wiring implements AutoCloseable {
       nodeSync.scheduleWithFixedDelay(() -> {
         try {
           processManager.reconcile();
+          connections.reconcile();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt(); // stopping
         } catch (Exception e) {

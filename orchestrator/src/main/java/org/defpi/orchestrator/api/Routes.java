@@ -332,12 +332,7 @@ public final class Routes {
     stream.put("lastSeq", events.lastSeq());
     stream.put("subscribers", events.subscriberCount());
     ObjectNode queue = o.putObject("pendingChanges");
-    for (PendingChange.State state : PendingChange.State.values()) {
-      queue.put(state.name(), 0);
-    }
-    for (PendingChange c : pendingChanges.list()) {
-      queue.put(c.state().name(), queue.path(c.state().name()).asInt() + 1);
-    }
+    pendingChanges.countByState().forEach((state, n) -> queue.put(state.name(), n));
     json(ctx, 200, o);
   }
 

@@ -577,6 +577,32 @@ public final class ConnectionManager implements ProcessConnections {
    * An end could not be told outside a CREATE_CONNECTION change (in a restore or autoConnect): a
    * change tries again with back-off. One waiting is enough.
    */
+  /**
+   * The connections' part of reconciliation: a STARTING connection (not suspended) whose processes
+   * both run and that has nothing queued gets a CREATE change. That is one stored by a request whose
+   * orchestrator died before it queued the change, or one whose ends were told while not running
+   * and missed their restore. Returns the connections it queued a change for.
+   */
+  public List<String> reconcile() {
+    List<String> queued = new ArrayList<>();
+    for (Connection connection : store.listConnections()) {
+      if (connection.suspended() || connection.state() != ConnectionState.STARTING
+          || !changes.unfinishedOfConnection(connection.id()).isEmpty()) {
+        continue;
+      }
+      Optional<Process> one = processStore.findProcess(connection.endpoint1().processId());
+      Optional<Process> two = processStore.findProcess(connection.endpoint2().processId());
+      if (one.isPresent() && two.isPresent() && one.get().state() == ProcessState.RUNNING
+          && two.get().state() == ProcessState.RUNNING) {
+        LOG.info("reconcile: connection {} is STARTING between two RUNNING processes with nothing queued",
+            connection.id());
+        changes.submit(Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(connection.id()), one.get().userId(), "{}");
+        queued.add(connection.id());
+      }
+    }
+    return queued;
+  }
+
   private void retryLater(String connectionId, String userId) {
     boolean waiting = changes.unfinishedOfConnection(connectionId).stream()
         .anyMatch(c -> c.kind() == Kind.CREATE_CONNECTION && c.state() == PendingChange.State.PENDING);

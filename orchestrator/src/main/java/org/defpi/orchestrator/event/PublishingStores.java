@@ -210,6 +210,16 @@ public final class PublishingStores {
     }
 
     @Override
+    public java.util.Set<String> busyProcesses() {
+      return store.busyProcesses();
+    }
+
+    @Override
+    public java.util.Map<PendingChange.State, Long> countByState() {
+      return store.countByState();
+    }
+
+    @Override
     public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
       Optional<PendingChange> claimed = store.claim(workerId, now, lease);
       claimed.ifPresent(c -> publish(c, Action.CHANGED));

@@ -27,6 +27,12 @@ public interface PendingChangeStore {
   /** All changes, oldest first. */
   List<PendingChange> list();
 
+  /** The processes with a PENDING or RUNNING change: what the reconciler leaves to those changes. */
+  java.util.Set<String> busyProcesses();
+
+  /** How many changes are in each state (every state, zero included). */
+  java.util.Map<PendingChange.State, Long> countByState();
+
   /**
    * Takes the oldest claimable change: PENDING with {@code notBefore <= now}, or RUNNING with a
    * lease that ran out ({@code leaseUntil <= now}). It becomes RUNNING with one more attempt, owned

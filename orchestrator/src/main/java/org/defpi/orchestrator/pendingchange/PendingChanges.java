@@ -117,6 +117,16 @@ public final class PendingChanges {
     return store.list();
   }
 
+  /** The processes with a PENDING or RUNNING change. */
+  public java.util.Set<String> busyProcesses() {
+    return store.busyProcesses();
+  }
+
+  /** How many changes are in each state. */
+  public java.util.Map<PendingChange.State, Long> countByState() {
+    return store.countByState();
+  }
+
   /** The caller's changes (all for an admin), oldest first. */
   public List<PendingChange> list(User caller) {
     return store.list().stream().filter(c -> caller.canSee(c.userId())).toList();

@@ -618,12 +618,7 @@ public final class ProcessManager {
    * longer exist ({@link #userGone} missed them, or they were deleted while this instance was down).
    */
   public List<Reconciliation.Action> reconcile() throws SwarmException, InterruptedException {
-    Set<String> busy = new HashSet<>();
-    for (PendingChange c : changes.list()) {
-      if (!c.state().finished()) {
-        c.processId().ifPresent(busy::add);
-      }
-    }
+    Set<String> busy = changes.busyProcesses();
     List<Reconciliation.Action> actions = Reconciliation.plan(store.listProcesses(),
         new HashSet<>(swarm.managedServices()), busy, clock.instant());
     for (Reconciliation.Action a : actions) {

@@ -105,6 +105,24 @@ public final class PendingChangeTable implements PendingChangeStore {
   }
 
   @Override
+  public java.util.Set<String> busyProcesses() {
+    return run(pool, "list busy processes", db -> new java.util.HashSet<>(selectAll(db,
+        "SELECT DISTINCT process_id FROM pending_change WHERE state IN ('PENDING', 'RUNNING')"
+            + " AND process_id IS NOT NULL", r -> r.getString(1).strip())));
+  }
+
+  @Override
+  public java.util.Map<PendingChange.State, Long> countByState() {
+    java.util.Map<PendingChange.State, Long> counts = new java.util.EnumMap<>(PendingChange.State.class);
+    for (PendingChange.State state : PendingChange.State.values()) {
+      counts.put(state, 0L);
+    }
+    run(pool, "count pending changes", db -> selectAll(db, "SELECT state, COUNT(*) FROM pending_change GROUP BY state",
+        r -> counts.put(PendingChange.State.valueOf(r.getString(1)), r.getLong(2))));
+    return counts;
+  }
+
+  @Override
   public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
     requireWorker(workerId);
     Objects.requireNonNull(now, "now");

@@ -232,6 +232,24 @@ abstract class ConnectionChangesContract {
   }
 
   @Test
+  void theReconcilerQueuesACreateForAStartingConnectionBetweenRunningProcessesWithNothingQueued() throws Exception {
+    meter();
+    logger(LOGGER, ProcessState.RUNNING);
+    healthyPeer(METER);
+    healthyPeer(LOGGER);
+    Connection c = connect(connections, LOGGER);
+    // As if stored by a request whose orchestrator died before it queued the change.
+    store.updateEndpoint(c.id(), 1, false, Optional.empty());
+    store.updateEndpoint(c.id(), 2, false, Optional.empty());
+    assertThat(stored(c).state()).isEqualTo(ConnectionState.STARTING);
+
+    assertThat(connections.reconcile()).containsExactly(c.id());
+    awaitSettled(changesOf(c, Kind.CREATE_CONNECTION).getLast());
+    assertThat(stored(c).state()).isEqualTo(ConnectionState.ACTIVE);
+    assertThat(connections.reconcile()).isEmpty();
+  }
+
+  @Test
   void anEndThatRefusesIsFailedWithItsReasonAndNotAskedAgain() throws Exception {
     meter();
     logger(LOGGER, ProcessState.RUNNING);

@@ -577,6 +577,16 @@ abstract class WorkersContract {
     }
 
     @Override
+    public java.util.Set<String> busyProcesses() {
+      return store.busyProcesses();
+    }
+
+    @Override
+    public java.util.Map<PendingChange.State, Long> countByState() {
+      return store.countByState();
+    }
+
+    @Override
     public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
       return store.claim(workerId, now, lease);
     }

@@ -467,6 +467,11 @@ abstract class PendingChangeTableContract {
     assertThat(table().unfinishedOf(P1)).containsExactly(stored(id(2)), stored(id(4)));
     assertThat(table().unfinishedOf(p2)).containsExactly(stored(id(5)));
     assertThat(table().unfinishedOf("65a1b2c30000000000000009")).isEmpty();
+    // What the reconciler and GET /status ask, without reading every change.
+    assertThat(table().busyProcesses()).containsExactlyInAnyOrder(P1, p2);
+    assertThat(table().countByState()).containsEntry(PendingChange.State.PENDING, 3L)
+        .containsEntry(PendingChange.State.RUNNING, 1L).containsEntry(PendingChange.State.DONE, 1L)
+        .containsEntry(PendingChange.State.CANCELLED, 1L).containsEntry(PendingChange.State.FAILED, 0L);
   }
 
   @Test

@@ -1,11 +1,9 @@
 package org.defpi.sdk.internal;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.defpi.sdk.DefPiParameters;
 import org.slf4j.Logger;
@@ -18,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * <p>dEF-Pi's runtime gave up after one failed call; we retry with capped back-off until a
  * deadline, because an orchestrator that is restarting, or does not know the process yet, is a
  * passing condition. The token is sent, never logged.
+ *
+ * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: this is the first thing a
+ * process does, and the latter's first request costs some 250 ms more in a fresh JVM (measured:
+ * 290 ms against 38 ms), all of it on the way to RUNNING.
  */
 final class TriggerClient {
   private static final Logger log = LoggerFactory.getLogger(TriggerClient.class);
@@ -55,35 +57,51 @@ final class TriggerClient {
    */
   void trigger() throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(REQUEST_TIMEOUT)
-        .header("X-Auth-Token", token)
-        .PUT(HttpRequest.BodyPublishers.noBody())
-        .build();
-    try (HttpClient client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(REQUEST_TIMEOUT)
-        .build()) {
-      for (int attempt = 0; ; attempt++) {
-        String failure;
-        try {
-          HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-          if (response.statusCode() == 204) {
-            log.info("trigger call to {} answered 204; waiting for the orchestrator", uri);
-            return;
-          }
-          failure = "HTTP " + response.statusCode();
-        } catch (IOException e) {
-          failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    for (int attempt = 0; ; attempt++) {
+      String failure;
+      try {
+        int status = put();
+        if (status == 204) {
+          log.info("trigger call to {} answered 204; waiting for the orchestrator", uri);
+          return;
         }
-        Duration delay = BACKOFF.delay(attempt);
-        if (System.nanoTime() + delay.toNanos() - deadline > 0) {
-          throw new IllegalStateException("trigger call PUT " + uri + " did not succeed within "
-              + ProcessController.readable(timeout) + " (" + (attempt + 1) + " attempts, last: " + failure + ")");
-        }
-        log.warn("trigger call to {} failed ({}); retrying in {} ms", uri, failure, delay.toMillis());
-        Thread.sleep(delay);
+        failure = "HTTP " + status;
+      } catch (IOException e) {
+        failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       }
+      Duration delay = BACKOFF.delay(attempt);
+      if (System.nanoTime() + delay.toNanos() - deadline > 0) {
+        throw new IllegalStateException("trigger call PUT " + uri + " did not succeed within "
+            + ProcessController.readable(timeout) + " (" + (attempt + 1) + " attempts, last: " + failure + ")");
+      }
+      log.warn("trigger call to {} failed ({}); retrying in {} ms", uri, failure, delay.toMillis());
+      Thread.sleep(delay);
+    }
+  }
+
+  /** One {@code PUT} with an empty body; its status. */
+  private int put() throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+    try {
+      int millis = (int) REQUEST_TIMEOUT.toMillis();
+      connection.setConnectTimeout(millis);
+      connection.setReadTimeout(millis);
+      connection.setUseCaches(false);
+      connection.setRequestMethod("PUT");
+      connection.setRequestProperty("X-Auth-Token", token);
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(0); // Content-Length: 0
+      connection.getOutputStream().close();
+      int status = connection.getResponseCode();
+      // Read what came (a refusal's problem text) so the connection can be reused, then let it go.
+      try (var body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+        if (body != null) {
+          body.readAllBytes();
+        }
+      }
+      return status;
+    } finally {
+      connection.disconnect();
     }
   }
 }
