@@ -52,11 +52,12 @@ class LifecycleTest {
   void createConnectReconfigureUpgradeAndMoveWithStateThenTerminate() {
     long start = System.nanoTime();
     // count: more than the test can use; the meter numbers its measurements 1, 2, … per receiver.
-    String meter = create("power-meter", Map.of("count", "100000", "intervalMillis", "100"));
-    String logger = create("power-logger", Map.of());
+    String meter = api.createProcess("power-meter", "power-meter-lifecycle",
+        Map.of("count", "100000", "intervalMillis", "100"));
+    String logger = api.createProcess("power-logger", "power-logger-lifecycle", Map.of());
     try {
-      awaitRunning(meter);
-      awaitRunning(logger);
+      api.awaitRunning(meter, Duration.ofSeconds(90));
+      api.awaitRunning(logger, Duration.ofSeconds(90));
       OrchestratorClient.Response connection = api.post("connection", Map.of(
           "endpoint1", Map.of("processId", meter, "interfaceId", METER_INTERFACE),
           "endpoint2", Map.of("processId", logger, "interfaceId", LOGGER_INTERFACE)));
@@ -89,7 +90,8 @@ class LifecycleTest {
       assertThat(api.get("connection/" + connectionId).status()).isEqualTo(404);
       assertThat(api.delete("process/" + meter).status()).isEqualTo(204);
       await("no Swarm service or container of the processes is left").atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(250)).until(() -> leftovers(List.of(meter, logger)).isEmpty());
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> Platform.leftovers(docker, List.of(meter, logger)).isEmpty());
       System.out.printf("lifecycle: whole life %d ms%n", (System.nanoTime() - start) / 1_000_000);
     } finally {
       api.delete("process/" + meter);
@@ -109,7 +111,7 @@ class LifecycleTest {
     long at = System.nanoTime();
     OrchestratorClient.Response answered = api.put("process/" + logger, change);
     assertThat(answered.status()).as(answered.body()).isEqualTo(200);
-    awaitRunning(logger);
+    api.awaitRunning(logger, Duration.ofSeconds(90));
     long running = System.nanoTime();
     String log = api.get("process/" + logger + "/log?tail=2000").body();
     assertThat(log).as("the new container resumed from the saved state").contains("resumed with counts");
@@ -145,22 +147,6 @@ class LifecycleTest {
     }
   }
 
-  private static String create(String serviceId, Map<String, String> configuration) {
-    OrchestratorClient.Response created = api.post("process",
-        Map.of("serviceId", serviceId, "name", serviceId + "-lifecycle", "configuration", configuration));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asText();
-  }
-
-  private static void awaitRunning(String processId) {
-    await(processId + " RUNNING").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          JsonNode process = api.get("process/" + processId).json();
-          assertThat(process.path("state").asText()).as(process.toString()).isNotEqualTo("FAILED");
-          return process.path("state").asText();
-        }, "RUNNING"::equals);
-  }
-
   private static void awaitConnection(String connectionId, String state) {
     await("connection " + connectionId + " " + state).atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -184,15 +170,5 @@ class LifecycleTest {
       }
     }
     return lines;
-  }
-
-  private static List<String> leftovers(List<String> processIds) {
-    List<String> services = docker.listServicesCmd().exec().stream()
-        .map(s -> s.getSpec().getName()).filter(processIds::contains).toList();
-    List<String> containers = docker.listContainersCmd().withShowAll(true).exec().stream()
-        .filter(c -> c.getLabels() != null
-            && processIds.contains(c.getLabels().getOrDefault("com.docker.swarm.service.name", "")))
-        .map(c -> c.getId()).toList();
-    return java.util.stream.Stream.concat(services.stream(), containers.stream()).toList();
   }
 }

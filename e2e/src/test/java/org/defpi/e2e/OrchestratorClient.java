@@ -57,6 +57,25 @@ final class OrchestratorClient {
     return send(request(path).DELETE());
   }
 
+  /** POST /process, which must answer 201; the new process's id. */
+  String createProcess(String serviceId, String name, java.util.Map<String, String> configuration) {
+    Response created = post("process", java.util.Map.of("serviceId", serviceId, "name", name,
+        "configuration", configuration));
+    org.assertj.core.api.Assertions.assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
+  /** Waits until the process is RUNNING; fails at once if it is FAILED (with its reason). */
+  void awaitRunning(String processId, Duration atMost) {
+    org.awaitility.Awaitility.await(processId + " RUNNING").atMost(atMost).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          JsonNode process = get("process/" + processId).json();
+          org.assertj.core.api.Assertions.assertThat(process.path("state").asText()).as(process.toString())
+              .isNotEqualTo("FAILED");
+          return process.path("state").asText();
+        }, "RUNNING"::equals);
+  }
+
   /**
    * GET that tolerates an orchestrator that is down or restarting: empty when it does not answer
    * within {@code timeout} (connecting included), rather than an AssertionError.

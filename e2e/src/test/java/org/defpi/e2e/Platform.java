@@ -87,6 +87,17 @@ final class Platform {
         new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
   }
 
+  /** What is left of these processes in Docker: their Swarm services and containers (any state). */
+  static java.util.List<String> leftovers(DockerClient docker, java.util.List<String> processIds) {
+    var services = docker.listServicesCmd().exec().stream()
+        .map(s -> s.getSpec().getName()).filter(processIds::contains);
+    var containers = docker.listContainersCmd().withShowAll(true).exec().stream()
+        .filter(c -> c.getLabels() != null
+            && processIds.contains(c.getLabels().getOrDefault("com.docker.swarm.service.name", "")))
+        .map(c -> c.getId());
+    return java.util.stream.Stream.concat(services, containers).toList();
+  }
+
   /** The orchestrator's running container: its id, its main process (a host pid) and Docker's restart count. */
   record OrchestratorContainer(String id, long pid, int restartCount) {}
 

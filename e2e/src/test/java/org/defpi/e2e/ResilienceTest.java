@@ -321,10 +321,11 @@ class ResilienceTest {
     try {
       long start = System.nanoTime();
       // count: enough for minutes at 100 ms; the meter sends sequence 1, 2, … on each new connection.
-      String meter = create("power-meter", names + "meter", Map.of("count", "100000", "intervalMillis", "100"));
-      String logger = create("power-logger", names + "logger", Map.of());
-      awaitRunning(meter);
-      awaitRunning(logger);
+      String meter = api.createProcess("power-meter", names + "meter",
+          Map.of("count", "100000", "intervalMillis", "100"));
+      String logger = api.createProcess("power-logger", names + "logger", Map.of());
+      api.awaitRunning(meter, Duration.ofSeconds(60));
+      api.awaitRunning(logger, Duration.ofSeconds(60));
       OrchestratorClient.Response connection = api.post("connection", Map.of(
           "endpoint1", Map.of("processId", meter, "interfaceId", METER_INTERFACE),
           "endpoint2", Map.of("processId", logger, "interfaceId", LOGGER_INTERFACE)));
@@ -419,22 +420,6 @@ class ResilienceTest {
 
   // ---------------------------------------------------------------------------------------------
   // helpers
-
-  private static String create(String serviceId, String name, Map<String, String> configuration) {
-    OrchestratorClient.Response created = api.post("process",
-        Map.of("serviceId", serviceId, "name", name, "configuration", configuration));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asText();
-  }
-
-  private static void awaitRunning(String processId) {
-    await(processId + " RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          JsonNode process = api.get("process/" + processId).json();
-          assertThat(process.path("state").asText()).as(process.toString()).isNotEqualTo("FAILED");
-          return process.path("state").asText();
-        }, "RUNNING"::equals);
-  }
 
   private static void awaitHealthy(Duration atMost) {
     await("orchestrator /health").atMost(atMost).pollInterval(Duration.ofMillis(100))

@@ -88,9 +88,9 @@ class UserIsolationTest {
     String aLogger = create(a, "power-logger", Map.of());
     String bLogger = create(b, "power-logger", Map.of());
     for (String id : List.of(aMeter, aLogger)) {
-      awaitRunning(a, id);
+      a.api().awaitRunning(id, Duration.ofSeconds(90));
     }
-    awaitRunning(b, bLogger);
+    b.api().awaitRunning(bLogger, Duration.ofSeconds(90));
 
     // A's processes reach the orchestrator (they are configured: RUNNING) and each other.
     OrchestratorClient.Response connection = a.api().post("connection", Map.of(
@@ -189,15 +189,6 @@ class UserIsolationTest {
         Map.of("serviceId", serviceId, "name", t.name() + "-" + serviceId, "configuration", configuration));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json().path("id").asText();
-  }
-
-  private static void awaitRunning(Tenant t, String processId) {
-    await(processId + " RUNNING").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          JsonNode process = t.api().get("process/" + processId).json();
-          assertThat(process.path("state").asText()).as(process.toString()).isNotEqualTo("FAILED");
-          return process.path("state").asText();
-        }, "RUNNING"::equals);
   }
 
   /** The names of the networks a process's Swarm service is attached to. */

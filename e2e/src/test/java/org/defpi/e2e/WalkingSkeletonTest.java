@@ -44,10 +44,11 @@ class WalkingSkeletonTest {
     JsonNode services = api.get("service").json();
     assertThat(ids(services)).contains("power-meter", "power-logger");
 
-    String meter = createProcess("power-meter", Map.of("count", String.valueOf(MESSAGES), "intervalMillis", "50"));
-    String logger = createProcess("power-logger", Map.of());
-    awaitRunning(meter);
-    awaitRunning(logger);
+    String meter = api.createProcess("power-meter", "power-meter-e2e",
+        Map.of("count", String.valueOf(MESSAGES), "intervalMillis", "50"));
+    String logger = api.createProcess("power-logger", "power-logger-e2e", Map.of());
+    api.awaitRunning(meter, Duration.ofSeconds(90));
+    api.awaitRunning(logger, Duration.ofSeconds(90));
     long running = System.nanoTime();
 
     OrchestratorClient.Response connection = api.post("connection", Map.of(
@@ -68,7 +69,7 @@ class WalkingSkeletonTest {
     assertThat(api.get("connection/" + connection.json().get("id").asText()).status()).isEqualTo(404);
     await("no Swarm service or container of the processes is left").atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(250))
-        .until(() -> leftovers(List.of(meter, logger)).isEmpty());
+        .until(() -> Platform.leftovers(docker, List.of(meter, logger)).isEmpty());
     long gone = System.nanoTime();
     System.out.printf("e2e: processes running after %d ms, %d messages received after %d ms more,"
             + " all gone after %d ms more; total %d ms%n",
@@ -78,8 +79,8 @@ class WalkingSkeletonTest {
 
   @Test
   void incompatibleConnectionsAreRefusedWithTheReason() {
-    String meter1 = createProcess("power-meter", Map.of("count", "0"));
-    String meter2 = createProcess("power-meter", Map.of("count", "0"));
+    String meter1 = api.createProcess("power-meter", "power-meter-e2e", Map.of("count", "0"));
+    String meter2 = api.createProcess("power-meter", "power-meter-e2e", Map.of("count", "0"));
     try {
       // Two senders of the same interface: what one sends the other does not receive.
       OrchestratorClient.Response refused = api.post("connection", Map.of(
@@ -98,32 +99,6 @@ class WalkingSkeletonTest {
       api.delete("process/" + meter1);
       api.delete("process/" + meter2);
     }
-  }
-
-  private static String createProcess(String serviceId, Map<String, String> configuration) {
-    OrchestratorClient.Response created = api.post("process",
-        Map.of("serviceId", serviceId, "name", serviceId + "-e2e", "configuration", configuration));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asText();
-  }
-
-  private static void awaitRunning(String processId) {
-    await(processId + " RUNNING").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          JsonNode process = api.get("process/" + processId).json();
-          assertThat(process.path("state").asText()).as(process.toString()).isNotEqualTo("FAILED");
-          return process.path("state").asText();
-        }, "RUNNING"::equals);
-  }
-
-  private static List<String> leftovers(List<String> processIds) {
-    List<String> services = docker.listServicesCmd().exec().stream()
-        .map(s -> s.getSpec().getName()).filter(processIds::contains).toList();
-    List<String> containers = docker.listContainersCmd().withShowAll(true).exec().stream()
-        .filter(c -> c.getLabels() != null
-            && processIds.contains(c.getLabels().getOrDefault("com.docker.swarm.service.name", "")))
-        .map(c -> c.getId()).toList();
-    return java.util.stream.Stream.concat(services.stream(), containers.stream()).toList();
   }
 
   private static List<String> ids(JsonNode array) {
