@@ -64,6 +64,12 @@ public record Process(
     return runsOn.or(placement::pinnedNode);
   }
 
+  /** This process as last seen on {@code node} (none: Swarm has no node for its task). */
+  public Process withRunsOn(Optional<String> node) {
+    return new Process(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image,
+        interfaces, token, placement, architectures, node);
+  }
+
   /** This process running another version: an upgrade. */
   public Process withDeployment(String newVersion, String newImage, List<InterfaceLabel> newInterfaces,
       List<String> newArchitectures) {

@@ -626,7 +626,7 @@ public final class ProcessManager {
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
-    recordNodes();
+    observeTasks(busy);
     swarm.joinUserNetworks();
     for (String userId : swarm.userNetworks()) {
       // A user owning processes cannot be deleted, so a missing user's network has none of theirs left.
@@ -654,13 +654,23 @@ public final class ProcessManager {
     }
   }
 
-  /** Which node each process's task runs on, as Swarm says now: the reservations placement counts per node. */
-  private void recordNodes() throws SwarmException {
+  /**
+   * What Swarm says of each process's task now: the node it runs on (the reservations placement
+   * counts per node), and whether it has one at all. A RUNNING process whose task has no node is not
+   * running any more, though nobody told us: its node went away, or was handed to another user, and
+   * Swarm has nowhere else to put it. It shows STARTING until a container of it calls the trigger.
+   */
+  private void observeTasks(Set<String> busy) throws SwarmException {
     Map<String, String> running = swarm.taskNodes();
     for (Process p : store.listProcesses()) {
       Optional<String> now = Optional.ofNullable(running.get(p.id()));
       if (!now.equals(p.runsOn())) {
         store.updateRunsOn(p.id(), now);
+      }
+      if (now.isEmpty() && p.state() == ProcessState.RUNNING && !busy.contains(p.id())) {
+        LOG.info("reconcile: process {} is RUNNING but Swarm has no node for its task (was on {}): STARTING until it"
+            + " calls again", p.id(), p.runsOn().orElse("an unknown node"));
+        store.updateState(p.id(), ProcessState.STARTING, Optional.empty());
       }
     }
   }

@@ -17,9 +17,11 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
  *       the process and creating the service, or removed by hand. (A SUSPENDED one resumes from its
  *       saved state when its new container has called.) A FAILED process is left alone: re-creating what
  *       failed for good would only fail again; its user decides.
- *   <li>A process STARTING for longer than {@link #STALLED} with its service but nothing queued is
- *       configured (CONFIGURE_PROCESS): its container's trigger was answered but the configuration
- *       it queued was lost (say, by a crash), and the container will not call again.
+ *   <li>A process STARTING for longer than {@link #STALLED} with its service, its task on a node
+ *       (as last observed, {@link Process#runsOn}) but nothing queued is configured
+ *       (CONFIGURE_PROCESS): its container's trigger was answered but the configuration it queued was
+ *       lost (say, by a crash), and the container will not call again. One whose task has no node
+ *       has no container to configure: it waits for Swarm to place it.
  *   <li>A TERMINATED process is finished off (TERMINATE_PROCESS): its teardown was lost.
  *   <li>A Swarm service with no process is removed (TERMINATE_PROCESS, which is idempotent).
  * </ul>
@@ -61,7 +63,8 @@ public final class Reconciliation {
           if (!services.contains(p.id())) {
             actions.add(new Action(Kind.CREATE_PROCESS, p.id(), p.userId(), "it is " + p.state()
                 + " but has no Swarm service"));
-          } else if (p.state() == ProcessState.STARTING && p.createdAt().plus(STALLED).isBefore(now)) {
+          } else if (p.state() == ProcessState.STARTING && p.runsOn().isPresent()
+              && p.createdAt().plus(STALLED).isBefore(now)) {
             actions.add(new Action(Kind.CONFIGURE_PROCESS, p.id(), p.userId(), "it has been STARTING since "
                 + p.createdAt() + " with nothing queued"));
           }

@@ -201,6 +201,32 @@ class PlacementApiTest {
     }
   }
 
+  @Test
+  void aRunningProcessWhoseNodeIsHandedToAnotherUserShowsItIsNotRunningAnyMore() throws Exception {
+    String nodeId = fixture.nodeId();
+    String id = created(carol("POST", "/process", meter(", \"nodePoolId\": \"" + fixture.poolId() + "\""))).path("id")
+        .asText();
+    trigger(id);
+    try {
+      // Swarm's constraint enforcer takes the task off the node, and has nowhere else to put it.
+      ok(admin("PUT", "/node/" + nodeId, "{\"kind\": \"private\", \"userId\": \"" + fixture.adminId() + "\"}"),
+          200);
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!json(carol("GET", "/process/" + id, null)).path("state").asText().equals("STARTING")) {
+        assertThat(System.nanoTime()).as("STARTING within 30 s").isLessThan(deadline);
+        fixture.processManager().reconcile();
+        Thread.sleep(200);
+      }
+      JsonNode shown = json(carol("GET", "/process/" + id, null));
+      assertThat(shown.has("runsOn")).as("on no node").isFalse();
+      // Nothing to configure while it has no container: the reconciler leaves it waiting.
+      assertThat(fixture.processManager().reconcile()).isEmpty();
+    } finally {
+      fixture.makePublic();
+    }
+    assertThat(carol("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+  }
+
   /** The process's trigger with its token, and its CONFIGURE carried out. */
   private void trigger(String id) throws Exception {
     String token = fixture.store().findProcess(id).orElseThrow().token().value();

@@ -49,13 +49,19 @@ class ReconciliationTest {
   @Test
   void aProcessStartingTooLongWithItsServiceAndNothingQueuedIsConfiguredAgain() {
     java.time.Instant created = CREATED;
-    List<Process> starting = List.of(process(P1, ProcessState.STARTING));
+    List<Process> starting = List.of(process(P1, ProcessState.STARTING).withRunsOn(java.util.Optional.of("node-1")));
     assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(60))).isEmpty();
     assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(), created.plusSeconds(180)))
         .extracting(a -> a.kind() + " " + a.processId()).containsExactly("CONFIGURE_PROCESS " + P1);
     assertThat(Reconciliation.plan(starting, Set.of(P1), Set.of(P1), created.plusSeconds(180))).isEmpty();
     assertThat(Reconciliation.plan(List.of(process(P1, ProcessState.RUNNING)), Set.of(P1), Set.of(),
         created.plusSeconds(180))).isEmpty();
+  }
+
+  @Test
+  void aProcessStartingWhoseTaskHasNoNodeWaitsForSwarmRatherThanBeingConfigured() {
+    List<Process> placedNowhere = List.of(process(P1, ProcessState.STARTING));
+    assertThat(Reconciliation.plan(placedNowhere, Set.of(P1), Set.of(), CREATED.plusSeconds(3600))).isEmpty();
   }
 
   @Test
