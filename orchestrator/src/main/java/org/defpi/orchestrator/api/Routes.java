@@ -36,7 +36,7 @@ import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.ProcessManager;
 import org.defpi.orchestrator.process.PublishedPort;
 import org.defpi.orchestrator.process.Target;
-import org.defpi.orchestrator.process.Swarm.SwarmException;
+import org.defpi.orchestrator.node.SwarmNodes.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
 import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.service.ServiceManager;

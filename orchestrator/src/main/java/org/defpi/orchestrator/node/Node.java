@@ -3,7 +3,7 @@ package org.defpi.orchestrator.node;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.node.Resources;
 
 /**
  * A Swarm node as the orchestrator knows it: what the Swarm last reported (hostname, architecture,

@@ -11,11 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
-import org.defpi.orchestrator.process.Swarm;
-import org.defpi.orchestrator.process.Swarm.SwarmException;
 import org.defpi.orchestrator.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.defpi.orchestrator.node.SwarmNodes.SwarmException;
 
 /**
  * Nodes and node pools. The nodes follow the Swarm's through {@link #sync()} ({@link NodeSync}
@@ -29,13 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class NodeManager {
   private static final Logger LOG = LoggerFactory.getLogger(NodeManager.class);
 
-  private final Swarm swarm;
+  private final SwarmNodes swarm;
   private final NodeStore store;
   private final Ids ids;
   private final Clock clock;
   private final Object syncLock = new Object();
 
-  public NodeManager(Swarm swarm, NodeStore store, Ids ids, Clock clock) {
+  public NodeManager(SwarmNodes swarm, NodeStore store, Ids ids, Clock clock) {
     this.swarm = Objects.requireNonNull(swarm, "swarm");
     this.store = Objects.requireNonNull(store, "store");
     this.ids = Objects.requireNonNull(ids, "ids");
@@ -58,7 +57,7 @@ public final class NodeManager {
   /** Brings the stored nodes in line with the Swarm's; returns the changes made. */
   public List<NodeSync.Change> sync() throws SwarmException {
     synchronized (syncLock) {
-      List<Swarm.SwarmNode> observed = swarm.nodes();
+      List<SwarmNodes.SwarmNode> observed = swarm.nodes();
       // the stores keep microseconds at best: millis make a stored lastSeen compare equal to now
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       List<NodeSync.Change> changes = NodeSync.reconcile(store.listNodes(), observed, now);

@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.defpi.orchestrator.process.Swarm;
-import org.defpi.orchestrator.process.Swarm.SwarmNode;
+import org.defpi.orchestrator.node.SwarmNodes.SwarmNode;
 
 /**
  * Decides how the stored nodes follow the Swarm's: a pure function, the manager does the writes.
@@ -92,8 +91,8 @@ public final class NodeSync {
   public static Map<String, String> labels(Node node) {
     return switch (node.kind()) {
       case UNIDENTIFIED -> Map.of();
-      case PUBLIC -> Map.of(Swarm.KIND_LABEL, "public", Swarm.POOL_LABEL, node.poolId().orElseThrow());
-      case PRIVATE -> Map.of(Swarm.KIND_LABEL, "private", Swarm.USER_LABEL, node.ownerUserId().orElseThrow());
+      case PUBLIC -> Map.of(SwarmNodes.KIND_LABEL, "public", SwarmNodes.POOL_LABEL, node.poolId().orElseThrow());
+      case PRIVATE -> Map.of(SwarmNodes.KIND_LABEL, "private", SwarmNodes.USER_LABEL, node.ownerUserId().orElseThrow());
     };
   }
 

@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.process;
 
+import org.defpi.orchestrator.node.Resources;
+
 import java.util.List;
 import java.util.Objects;
 

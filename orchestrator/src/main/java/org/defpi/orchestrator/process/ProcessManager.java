@@ -23,7 +23,7 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
 import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.Processes.ManagementException;
-import org.defpi.orchestrator.process.Swarm.SwarmException;
+import org.defpi.orchestrator.node.SwarmNodes.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
 import org.defpi.orchestrator.service.ResolvedService;
 import org.defpi.orchestrator.service.ServiceManager;

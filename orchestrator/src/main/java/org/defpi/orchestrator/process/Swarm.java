@@ -1,12 +1,18 @@
 package org.defpi.orchestrator.process;
 
+import org.defpi.orchestrator.node.Resources;
+import org.defpi.orchestrator.node.SwarmNodes;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** What the process manager needs from Docker Swarm (implemented by the {@code swarm} connector). */
-public interface Swarm {
+/**
+ * What the process manager needs from Docker Swarm (implemented by the {@code swarm} connector),
+ * besides what the node manager needs of it ({@link SwarmNodes}).
+ */
+public interface Swarm extends SwarmNodes {
   /**
    * Creates the Swarm service of a process: named and reachable (network alias) by the process id,
    * with the given image and env, on its user's network only; that network is made first if absent
@@ -42,46 +48,8 @@ public interface Swarm {
   /** Names of the Swarm services this orchestrator manages. */
   List<String> managedServices() throws SwarmException;
 
-  /** Every node of the Swarm, as the engine reports it (used by the node manager's sync). */
-  List<SwarmNode> nodes() throws SwarmException;
-
-  /**
-   * Sets this orchestrator's placement labels on a node, by short name ({@link #KIND_LABEL},
-   * {@link #POOL_LABEL}, {@link #USER_LABEL}): those named are set, the others of ours removed;
-   * anyone else's labels are kept. The connector decides the label keys, so that two orchestrators
-   * (or a test next to a deployed one) on one Swarm never overwrite each other's.
-   */
-  void labelNode(String nodeId, Map<String, String> labels) throws SwarmException;
-
   /** The node each managed service's task runs on now, by process id; services without a running task are absent. */
   Map<String, String> taskNodes() throws SwarmException;
-
-  /** A node's kind as an admin made it: {@code public} or {@code private} (absent on an unidentified node). */
-  String KIND_LABEL = "kind";
-  /** The pool of a public node. */
-  String POOL_LABEL = "pool";
-  /** The user of a private node. */
-  String USER_LABEL = "user";
-
-  /**
-   * One Swarm node in the engine's own words.
-   *
-   * @param architecture the platform's architecture as reported ({@code x86_64}, {@code aarch64}, ...)
-   * @param state the node's state ({@code ready}, {@code down}, {@code unknown}, {@code disconnected})
-   * @param capacity the node's memory and CPUs
-   * @param labels this orchestrator's placement labels on it, by short name (see {@link #labelNode})
-   */
-  record SwarmNode(String id, String hostname, String architecture, String state, Resources capacity,
-      Map<String, String> labels) {
-    public SwarmNode {
-      Objects.requireNonNull(id, "id");
-      Objects.requireNonNull(hostname, "hostname");
-      Objects.requireNonNull(architecture, "architecture");
-      Objects.requireNonNull(state, "state");
-      Objects.requireNonNull(capacity, "capacity");
-      labels = Map.copyOf(labels);
-    }
-  }
 
   /**
    * Where Swarm may run a process's task; a service's constraints must all hold. Swarm keeps a task
@@ -131,10 +99,4 @@ public interface Swarm {
     }
   }
 
-  /** Docker refused or could not be reached. */
-  final class SwarmException extends Exception {
-    public SwarmException(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
 }

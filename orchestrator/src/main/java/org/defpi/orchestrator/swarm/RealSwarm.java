@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.PublishedPort;
-import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.process.Swarm;
 
 /**

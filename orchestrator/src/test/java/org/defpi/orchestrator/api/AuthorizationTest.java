@@ -35,7 +35,7 @@ import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeStatus;
 import org.defpi.orchestrator.pendingchange.PendingChange;
-import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.user.UserManager;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterAll;

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.defpi.orchestrator.node.Resources;
 
 class PlacementCheckTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");

@@ -19,7 +19,7 @@ import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.Placement;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.PublishedPort;
-import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.node.Node;

@@ -30,7 +30,7 @@ import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.PublishedPort;
-import org.defpi.orchestrator.process.Resources;
+import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.process.Swarm;
 import org.defpi.orchestrator.process.Swarm.Constraint;
 import org.junit.jupiter.api.AfterAll;

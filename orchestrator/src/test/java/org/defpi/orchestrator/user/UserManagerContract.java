@@ -703,7 +703,7 @@ abstract class UserManagerContract {
 
   Node privateNode(String id, String owner) {
     return new Node(id, id + ".example", "amd64", NodeStatus.READY, NodeKind.PRIVATE, Optional.empty(),
-        Optional.of(owner), clock.instant(), org.defpi.orchestrator.process.Resources.NONE);
+        Optional.of(owner), clock.instant(), org.defpi.orchestrator.node.Resources.NONE);
   }
 
   Connection jdbc() throws SQLException {

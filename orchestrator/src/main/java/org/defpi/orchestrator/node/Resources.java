@@ -1,4 +1,4 @@
-package org.defpi.orchestrator.process;
+package org.defpi.orchestrator.node;
 
 import java.math.BigDecimal;
 
