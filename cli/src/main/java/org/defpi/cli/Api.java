@@ -146,7 +146,16 @@ final class Api {
     if (lastEventId != null && !lastEventId.isEmpty()) {
       builder.header("Last-Event-ID", lastEventId);
     }
-    HttpRequest request = builder.build();
+    return lines(builder.build());
+  }
+
+  /** GET a text that goes on (a followed log): its lines as they come, as {@link #stream}. */
+  Stream<String> followText(String path) throws CliException, InterruptedException {
+    return lines(request(path).setHeader("Accept", "text/plain, application/problem+json")
+        .header("Cache-Control", "no-cache").build());
+  }
+
+  private Stream<String> lines(HttpRequest request) throws CliException, InterruptedException {
     HttpResponse<Stream<String>> response;
     try {
       // The request timeout only covers the wait for the answer's headers, not the stream after them.

@@ -338,15 +338,30 @@ final class ProcessCommands extends ListCommand {
   }
 
   @Command(name = "log", mixinStandardHelpOptions = true, description = "The process's container output.")
-  static final class Log extends ApiCommand {
+  static class Log extends ApiCommand {
     @Parameters(paramLabel = "PROCESS", description = "The process id.")
     String id;
 
     @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines (the API's default when absent).")
     Integer tail;
 
+    @Option(names = {"-f", "--follow"}, description = "Keep printing the output as the process writes it (Ctrl-C ends).")
+    boolean follow;
+
     @Override
     void run() throws CliException, InterruptedException {
+      if (follow) {
+        try (java.util.stream.Stream<String> lines = cli().api().followText("process/" + segment(id) + "/log?follow=true"
+            + (tail == null ? "" : "&tail=" + tail))) {
+          lines.forEach(line -> {
+            out().println(line);
+            out().flush();
+          });
+        } catch (java.io.UncheckedIOException e) {
+          throw new CliException.Unavailable("the log stream of process " + id + " broke off: " + e.getCause().getMessage());
+        }
+        return;
+      }
       Api.Response response = cli().api().get("process/" + segment(id) + "/log" + (tail == null ? "" : "?tail=" + tail));
       // Text either way: the API answers text/plain, and --json has no JSON to show.
       out().print(response.body());
@@ -355,4 +370,9 @@ final class ProcessCommands extends ListCommand {
       }
     }
   }
+
+  /** {@code defpi logs PROCESS}: the same as {@code defpi processes log}, where people look for it first. */
+  @Command(name = "logs", mixinStandardHelpOptions = true, description = "A process's container output (--follow to keep"
+      + " printing it).")
+  static final class Logs extends Log {}
 }

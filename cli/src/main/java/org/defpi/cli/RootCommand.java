@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         "3 orchestrator unreachable or failed (5xx), 4 not logged in (or the login expired or was revoked)."},
     subcommands = {
         SessionCommands.Login.class, SessionCommands.Logout.class, SessionCommands.Whoami.class,
-        ServiceCommands.class, InterfaceCommands.class, ProcessCommands.class, ConnectionCommands.class,
+        ServiceCommands.class, InterfaceCommands.class, ProcessCommands.class, ProcessCommands.Logs.class,
+        ConnectionCommands.class,
         NodeCommands.class, PoolCommands.class, UserCommands.class, PendingCommands.class,
         EventCommands.Events.class})
 final class RootCommand implements Callable<Integer> {

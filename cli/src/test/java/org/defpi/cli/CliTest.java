@@ -358,6 +358,20 @@ class CliTest {
   }
 
   @Test
+  void logsFollowPrintsTheLinesAsTheyComeAndIsAlsoATopLevelCommand() {
+    login();
+    api.text("GET /process/p1/log?follow=true&tail=5", 200, "line 1\nline 2\n");
+
+    Result r = run("logs", "p1", "--follow", "--tail", "5");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("line 1\nline 2\n");
+    assertThat(run("processes", "log", "p1", "-f", "--tail", "5").out()).isEqualTo("line 1\nline 2\n");
+    api.problem("GET /process/p9/log?follow=true", 404, "process 'p9' does not exist");
+    assertThat(run("logs", "p9", "--follow").err()).isEqualTo("defpi: process 'p9' does not exist\n");
+  }
+
+  @Test
   void processLogAsksForTheTailAndPrintsTheText() {
     login();
     api.text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");

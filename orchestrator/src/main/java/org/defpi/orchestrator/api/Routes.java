@@ -487,8 +487,41 @@ public final class Routes {
         throw new Refusal.BadRequest("query parameter 'tail' must be between 1 and " + MAX_LOG_TAIL + ", not " + tail);
       }
     }
+    String follow = ctx.queryParam("follow");
+    if (follow != null && !follow.equals("true") && !follow.equals("false")) {
+      throw new Refusal.BadRequest("query parameter 'follow' must be true or false, not '" + follow + "'");
+    }
+    if ("true".equals(follow)) {
+      followLog(ctx, tail);
+      return;
+    }
     String log = processes.logs(ctx.pathParam("id"), tail, user(ctx));
     ctx.status(200).contentType("text/plain; charset=utf-8").result(log);
+  }
+
+  /**
+   * {@code ?follow=true}: the last lines, then the output as it comes, until the client goes away
+   * or the process is removed. Plain text, flushed chunk by chunk, so {@code curl -N} and a
+   * {@code fetch} reader see each line when it is written. The access check happens before the
+   * first byte, so a refusal is still a problem response.
+   */
+  private void followLog(Context ctx, int tail) throws Exception {
+    String id = ctx.pathParam("id");
+    User caller = user(ctx);
+    processes.get(id, caller);
+    ctx.status(200).contentType("text/plain; charset=utf-8").header("Cache-Control", "no-cache")
+        .header("X-Content-Type-Options", "nosniff");
+    var out = ctx.res().getOutputStream();
+    out.flush(); // the headers now: the client knows the stream is on before the first line
+    try {
+      processes.followLogs(id, tail, caller, chunk -> {
+        out.write(chunk);
+        out.flush();
+      });
+    } catch (SwarmException e) {
+      // The headers are out: nothing to answer with; the stream just ends.
+      LOG.debug("following the log of {} ended: {}", id, e.getMessage());
+    }
   }
 
   private void createConnection(Context ctx) throws Exception {

@@ -680,6 +680,13 @@ public final class ProcessManager {
     return swarm.logs(id, tail);
   }
 
+  /** The process's output, followed as it comes (see {@link Swarm#followLogs}); blocks. */
+  public void followLogs(String id, int tail, User caller, Swarm.LogSink sink)
+      throws Refusal.NotFound, SwarmException, InterruptedException {
+    get(id, caller);
+    swarm.followLogs(id, tail, sink);
+  }
+
   private static Refusal.NotFound notFound(String id) {
     return new Refusal.NotFound("process '" + id + "' does not exist");
   }

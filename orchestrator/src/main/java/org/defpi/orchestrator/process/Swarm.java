@@ -45,6 +45,19 @@ public interface Swarm extends SwarmNodes {
   /** The last {@code tail} lines of the service's output (stdout and stderr, in order). */
   String logs(String processId, int tail) throws SwarmException, InterruptedException;
 
+  /**
+   * The service's output from its last {@code tail} lines on, and then as it comes, handed to
+   * {@code sink} chunk by chunk. Blocks until the sink throws (its reader went away), the service
+   * is removed, or the thread is interrupted.
+   */
+  void followLogs(String processId, int tail, LogSink sink) throws SwarmException, InterruptedException;
+
+  /** Where followed output goes; throws when nobody reads any more. */
+  @FunctionalInterface
+  interface LogSink {
+    void accept(byte[] chunk) throws java.io.IOException;
+  }
+
   /** Names of the Swarm services this orchestrator manages. */
   List<String> managedServices() throws SwarmException;
 

@@ -519,6 +519,42 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   }
 
   @Override
+  public void followLogs(String processId, int tail, LogSink sink) throws SwarmException, InterruptedException {
+    ResultCallback.Adapter<Frame> callback;
+    try {
+      callback = docker.logServiceCmd(processId)
+          .withStdout(true).withStderr(true).withTail(tail).withFollow(true)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+              try {
+                sink.accept(frame.getPayload());
+              } catch (java.io.IOException readerGone) {
+                try {
+                  close(); // ends awaitCompletion below
+                } catch (IOException ignored) {
+                  // closing what we give up on
+                }
+              }
+            }
+          });
+    } catch (NotFoundException e) {
+      throw new SwarmException("service " + processId + " does not exist", e);
+    } catch (RuntimeException e) {
+      throw new SwarmException(message(e), e);
+    }
+    try {
+      callback.awaitCompletion();
+    } finally {
+      try {
+        callback.close();
+      } catch (IOException ignored) {
+        // the stream is over either way
+      }
+    }
+  }
+
+  @Override
   public List<String> managedServices() throws SwarmException {
     try {
       return docker.listServicesCmd().withLabelFilter(Map.of(MANAGED_LABEL, settings.owner())).exec().stream()

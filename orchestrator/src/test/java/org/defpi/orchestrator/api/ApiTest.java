@@ -336,6 +336,37 @@ class ApiTest {
         "field 'endpoint1.interfaceId' is required");
     assertProblem(admin("GET", "/process/65a1b2c30000000000000001/log?tail=all", null), 400,
         "query parameter 'tail' must be a whole number");
+    assertProblem(admin("GET", "/process/65a1b2c30000000000000001/log?follow=maybe", null), 400,
+        "query parameter 'follow' must be true or false");
+  }
+
+  @Test
+  void aFollowedLogSendsTheLastLinesAndThenWhatComesUntilTheReaderLeaves() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\", \"name\": \"followed\"}").path("id").asText();
+    assertProblem(admin("GET", "/process/65a1b2c30000000000000001/log?follow=true", null), 404, "does not exist");
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + fixture.port() + "/process/" + id + "/log?follow=true&tail=10"))
+        .header("Authorization", basic("admin", PASSWORD)).GET().build();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      // The sleeper writes its two lines once its container starts, which may be after the request.
+      StringBuilder seen = new StringBuilder();
+      try (java.io.InputStream body = response.body()) {
+        byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!seen.toString().contains("to stderr")) {
+          assertThat(System.nanoTime()).as("both lines within 30 s: " + seen).isLessThan(deadline);
+          int n = body.read(buffer);
+          assertThat(n).as("the stream stays open: " + seen).isPositive();
+          seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(seen.toString()).contains("started " + id);
+    }
+    // The reader left; the orchestrator still answers, and the process goes as usual.
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
   }
 
   @Test
