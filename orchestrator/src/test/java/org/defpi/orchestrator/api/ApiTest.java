@@ -406,6 +406,10 @@ class ApiTest {
     assertThat(meter.path("userId").asText()).isEqualTo(fixture.adminId());
     assertThat(meter.path("configuration").path("count").asText()).isEqualTo("5");
     assertThat(meter.has("token")).isFalse();
+    // the interfaces of the version it runs: what a connection (and the web UI's ports) can use
+    assertThat(meter.path("interfaces").findValuesAsText("id")).containsExactly(METER_IFACE);
+    assertThat(meter.path("interfaces").get(0).path("interfaceVersions").get(0).path("sendsHash").asText())
+        .matches("[0-9a-f]{64}");
     assertThat(fixture.swarm().managedServices()).contains(meterId);
 
     // The trigger is refused without the right token...

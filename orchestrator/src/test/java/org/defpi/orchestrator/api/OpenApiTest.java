@@ -364,7 +364,7 @@ class OpenApiTest {
         .doesNotContain("password", "passwordHash");
     assertThat(fieldNames(schemas.at("/Process/properties"))).containsExactlyInAnyOrder(
         "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt", "nodeId",
-        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn");
+        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn", "interfaces");
     assertThat(fieldNames(schemas.at("/PendingChange/properties"))).containsExactlyInAnyOrder("id", "kind",
         "processId", "connectionId", "userId", "state", "attempts", "maxAttempts", "lastError", "createdAt",
         "updatedAt", "notBefore");
