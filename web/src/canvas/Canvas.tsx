@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { applyNodeChanges, Background, Controls, ReactFlow, type NodeChange, type NodeTypes } from "@xyflow/react";
+import { applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, type NodeChange, type NodeTypes } from "@xyflow/react";
 import type { Api } from "../api/client";
 import { CONNECTION_COLOURS, PROCESS_COLOURS, toEdges, toNodes, type ProcessNode as ProcessNodeType } from "./graph";
 import { ProcessNode } from "./ProcessNode";
@@ -34,6 +34,8 @@ export function Canvas({ api }: { api: Api }) {
         nodeTypes={NODE_TYPES}
         onNodesChange={(changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
         nodesConnectable={false}
+        // a port's handles are all of one type: a connection has no direction, and joins them as they are
+        connectionMode={ConnectionMode.Loose}
         edgesFocusable={false}
         fitView
         minZoom={0.1}

@@ -15,7 +15,8 @@ function PortRow({ port }: { port: Port }) {
     <li className="port" title={title}>
       {/* a handle on each side, so a line leaves towards the box at its other end; read-only for now */}
       <Handle type="source" position={Position.Left} id={handleId(port.id, "left")} isConnectable={false} />
-      <span className="port-name">{port.interfaceName} <span className="port-version">{port.versionName}</span></span>
+      <span className="port-name">{port.interfaceName}</span>
+      <span className="port-version">{port.versionName}</span>
       <span className="port-hashes">
         <span aria-label="sends">↑{short(port.sendsHash)}</span> <span aria-label="receives">↓{short(port.receivesHash)}</span>
       </span>
