@@ -72,7 +72,7 @@ public final class Routes {
   /** Javalin drops parameters with broken %-escapes silently; such a query is refused instead. */
   private static final java.util.regex.Pattern WELL_FORMED_QUERY =
       java.util.regex.Pattern.compile("([^%]|%[0-9A-Fa-f]{2})*");
-  /** Same-origin everything and no inline script: what the docs page (and later the UI) is built for. */
+  /** Same-origin everything and no inline script: what the docs page and the web UI are built for. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
       + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
@@ -135,6 +135,7 @@ public final class Routes {
   private final String version;
   private final OpenApi openApi;
   private final DocsPage docsPage = new DocsPage();
+  private final WebApp webApp = new WebApp();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
       UserManager users, PendingChanges pendingChanges, EventBus events, String version) {
@@ -157,6 +158,7 @@ public final class Routes {
     t.add(get("/openapi.json", Access.PUBLIC,
         ctx -> ctx.status(200).contentType(JSON).header("Cache-Control", "no-cache").result(openApi.json())));
     t.addAll(docsPage.routes());
+    t.addAll(webApp.routes());
 
     t.add(get("/status", Access.ADMIN, this::status));
     t.add(post("/login", Access.PUBLIC, this::login));

@@ -36,9 +36,10 @@ final class Views {
 
   /**
    * {@code {id, serviceId, name, version, userId, state, reason?, configuration, createdAt, nodeId?,
-   * nodePoolId?, memoryMb?, cpus?, mounts, ports, runsOn?}}; never the token. The placement fields are
-   * as its creator asked (neither nodeId nor nodePoolId: any public node); runsOn is where Swarm ran
-   * it when last looked.
+   * nodePoolId?, memoryMb?, cpus?, mounts, ports, runsOn?, interfaces}}; never the token. The placement
+   * fields are as its creator asked (neither nodeId nor nodePoolId: any public node); runsOn is where
+   * Swarm ran it when last looked. The interfaces are those of the version it runs (its image is pinned),
+   * which the service's default version need not share: what a connection to it can use.
    */
   static ObjectNode process(Process p) {
     ObjectNode o = F.objectNode();
@@ -75,6 +76,8 @@ final class Views {
           .put("protocol", port.protocol().apiName());
     }
     p.runsOn().ifPresent(n -> o.put("runsOn", n));
+    ArrayNode interfaces = o.putArray("interfaces");
+    p.interfaces().forEach(i -> interfaces.add(iface(i)));
     return o;
   }
 

@@ -108,6 +108,33 @@ class ApiTest {
   }
 
   @Test
+  void theWebUiIsServedAtTheRootUnderTheContentSecurityPolicyItsAssetsCachedForAYear() throws Exception {
+    HttpResponse<String> page = send("GET", "/", null, null, null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(csp).isEqualTo(Routes.CONTENT_SECURITY_POLICY).contains("script-src 'self';", "frame-ancestors 'none'");
+    assertThat(csp.split(";")).filteredOn(d -> d.strip().startsWith("script-src") || d.strip().startsWith("default-src"))
+        .noneMatch(d -> d.contains("unsafe-inline") || d.contains("unsafe-eval"));
+
+    java.util.regex.Matcher assets = java.util.regex.Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(page.body());
+    int served = 0;
+    while (assets.find()) {
+      HttpResponse<String> asset = send("GET", assets.group(1), null, null, null);
+      assertThat(asset.statusCode()).as(assets.group(1)).isEqualTo(200);
+      assertThat(asset.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+      assertThat(asset.headers().firstValue("Content-Security-Policy")).hasValue(Routes.CONTENT_SECURITY_POLICY);
+      served++;
+    }
+    assertThat(served).as("the page's script and style sheet").isGreaterThanOrEqualTo(2);
+    HttpResponse<String> missing = send("GET", "/assets/index-00000000.js", null, null, null);
+    assertProblem(missing, 404, "the web UI has no asset 'index-00000000.js'");
+    assertThat(missing.headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  @Test
   void everyOtherRouteNeedsCredentials() throws Exception {
     HttpResponse<String> none = send("GET", "/process", null, null, null);
     assertProblem(none, 401, "needs a bearer token (POST /login) or HTTP Basic credentials");
@@ -437,6 +464,10 @@ class ApiTest {
     assertThat(meter.path("userId").asText()).isEqualTo(fixture.adminId());
     assertThat(meter.path("configuration").path("count").asText()).isEqualTo("5");
     assertThat(meter.has("token")).isFalse();
+    // the interfaces of the version it runs: what a connection (and the web UI's ports) can use
+    assertThat(meter.path("interfaces").findValuesAsText("id")).containsExactly(METER_IFACE);
+    assertThat(meter.path("interfaces").get(0).path("interfaceVersions").get(0).path("sendsHash").asText())
+        .matches("[0-9a-f]{64}");
     assertThat(fixture.swarm().managedServices()).contains(meterId);
 
     // The trigger is refused without the right token...

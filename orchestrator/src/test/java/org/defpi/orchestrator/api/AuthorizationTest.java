@@ -233,6 +233,9 @@ class AuthorizationTest {
         .effect((w, q, r) -> assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
             t -> assertThat(t).startsWith("text/html"))));
     m.add(new Case("GET /docs/{file}", 200, 200, 200, 200).request(w -> Req.of(docsAsset())));
+    m.add(new Case("GET /", 200, 200, 200, 200)
+        .effect((w, q, r) -> assertThat(r.body()).contains("<div id=\"root\">")));
+    m.add(new Case("GET /assets/{file}", 200, 200, 200, 200).request(w -> Req.of(webAsset())));
     m.add(new Case("POST /login", 201, 201, 201, 201)
         .request(w -> Req.of("/login").body(loginBody("alice", ALICE_PASSWORD)))
         .effect((w, q, r) -> {
@@ -742,6 +745,16 @@ class AuthorizationTest {
     }
     throw new AssertionError("the /docs page loads nothing from under /docs/: name a file for GET /docs/{file} in"
         + " AuthorizationTest.matrix()");
+  }
+
+  /** A hashed file the web UI's page loads from /assets/, so the asset route is asked for something that exists. */
+  private String webAsset() throws Exception {
+    Matcher m = Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(send("GET", Req.of("/"), Who.ANONYMOUS).body());
+    if (!m.find()) {
+      throw new AssertionError("the web UI's page loads nothing from /assets/: name a file for GET /assets/{file} in"
+          + " AuthorizationTest.matrix()");
+    }
+    return m.group(1);
   }
 
   // ---- resources

@@ -81,9 +81,10 @@ class OpenApiTest {
       op("GET", "/pendingchange/{id}", "user"),
       op("DELETE", "/pendingchange/{id}", "user"));
 
-  /** Routes the document has beyond the contract's table. */
+  /** Routes the document has beyond the contract's table; the web UI's pages are not API, but served as /docs is. */
   private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"),
-      op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"));
+      op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"), op("GET", "/", "public"),
+      op("GET", "/assets/{file}", "public"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
@@ -364,7 +365,7 @@ class OpenApiTest {
         .doesNotContain("password", "passwordHash");
     assertThat(fieldNames(schemas.at("/Process/properties"))).containsExactlyInAnyOrder(
         "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt", "nodeId",
-        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn");
+        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn", "interfaces");
     assertThat(fieldNames(schemas.at("/PendingChange/properties"))).containsExactlyInAnyOrder("id", "kind",
         "processId", "connectionId", "userId", "state", "attempts", "maxAttempts", "lastError", "createdAt",
         "updatedAt", "notBefore");

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { connection, iface, process } from "../test/fixtures";
+import { handleId, portId, ports, toEdges, toNodes } from "./graph";
+
+const meter = process("a1", [iface("meter/power", ["v1", "v2"], true), iface("meter/status", ["v1"])], "RUNNING",
+  "2026-01-01T00:00:01.000000Z");
+const logger = process("b2", [iface("logger/power", ["v2"])], "STARTING", "2026-01-01T00:00:02.000000Z");
+
+describe("ports", () => {
+  it("has a port per interface version, labelled with what it sends and receives", () => {
+    expect(ports(meter).map((p) => p.id)).toEqual(["meter/power@v1", "meter/power@v2", "meter/status@v1"]);
+    expect(ports(meter)[1]).toEqual({
+      id: "meter/power@v2", interfaceId: "meter/power", interfaceName: "power", versionName: "v2",
+      sendsHash: "s-meter/power-v2".padEnd(64, "0"), receivesHash: "r-meter/power-v2".padEnd(64, "0"),
+      allowMultiple: true,
+    });
+    expect(ports(process("c3"))).toEqual([]);
+  });
+});
+
+describe("toNodes", () => {
+  it("draws each process, oldest first, at distinct places", () => {
+    const nodes = toNodes([logger, meter], []);
+    expect(nodes.map((n) => [n.id, n.type, n.data.process.state])).toEqual([["a1", "process", "RUNNING"],
+      ["b2", "process", "STARTING"]]);
+    expect(nodes[0]?.position).not.toEqual(nodes[1]?.position);
+  });
+
+  it("keeps a box where it was and the same node while its process is the same; a new one is laid out", () => {
+    const first = toNodes([meter, logger], []);
+    const moved = first.map((n) => n.id === "a1" ? { ...n, position: { x: 1234, y: 567 }, selected: true } : n);
+    const failed = { ...logger, state: "FAILED" as const, reason: "it crashed" };
+    const third = process("c3", [], "STARTING", "2026-01-01T00:00:03.000000Z");
+    const next = toNodes([meter, failed, third], moved);
+
+    expect(next[0]).toBe(moved[0]); // untouched: React Flow redraws nothing of it
+    expect(next[1]).toMatchObject({ id: "b2", position: moved[1]?.position, data: { process: failed } });
+    expect(next[2]?.id).toBe("c3");
+    expect([moved[0]?.position, moved[1]?.position]).not.toContainEqual(next[2]?.position);
+  });
+
+  it("forgets a process that is gone", () => {
+    expect(toNodes([meter], toNodes([meter, logger], [])).map((n) => n.id)).toEqual(["a1"]);
+  });
+});
+
+describe("toEdges", () => {
+  it("joins the ports of the interface versions the connection uses, on the sides that face each other", () => {
+    const nodes = toNodes([meter, logger], []).map((n) => ({ ...n, position: { x: n.id === "a1" ? 0 : 500, y: 0 } }));
+    const c = connection("c1", ["a1", "meter/power", "v2"], ["b2", "logger/power", "v2"], "ACTIVE");
+    expect(toEdges([c], nodes)).toMatchObject([{
+      id: "c1", source: "a1", target: "b2",
+      sourceHandle: handleId(portId("meter/power", "v2"), "right"),
+      targetHandle: handleId("logger/power@v2", "left"),
+      label: undefined, animated: false,
+    }]);
+
+    // the other way round when endpoint 1's box is on the right
+    const swapped = nodes.map((n) => ({ ...n, position: { x: n.id === "a1" ? 900 : 100, y: 0 } }));
+    expect(toEdges([c], swapped)[0]).toMatchObject({ sourceHandle: "meter/power@v2:left",
+      targetHandle: "logger/power@v2:right" });
+  });
+
+  it("colours and labels a connection by its state", () => {
+    const nodes = toNodes([meter, logger], []);
+    const edge = (state: "STARTING" | "ACTIVE" | "SUSPENDED" | "FAILED") =>
+      toEdges([connection("c1", ["a1", "meter/power", "v2"], ["b2", "logger/power", "v2"], state)], nodes)[0];
+    expect(edge("ACTIVE")?.style?.stroke).toBe("#16a34a");
+    expect(edge("FAILED")).toMatchObject({ label: "failed", style: { stroke: "#dc2626" } });
+    expect(edge("STARTING")).toMatchObject({ label: "starting", animated: true });
+    expect(edge("SUSPENDED")?.label).toBe("suspended");
+  });
+
+  it("leaves out a connection to a process or a port that is not drawn", () => {
+    const nodes = toNodes([meter, logger], []);
+    expect(toEdges([
+      connection("gone", ["a1", "meter/power", "v1"], ["zz", "logger/power", "v2"]),
+      connection("old-version", ["a1", "meter/power", "v9"], ["b2", "logger/power", "v2"]),
+      connection("no-interface", ["a1", "meter/power", "v1"], ["b2", "logger/other", "v2"]),
+      connection("ok", ["b2", "logger/power", "v2"], ["a1", "meter/power", "v1"]),
+    ], nodes).map((e) => e.id)).toEqual(["ok"]);
+  });
+});

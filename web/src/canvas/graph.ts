@@ -1,0 +1,120 @@
+import type { Edge, Node } from "@xyflow/react";
+import type { Connection, ConnectionState, Process, ProcessState } from "../api/client";
+import { nodeHeight, place } from "./layout";
+
+/** One port of a process box: an interface version, which a connection uses one of. */
+export interface Port {
+  /** The handle's id: interface and version. */
+  id: string;
+  interfaceId: string;
+  interfaceName: string;
+  versionName: string;
+  sendsHash: string;
+  receivesHash: string;
+  allowMultiple: boolean;
+}
+
+export type ProcessNodeData = { process: Process; ports: Port[] };
+export type ProcessNode = Node<ProcessNodeData, "process">;
+export type ConnectionEdge = Edge<{ connection: Connection }>;
+
+/** Each box has a handle on either side of each port, so a line leaves towards the box at its other end. */
+export type Side = "left" | "right";
+
+export function portId(interfaceId: string, versionName: string): string {
+  return `${interfaceId}@${versionName}`;
+}
+
+export function handleId(port: string, side: Side): string {
+  return `${port}:${side}`;
+}
+
+/** The ports of a process: one per version of each of its interfaces, in the order of its image's labels. */
+export function ports(p: Process): Port[] {
+  return p.interfaces.flatMap((i) => i.interfaceVersions.map((v) => ({
+    id: portId(i.id, v.versionName),
+    interfaceId: i.id,
+    interfaceName: i.name,
+    versionName: v.versionName,
+    sendsHash: v.sendsHash,
+    receivesHash: v.receivesHash,
+    allowMultiple: i.allowMultiple,
+  })));
+}
+
+/** The colour of a state, as the legend and the boxes show it. */
+export const PROCESS_COLOURS: Record<ProcessState, string> = {
+  STARTING: "#d97706",
+  RUNNING: "#16a34a",
+  SUSPENDED: "#2563eb",
+  FAILED: "#dc2626",
+  TERMINATED: "#6b7280",
+};
+
+export const CONNECTION_COLOURS: Record<ConnectionState, string> = {
+  STARTING: "#d97706",
+  ACTIVE: "#16a34a",
+  SUSPENDED: "#2563eb",
+  FAILED: "#dc2626",
+};
+
+/**
+ * Process boxes, oldest first. A process drawn before keeps its box (where it was dragged to, what
+ * React Flow measured), and the very same node object while its record is the same, so an event
+ * about one process redraws one box; a new process is laid out in the first free cell.
+ */
+export function toNodes(processes: Iterable<Process>, previous: readonly ProcessNode[]): ProcessNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  const sorted = [...processes].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const portsOf = new Map(sorted.map((p) => [p.id, ports(p)]));
+  const heights = new Map(sorted.map((p) => [p.id, nodeHeight(portsOf.get(p.id)?.length ?? 0)]));
+  const kept = new Map(previous.map((n) => [n.id, n.position]));
+  const positions = place(sorted.map((p) => p.id), heights, kept);
+  return sorted.map((p) => {
+    const old = before.get(p.id);
+    if (old?.data.process === p) {
+      return old;
+    }
+    const data = { process: p, ports: portsOf.get(p.id) ?? [] };
+    return old ? { ...old, data } : { id: p.id, type: "process", position: positions.get(p.id) ?? { x: 0, y: 0 }, data };
+  });
+}
+
+/**
+ * A line per connection, from endpoint 1's port to endpoint 2's (the interface version each speaks),
+ * on the sides that face each other. A connection one of whose ports is not drawn (its process is not
+ * shown, or no longer has that version) is left out rather than drawn to nowhere.
+ */
+export function toEdges(connections: Iterable<Connection>, nodes: readonly ProcessNode[]): ConnectionEdge[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges: ConnectionEdge[] = [];
+  for (const c of connections) {
+    const source = byId.get(c.endpoint1.processId);
+    const target = byId.get(c.endpoint2.processId);
+    const sourcePort = portId(c.endpoint1.interfaceId, c.interfaceVersions.endpoint1);
+    const targetPort = portId(c.endpoint2.interfaceId, c.interfaceVersions.endpoint2);
+    if (!source || !target || !hasPort(source, sourcePort) || !hasPort(target, targetPort)) {
+      continue;
+    }
+    const leftToRight = source.position.x <= target.position.x;
+    const colour = CONNECTION_COLOURS[c.state];
+    edges.push({
+      id: c.id,
+      source: source.id,
+      target: target.id,
+      sourceHandle: handleId(sourcePort, leftToRight ? "right" : "left"),
+      targetHandle: handleId(targetPort, leftToRight ? "left" : "right"),
+      // ACTIVE is the normal state: only the others are written on the line
+      label: c.state === "ACTIVE" ? undefined : c.state.toLowerCase(),
+      style: { stroke: colour, strokeWidth: 2, strokeDasharray: c.state === "ACTIVE" ? undefined : "6 4" },
+      labelStyle: { fill: colour, fontWeight: 600 },
+      animated: c.state === "STARTING",
+      data: { connection: c },
+    });
+  }
+  return edges;
+}
+
+function hasPort(node: ProcessNode, port: string): boolean {
+  return node.data.ports.some((p) => p.id === port);
+}
