@@ -8,23 +8,25 @@
 #                           linux/arm64 image under emulation
 #
 # Steps of `up`:
-#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq (and
-#                qemu-user-static unless DEFPI_ARM64=0), only if missing
-#   2 dockerd    start dockerd (pidfile /var/run/docker.pid, log /var/log/defpi/dockerd.log) if
+#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq chromium
+#                chromium-driver (for the browser tests), and qemu-user-static unless DEFPI_ARM64=0,
+#                only if missing
+#   2 node       checks Node.js 20.19+ and npm (the web UI's build); Debian 12's own is too old
+#   3 dockerd    start dockerd (pidfile /var/run/docker.pid, log /var/log/defpi/dockerd.log) if
 #                `docker info` fails; stale pidfiles are detected and removed
-#   3 swarm      single-node swarm on loopback; after a dockerd restart wait until the node is Ready
-#   4 network    attachable overlay network defpi-control
-#   5 registry   image defpi/registry:local (Debian's docker-registry binary + its libraries, config
+#   4 swarm      single-node swarm on loopback; after a dockerd restart wait until the node is Ready
+#   5 network    attachable overlay network defpi-control
+#   6 registry   image defpi/registry:local (Debian's docker-registry binary + its libraries, config
 #                scripts/env/registry.yml), container defpi-registry on defpi-control, published on
 #                127.0.0.1:5000 only, data in /var/lib/defpi/registry
-#   6 jre        linux/amd64 base image 127.0.0.1:5000/defpi/jre:25-<hash of its inputs> (jlink'd
+#   7 jre        linux/amd64 base image 127.0.0.1:5000/defpi/jre:25-<hash of its inputs> (jlink'd
 #                Temurin 25 + libraries + busybox); skipped when the registry has that tag
-#   7 jre-arm64  arm64 emulation (qemu-user-static, binfmt_misc) and the linux/arm64 base image
+#   8 jre-arm64  arm64 emulation (qemu-user-static, binfmt_misc) and the linux/arm64 base image
 #                defpi/jre:25-arm64-<hash of its recipe>: Debian trixie's OpenJDK 25 jmods linked by
 #                our jlink, trixie's libc/libstdc++/zlib, busybox; pushed with curl, no daemon;
 #                skipped when the registry has that tag, and entirely with DEFPI_ARM64=0 (or when
 #                emulation cannot be set up here and DEFPI_ARM64 is auto: a line says why)
-#   8 jre-index  defpi/jre:25 = a manifest list of both (linux/amd64, linux/arm64); without the
+#   9 jre-index  defpi/jre:25 = a manifest list of both (linux/amd64, linux/arm64); without the
 #                arm64 image it names the amd64 image alone
 #
 # Environment: DEFPI_JDK (default /usr/lib/jvm/temurin-25-jdk-amd64), DEFPI_DOCKERD_TIMEOUT (s, 60),
@@ -47,7 +49,7 @@ readonly ARM64=${DEFPI_ARM64:-auto}
 [[ $ARM64 == @(0|1|auto) ]] || { echo "scripts/env.sh: DEFPI_ARM64 must be 0, 1 or auto, not '$ARM64'" >&2; exit 2; }
 # set by step jre-arm64: whether defpi/jre:25 gets its arm64 image in this run
 ARM64_ACTIVE=0
-PACKAGES=(docker.io docker-registry busybox-static curl iptables jq)
+PACKAGES=(docker.io docker-registry busybox-static curl iptables jq chromium chromium-driver)
 [[ $ARM64 == 0 ]] || PACKAGES+=(qemu-user-static)
 readonly PACKAGES
 
@@ -123,7 +125,7 @@ export PATH
 STEP_NO=0
 STEP_NAME=
 STEP_T0=0
-readonly STEP_COUNT=8
+readonly STEP_COUNT=9
 
 now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
 fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
@@ -244,6 +246,24 @@ step_packages() {
   fi
   rm -f "$aptlog"
   done_step "installed ${missing[*]}"
+}
+
+# Node.js for the web UI's build (web/: Vite 8 wants 20.19+ or 22.12+). Debian 12's own package is
+# 18, too old, so this checks rather than installs: these machines come with Node.js 20 and npm.
+step_node() {
+  step node
+  command -v node > /dev/null && command -v npm > /dev/null ||
+    die "Node.js and npm are needed to build the web UI (web/); install Node.js 20.19 or later with npm"
+  local v major minor
+  v=$(node --version 2> /dev/null) || die "node --version failed"
+  v=${v#v}
+  major=${v%%.*}
+  minor=${v#*.}
+  minor=${minor%%.*}
+  if ((major < 20 || (major == 20 && minor < 19) || (major == 22 && minor < 12))); then
+    die "Node.js $v is too old for the web UI's build (Vite 8): install 20.19 or later (or 22.12+)"
+  fi
+  done_step "node $v, npm $(npm --version 2> /dev/null)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -918,6 +938,7 @@ lock() {
 cmd_up() {
   lock
   step_packages
+  step_node
   step_dockerd
   step_swarm
   step_network
