@@ -1,5 +1,7 @@
-import { memo } from "react";
+import { memo, useContext } from "react";
 import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { portKey, type Verdict } from "./drop";
+import { DraggingContext } from "./dragging";
 import { handleId, PROCESS_COLOURS, type Port, type ProcessNode as ProcessNodeType } from "./graph";
 
 /** A hash as the box shows it: enough to tell two apart at a glance; the title has it whole. */
@@ -7,20 +9,36 @@ function short(hash: string): string {
   return hash.slice(0, 8);
 }
 
-function PortRow({ port }: { port: Port }) {
-  const title = `${port.interfaceName} ${port.versionName} (${port.interfaceId})\n`
+/** What a port says to the line being dragged: accepted with which versions, or why not. */
+export function dropTitle(v: Verdict): string {
+  if (!v.ok) {
+    return `Refuses the drop: ${v.reason}`;
+  }
+  const versions = v.pairs.map((p) => `${p.from} ↔ ${p.to}`).join(", ");
+  return v.exact && v.pairs.length === 1 ? "Drop here to connect" : `Drop here to connect: versions ${versions}`;
+}
+
+function PortRow({ processId, port }: { processId: string; port: Port }) {
+  const dragging = useContext(DraggingContext);
+  const key = portKey({ processId, interfaceId: port.interfaceId, versionName: port.versionName });
+  const isFrom = dragging !== null && portKey(dragging.from) === key;
+  const verdict = dragging && !isFrom ? dragging.verdicts.get(key) : undefined;
+  const drop = isFrom ? " dragging" : verdict ? (verdict.ok ? " accepts" : " refuses") : "";
+  const title = verdict ? dropTitle(verdict) : `${port.interfaceName} ${port.versionName} (${port.interfaceId})\n`
     + `sends ${port.sendsHash}\nreceives ${port.receivesHash}`
-    + (port.allowMultiple ? "\ntakes several connections" : "\ntakes one connection");
+    + (port.allowMultiple ? "\ntakes several connections" : "\ntakes one connection")
+    + "\ndrag from a dot to another process's port to connect";
+  const handleClass = drop.trim() || undefined;
   return (
-    <li className="port" title={title}>
-      {/* a handle on each side, so a line leaves towards the box at its other end; read-only for now */}
-      <Handle type="source" position={Position.Left} id={handleId(port.id, "left")} isConnectable={false} />
+    <li className={`port${drop}`} title={title}>
+      {/* a handle on each side, so a line leaves towards the box at its other end */}
+      <Handle type="source" position={Position.Left} id={handleId(port.id, "left")} className={handleClass} />
       <span className="port-name">{port.interfaceName}</span>
       <span className="port-version">{port.versionName}</span>
       <span className="port-hashes">
         <span aria-label="sends">↑{short(port.sendsHash)}</span> <span aria-label="receives">↓{short(port.receivesHash)}</span>
       </span>
-      <Handle type="source" position={Position.Right} id={handleId(port.id, "right")} isConnectable={false} />
+      <Handle type="source" position={Position.Right} id={handleId(port.id, "right")} className={handleClass} />
     </li>
   );
 }
@@ -38,7 +56,7 @@ export const ProcessNode = memo(function ProcessNode({ data, selected }: NodePro
       <div className="process-service">{p.serviceId} <span className="process-version">{p.version}</span></div>
       {p.reason && <div className="process-reason" title={p.reason}>{p.reason}</div>}
       {ports.length > 0
-        ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} port={port} />)}</ul>
+        ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} processId={p.id} port={port} />)}</ul>
         : <div className="no-ports">no interfaces</div>}
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connection, iface, process } from "../test/fixtures";
-import { handleId, portId, ports, toEdges, toNodes } from "./graph";
+import { handleId, portId, portOfHandle, ports, toEdges, toNodes } from "./graph";
 
 const meter = process("a1", [iface("meter/power", ["v1", "v2"], true), iface("meter/status", ["v1"])], "RUNNING",
   "2026-01-01T00:00:01.000000Z");
@@ -79,5 +79,17 @@ describe("toEdges", () => {
       connection("no-interface", ["a1", "meter/power", "v1"], ["b2", "logger/other", "v2"]),
       connection("ok", ["b2", "logger/power", "v2"], ["a1", "meter/power", "v1"]),
     ], nodes).map((e) => e.id)).toEqual(["ok"]);
+  });
+});
+
+describe("portOfHandle", () => {
+  it("finds the port of either handle of a row, and nothing for another handle", () => {
+    const [node] = toNodes([meter], []);
+    const port = { processId: "a1", interfaceId: "meter/power", versionName: "v2" };
+    expect(portOfHandle(node, handleId("meter/power@v2", "left"))).toEqual(port);
+    expect(portOfHandle(node, handleId("meter/power@v2", "right"))).toEqual(port);
+    expect(portOfHandle(node, "meter/power@v3:left")).toBeUndefined();
+    expect(portOfHandle(node, null)).toBeUndefined();
+    expect(portOfHandle(undefined, handleId("meter/power@v2", "left"))).toBeUndefined();
   });
 });

@@ -118,3 +118,13 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
 function hasPort(node: ProcessNode, port: string): boolean {
   return node.data.ports.some((p) => p.id === port);
 }
+
+/** The port (process, interface, version) a handle of a box belongs to, if it is one of its handles. */
+export function portOfHandle(node: ProcessNode | undefined, handle: string | null | undefined):
+    { processId: string; interfaceId: string; versionName: string } | undefined {
+  if (!node || !handle) {
+    return undefined;
+  }
+  const port = node.data.ports.find((p) => handle === handleId(p.id, "left") || handle === handleId(p.id, "right"));
+  return port && { processId: node.id, interfaceId: port.interfaceId, versionName: port.versionName };
+}

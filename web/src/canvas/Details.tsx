@@ -1,0 +1,116 @@
+import type { ReactNode } from "react";
+import type { Connection, Process } from "../api/client";
+import { CONNECTION_COLOURS, PROCESS_COLOURS } from "./graph";
+
+export type Selection = { kind: "process"; process: Process } | { kind: "connection"; connection: Connection };
+
+/** The selected process or connection: what it is, and what can be done to it. Escape closes it. */
+export function Details({ selection, processes, busy, onRemove, onClose }: {
+  selection: Selection;
+  processes: ReadonlyMap<string, Process>;
+  /** An action on it is under way. */
+  busy: boolean;
+  /** Terminate the process or delete the connection (the canvas asks first). */
+  onRemove: () => void;
+  onClose: () => void;
+}) {
+  const isProcess = selection.kind === "process";
+  return (
+    <aside className="details" aria-label={isProcess ? "Process details" : "Connection details"}>
+      <div className="details-head">
+        <h2>{isProcess ? selection.process.name : "Connection"}</h2>
+        <button type="button" className="close" aria-label="Close the details (Escape)" title="Close (Escape)" onClick={onClose}>×</button>
+      </div>
+      {isProcess ? <ProcessDetails p={selection.process} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
+      <div className="details-actions">
+        <button type="button" className="danger" disabled={busy} onClick={onRemove}
+          title={isProcess ? "Terminate this process (Delete)" : "Delete this connection (Delete)"}>
+          {isProcess ? "Terminate…" : "Delete…"}
+        </button>
+      </div>
+    </aside>
+  );
+}
+
+function Row({ name, children }: { name: string; children: ReactNode }) {
+  return <><dt>{name}</dt><dd>{children}</dd></>;
+}
+
+function State({ state, colour, reason }: { state: string; colour: string; reason?: string }) {
+  return (
+    <>
+      <span className="state" style={{ background: colour }}>{state.toLowerCase()}</span>
+      {reason && <div className="reason">{reason}</div>}
+    </>
+  );
+}
+
+function ProcessDetails({ p }: { p: Process }) {
+  const config = Object.entries(p.configuration).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <dl className="facts">
+      <Row name="id"><code>{p.id}</code></Row>
+      <Row name="service">{p.serviceId}</Row>
+      <Row name="version">{p.version}</Row>
+      <Row name="state"><State state={p.state} colour={PROCESS_COLOURS[p.state]} reason={p.reason} /></Row>
+      <Row name="configuration">
+        {config.length === 0 ? <span className="muted">none</span> : (
+          <table className="config"><tbody>
+            {config.map(([k, v]) => <tr key={k}><th scope="row">{k}</th><td>{v}</td></tr>)}
+          </tbody></table>
+        )}
+      </Row>
+      <Row name="placement">{placement(p)}</Row>
+      {p.runsOn && <Row name="runs on"><code>{p.runsOn}</code></Row>}
+      {(p.memoryMb !== undefined || p.cpus !== undefined) && (
+        <Row name="reserved">{[p.memoryMb !== undefined && `${p.memoryMb} MiB`, p.cpus !== undefined && `${p.cpus} CPUs`]
+          .filter(Boolean).join(", ")}</Row>
+      )}
+      {p.mounts && p.mounts.length > 0 && (
+        <Row name="mounts">{p.mounts.map((m) => (
+          <div key={m.target}>{m.type} {m.source} → {m.target}{m.readOnly ? " (read-only)" : ""}</div>
+        ))}</Row>
+      )}
+      {p.ports && p.ports.length > 0 && (
+        <Row name="published">{p.ports.map((port) => (
+          <div key={`${port.published}/${port.protocol}`}>{port.published} → {port.target}/{port.protocol}</div>
+        ))}</Row>
+      )}
+      <Row name="created">{p.createdAt}</Row>
+    </dl>
+  );
+}
+
+/** Where a process was asked to run. */
+export function placement(p: Process): string {
+  if (p.nodeId) {
+    return `private node ${p.nodeId}`;
+  }
+  if (p.nodePoolId) {
+    return `node pool ${p.nodePoolId}`;
+  }
+  return "any public node";
+}
+
+function ConnectionDetails({ c, processes }: { c: Connection; processes: ReadonlyMap<string, Process> }) {
+  const end = (e: Connection["endpoint1"], version: string) => {
+    const p = processes.get(e.processId);
+    const i = p?.interfaces.find((x) => x.id === e.interfaceId);
+    return (
+      <>
+        <div><strong>{p?.name ?? e.processId}</strong>{p && <span className="muted"> ({p.serviceId})</span>}</div>
+        <div>{i?.name ?? e.interfaceId} <span className="muted">{e.interfaceId}</span>, version {version}</div>
+        <div className="muted">listens on {e.listenPort}</div>
+      </>
+    );
+  };
+  return (
+    <dl className="facts">
+      <Row name="id"><code>{c.id}</code></Row>
+      <Row name="end 1">{end(c.endpoint1, c.interfaceVersions.endpoint1)}</Row>
+      <Row name="end 2">{end(c.endpoint2, c.interfaceVersions.endpoint2)}</Row>
+      <Row name="state"><State state={c.state} colour={CONNECTION_COLOURS[c.state]} reason={c.reason} /></Row>
+      <Row name="created">{c.createdAt}</Row>
+    </dl>
+  );
+}
