@@ -10,12 +10,12 @@ import { ChooseVersions } from "./ChooseVersions";
 import { Confirm } from "./Dialog";
 import { Details, type Selection } from "./Details";
 import { DraggingContext, type Dragging } from "./dragging";
-import { needsChoice, portKey, verdicts, type PortRef, type Verdict, type VersionPair } from "./drop";
+import { dropTitle, needsChoice, portKey, verdicts, type PortRef, type Verdict, type VersionPair } from "./drop";
 import {
   CONNECTION_COLOURS, PROCESS_COLOURS, portOfHandle, toEdges, toNodes, type ConnectionEdge,
   type ProcessNode as ProcessNodeType,
 } from "./graph";
-import { dropTitle, ProcessNode } from "./ProcessNode";
+import { ProcessNode } from "./ProcessNode";
 import { useEnvironment } from "./useEnvironment";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };

@@ -1,21 +1,12 @@
 import { memo, useContext } from "react";
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { portKey, type Verdict } from "./drop";
+import { dropTitle, portKey } from "./drop";
 import { DraggingContext } from "./dragging";
 import { handleId, PROCESS_COLOURS, type Port, type ProcessNode as ProcessNodeType } from "./graph";
 
 /** A hash as the box shows it: enough to tell two apart at a glance; the title has it whole. */
 function short(hash: string): string {
   return hash.slice(0, 8);
-}
-
-/** What a port says to the line being dragged: accepted with which versions, or why not. */
-export function dropTitle(v: Verdict): string {
-  if (!v.ok) {
-    return `Refuses the drop: ${v.reason}`;
-  }
-  const versions = v.pairs.map((p) => `${p.from} ↔ ${p.to}`).join(", ");
-  return v.exact && v.pairs.length === 1 ? "Drop here to connect" : `Drop here to connect: versions ${versions}`;
 }
 
 function PortRow({ processId, port }: { processId: string; port: Port }) {

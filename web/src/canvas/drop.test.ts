@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Connection, Interface, Process } from "../api/client";
 import { connection, process } from "../test/fixtures";
-import { compatiblePairs, fits, needsChoice, portKey, verdict, verdicts, type PortRef } from "./drop";
+import { compatiblePairs, dropTitle, fits, needsChoice, portKey, verdict, verdicts, type PortRef } from "./drop";
 
 const H = (s: string) => s.padEnd(64, "0");
 
@@ -211,5 +211,16 @@ describe("needsChoice", () => {
 describe("portKey", () => {
   it("names process, interface and version", () => {
     expect(portKey(port("a", "svc/x", "2"))).toBe("a/svc/x@2");
+  });
+});
+
+describe("dropTitle", () => {
+  it("says why a port refuses, or what dropping there does", () => {
+    expect(dropTitle({ ok: false, reason: "same process: x" })).toBe("Refuses the drop: same process: x");
+    expect(dropTitle({ ok: true, pairs: [{ from: "1", to: "1" }], exact: true })).toBe("Drop here to connect");
+    expect(dropTitle({ ok: true, pairs: [{ from: "1", to: "1" }, { from: "2", to: "2" }], exact: true }))
+      .toBe("Drop here to connect, then pick the versions: 1 ↔ 1, 2 ↔ 2");
+    expect(dropTitle({ ok: true, pairs: [{ from: "2", to: "2" }], exact: false }))
+      .toBe("Drop here to connect; these ports' versions do not fit, but this pair does: 2 ↔ 2");
   });
 });

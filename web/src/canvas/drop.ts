@@ -115,6 +115,19 @@ export function needsChoice(v: Verdict): boolean {
   return v.ok && (v.pairs.length > 1 || !v.exact);
 }
 
+/** What a port says to the line being dragged over it: accepted with which versions, or why not. */
+export function dropTitle(v: Verdict): string {
+  if (!v.ok) {
+    return `Refuses the drop: ${v.reason}`;
+  }
+  if (v.exact && v.pairs.length === 1) {
+    return "Drop here to connect";
+  }
+  const versions = v.pairs.map((p) => `${p.from} ↔ ${p.to}`).join(", ");
+  return v.exact ? `Drop here to connect, then pick the versions: ${versions}`
+    : `Drop here to connect; these ports' versions do not fit, but ${v.pairs.length > 1 ? "these do" : "this pair does"}: ${versions}`;
+}
+
 /** Two versions fit when each sends what the other receives (WIRE.md section 2). */
 export function fits(a: { sendsHash: string; receivesHash: string }, b: { sendsHash: string; receivesHash: string }): boolean {
   return a.sendsHash === b.receivesHash && a.receivesHash === b.sendsHash;
