@@ -5,7 +5,7 @@ import {
   type OnConnectStart,
 } from "@xyflow/react";
 import type { Api, Process } from "../api/client";
-import { connect, connectionMessage, deleteConnection, removalMessage, terminateProcess } from "./actions";
+import { connect, connectionMessage, deleteConnection, pendingRemovalMessage, removalMessage, terminateProcess } from "./actions";
 import { ChooseVersions } from "./ChooseVersions";
 import { Confirm } from "./Dialog";
 import { Details, type Selection } from "./Details";
@@ -39,14 +39,24 @@ interface Choice {
  * another to connect them; select a process or a connection for its details and actions.
  */
 export function Canvas({ api }: { api: Api }) {
-  const live = useEnvironment(api);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  // A removal that went on as a pending change (202): its events say how it ends.
+  const [watching, setWatching] = useState<{ changeId: string; what: string } | null>(null);
+  const live = useEnvironment(api, (event) => {
+    if (watching && event.id === watching.changeId) {
+      const outcome = pendingRemovalMessage(watching.what, watching.changeId, event.state, event.reason);
+      setNotice(outcome);
+      if (outcome.tone !== "busy") {
+        setWatching(null);
+      }
+    }
+  });
   const { processes, connections } = live.env;
   const [nodes, setNodes] = useState<ProcessNodeType[]>([]);
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Dragging | null>(null);
   const [choice, setChoice] = useState<Choice | null>(null);
   const [confirming, setConfirming] = useState<Selection | null>(null);
-  const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -137,7 +147,8 @@ export function Canvas({ api }: { api: Api }) {
     setNotice({ tone: "busy", text: s.kind === "process" ? `Terminating “${s.process.name}”…` : "Deleting the connection…" });
     try {
       const r = s.kind === "process" ? await terminateProcess(api, s.process.id) : await deleteConnection(api, s.connection.id);
-      setNotice({ tone: "done", text: removalMessage(what, r) });
+      setNotice({ tone: r.done ? "done" : "busy", text: removalMessage(what, r) });
+      setWatching(r.done ? null : { changeId: r.change.id, what });
     } catch (e) {
       setNotice({ tone: "error", text: `${s.kind === "process" ? "Not terminated" : "Not deleted"}: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
@@ -173,8 +184,11 @@ export function Canvas({ api }: { api: Api }) {
         <div className={`notice-bar ${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"}>
           {notice.tone === "busy" && <span className="spinner" aria-hidden="true" />}
           <span>{notice.text}</span>
-          {notice.tone !== "busy" && (
-            <button type="button" className="close" aria-label="Dismiss" onClick={() => setNotice(null)}>×</button>
+          {(notice.tone !== "busy" || watching) && (
+            <button type="button" className="close" aria-label="Dismiss" onClick={() => {
+              setNotice(null);
+              setWatching(null);
+            }}>×</button>
           )}
         </div>
       )}

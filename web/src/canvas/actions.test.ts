@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createApi } from "../api/client";
 import { ApiError } from "../api/problem";
 import { connection } from "../test/fixtures";
-import { connect, connectionMessage, deleteConnection, removalMessage, terminateProcess, type PendingChange } from "./actions";
+import { connect, connectionMessage, deleteConnection, pendingRemovalMessage, removalMessage, terminateProcess, type PendingChange } from "./actions";
 
 function json(status: number, body: unknown, type = "application/json"): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": type } });
@@ -92,5 +92,19 @@ describe("messages", () => {
     expect(connectionMessage({ ...c, state: "STARTING" })).toMatch(/^Connection made \(versions 1 and 2\); it is starting/);
     expect(connectionMessage({ ...c, state: "FAILED", reason: "refused" })).toBe("The connection was made but failed: refused");
     expect(connectionMessage({ ...c, state: "SUSPENDED" })).toBe("Connection made (versions 1 and 2); it is suspended.");
+  });
+});
+
+describe("pendingRemovalMessage", () => {
+  it("follows the pending change to its end", () => {
+    expect(pendingRemovalMessage("Process “a”", "pc1", "RUNNING", "unreachable"))
+      .toEqual({ tone: "busy", text: "Process “a” is being removed: pending change pc1 is running (last error: unreachable)." });
+    expect(pendingRemovalMessage("Process “a”", "pc1", "PENDING"))
+      .toEqual({ tone: "busy", text: "Process “a” is being removed: pending change pc1 is pending." });
+    expect(pendingRemovalMessage("Process “a”", "pc1", "DONE"))
+      .toEqual({ tone: "done", text: "Process “a” is gone (pending change pc1 is done)." });
+    expect(pendingRemovalMessage("The connection", "pc1", "FAILED", "Swarm refused"))
+      .toEqual({ tone: "error", text: "The connection could not be removed: pending change pc1 failed: Swarm refused" });
+    expect(pendingRemovalMessage("The connection", "pc1", "CANCELLED").tone).toBe("error");
   });
 });

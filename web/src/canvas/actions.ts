@@ -67,3 +67,24 @@ export function connectionMessage(c: Connection): string {
       return `Connection made (${versions}); it is ${c.state.toLowerCase()}.`;
   }
 }
+
+/**
+ * What a removal that went on as a pending change has come to, from the change's events: still
+ * going (busy), done, failed with its reason, or cancelled.
+ */
+export function pendingRemovalMessage(what: string, changeId: string, state: string, reason?: string):
+    { tone: "busy" | "done" | "error"; text: string } {
+  switch (state) {
+    case "DONE":
+      return { tone: "done", text: `${what} is gone (pending change ${changeId} is done).` };
+    case "FAILED":
+      return { tone: "error", text: `${what} could not be removed: pending change ${changeId} failed${reason ? `: ${reason}` : "."}` };
+    case "CANCELLED":
+      return { tone: "error", text: `The removal of ${what} was cancelled (pending change ${changeId}).` };
+    default:
+      return {
+        tone: "busy",
+        text: `${what} is being removed: pending change ${changeId} is ${state.toLowerCase()}${reason ? ` (last error: ${reason})` : ""}.`,
+      };
+  }
+}

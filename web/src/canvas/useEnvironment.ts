@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { all, data, type Api, type ApiEvent } from "../api/client";
 import { followEvents } from "../api/events";
 import { applyEvent, EMPTY, loaded, withConnection, withProcess, without, type Environment, type Refetch } from "./environment";
@@ -16,8 +16,11 @@ export interface Live {
  * lists are read (events arriving meanwhile are applied after them), then each event applies at once
  * and its record is read again.
  */
-export function useEnvironment(api: Api): Live {
+export function useEnvironment(api: Api, onPendingChange?: (event: ApiEvent) => void): Live {
   const [live, setLive] = useState<Live>({ env: EMPTY, loaded: false, trouble: null });
+  // the latest callback, without following the stream anew when it changes
+  const pendingRef = useRef(onPendingChange);
+  pendingRef.current = onPendingChange;
 
   useEffect(() => {
     const abort = new AbortController();
@@ -70,7 +73,9 @@ export function useEnvironment(api: Api): Live {
     };
 
     const apply = (event: ApiEvent) => {
-      if (event.subject !== "pendingchange") {
+      if (event.subject === "pendingchange") {
+        pendingRef.current?.(event);
+      } else {
         const key = `${event.subject}/${event.id}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
