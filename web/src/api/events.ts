@@ -32,6 +32,9 @@ export async function followEvents(api: Api, handlers: EventHandlers, signal: Ab
     try {
       const { response } = await api.GET("/events", {
         params: { header: lastEventId ? { "Last-Event-ID": lastEventId } : {} },
+        // exactly this, as EventSource sends it: the server (Javalin's SseHandler) streams only then,
+        // and answers anything else, fetch's default "*/*" too, with an empty 200
+        headers: { Accept: "text/event-stream" },
         parseAs: "stream",
         signal,
       });

@@ -106,6 +106,8 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
       targetHandle: handleId(targetPort, leftToRight ? "left" : "right"),
       // ACTIVE is the normal state: only the others are written on the line
       label: c.state === "ACTIVE" ? undefined : c.state.toLowerCase(),
+      // what a screen reader (and the browser test) reads: the state in words, "active" too
+      ariaLabel: `connection ${c.state.toLowerCase()}`,
       style: { stroke: colour, strokeWidth: 2, strokeDasharray: c.state === "ACTIVE" ? undefined : "6 4" },
       labelStyle: { fill: colour, fontWeight: 600 },
       animated: c.state === "STARTING",

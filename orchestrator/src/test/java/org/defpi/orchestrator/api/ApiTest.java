@@ -378,12 +378,13 @@ class ApiTest {
       HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-      // The sleeper writes its two lines once its container starts, which may be after the request.
+      // The sleeper writes its two lines once its container starts, which may be after the request;
+      // stdout and stderr are two streams, so the stderr line may come first: read until both came.
       StringBuilder seen = new StringBuilder();
       try (java.io.InputStream body = response.body()) {
         byte[] buffer = new byte[4096];
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!seen.toString().contains("to stderr")) {
+        while (!seen.toString().contains("to stderr") || !seen.toString().contains("started " + id)) {
           assertThat(System.nanoTime()).as("both lines within 30 s: " + seen).isLessThan(deadline);
           int n = body.read(buffer);
           assertThat(n).as("the stream stays open: " + seen).isPositive();
