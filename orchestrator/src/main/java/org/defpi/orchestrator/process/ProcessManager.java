@@ -393,9 +393,8 @@ public final class ProcessManager {
       // Where it would run, with the architectures of what it would run, must be feasible now.
       Process wanted = move.map(process::withTarget).orElse(process);
       List<String> architectures = upgrade.map(ResolvedService::architectures).orElse(process.architectures());
-      User owner = users.apply(process.userId()).orElseThrow(() -> notFound(id));
       List<Process> others = store.listProcesses().stream().filter(p -> !p.id().equals(id)).toList();
-      PlacementCheck.decide(new PlacementCheck.Request(owner.id(), wanted.placement(), architectures),
+      PlacementCheck.decide(new PlacementCheck.Request(process.userId(), wanted.placement(), architectures),
           new PlacementCheck.Cluster(nodes.all(), nodes.pools(), others)).orThrow();
     }
     if (!store.updateDefinition(id, name, configuration)) {
@@ -619,14 +618,15 @@ public final class ProcessManager {
    */
   public List<Reconciliation.Action> reconcile() throws SwarmException, InterruptedException {
     Set<String> busy = changes.busyProcesses();
-    List<Reconciliation.Action> actions = Reconciliation.plan(store.listProcesses(),
+    List<Process> all = store.listProcesses(); // one read of every process per round
+    List<Reconciliation.Action> actions = Reconciliation.plan(all,
         new HashSet<>(swarm.managedServices()), busy, clock.instant());
     for (Reconciliation.Action a : actions) {
       LOG.info("reconcile: {} process {}: {}", a.kind(), a.processId(), a.why());
       changes.submit(a.kind(), Optional.of(a.processId()), Optional.empty(), a.userId(), "{}");
     }
     changes.deleteFinishedBefore(clock.instant().minus(Duration.ofDays(1)));
-    observeTasks(busy);
+    observeTasks(all, busy);
     swarm.joinUserNetworks();
     for (String userId : swarm.userNetworks()) {
       // A user owning processes cannot be deleted, so a missing user's network has none of theirs left.
@@ -660,9 +660,9 @@ public final class ProcessManager {
    * running any more, though nobody told us: its node went away, or was handed to another user, and
    * Swarm has nowhere else to put it. It shows STARTING until a container of it calls the trigger.
    */
-  private void observeTasks(Set<String> busy) throws SwarmException {
+  private void observeTasks(List<Process> all, Set<String> busy) throws SwarmException {
     Map<String, String> running = swarm.taskNodes();
-    for (Process p : store.listProcesses()) {
+    for (Process p : all) {
       Optional<String> now = Optional.ofNullable(running.get(p.id()));
       if (!now.equals(p.runsOn())) {
         store.updateRunsOn(p.id(), now);

@@ -171,8 +171,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     ensureUserNetwork(service.userId());
     ServiceSpec spec = spec(service, settings.owner());
     try {
-      Optional<ServiceSpec> current = docker.listServicesCmd().withNameFilter(List.of(service.processId())).exec()
-          .stream().map(s -> s.getSpec()).filter(s -> s != null && service.processId().equals(s.getName())).findFirst();
+      Optional<ServiceSpec> current = specOf(service.processId());
       if (current.isPresent()) {
         String have = current.get().getLabels() == null ? null : current.get().getLabels().get(SPEC_LABEL);
         if (spec.getLabels().get(SPEC_LABEL).equals(have)) {
@@ -456,9 +455,14 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   }
 
   private boolean exists(String name) {
+    return specOf(name).isPresent();
+  }
+
+  /** The spec of the service of exactly this name, if there is one. */
+  private Optional<ServiceSpec> specOf(String name) {
     // The name filter matches prefixes: compare exactly.
     return docker.listServicesCmd().withNameFilter(List.of(name)).exec().stream()
-        .anyMatch(s -> s.getSpec() != null && name.equals(s.getSpec().getName()));
+        .map(s -> s.getSpec()).filter(s -> s != null && name.equals(s.getName())).findFirst();
   }
 
   @Override
