@@ -3,6 +3,8 @@
  * another tab logs in on its own. Never in a URL or a cookie (the API takes it in Authorization only).
  */
 const KEY = "defpi.token";
+/** An admin's choice of whose environment to show. */
+const VIEW = "defpi.view";
 
 export const session = {
   token(): string | null {
@@ -13,5 +15,12 @@ export const session = {
   },
   end(): void {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(VIEW);
+  },
+  viewUserId(): string | null {
+    return sessionStorage.getItem(VIEW);
+  },
+  view(userId: string): void {
+    sessionStorage.setItem(VIEW, userId);
   },
 };

@@ -4,7 +4,8 @@ import {
   type Connection as FlowConnection, type EdgeChange, type IsValidConnection, type NodeChange, type NodeTypes,
   type OnConnectStart,
 } from "@xyflow/react";
-import type { Api, Process } from "../api/client";
+import type { Process } from "../api/client";
+import { useShell } from "../shell/context";
 import { connect, connectionMessage, deleteConnection, pendingRemovalMessage, removalMessage, terminateProcess } from "./actions";
 import { ChooseVersions } from "./ChooseVersions";
 import { Confirm } from "./Dialog";
@@ -38,11 +39,12 @@ interface Choice {
  * The wiring canvas: the user's processes and connections, as they change. Drag from a port to
  * another to connect them; select a process or a connection for its details and actions.
  */
-export function Canvas({ api }: { api: Api }) {
+export function Canvas() {
+  const { api, viewUserId } = useShell();
   const [notice, setNotice] = useState<Notice | null>(null);
   // A removal that went on as a pending change (202): its events say how it ends.
   const [watching, setWatching] = useState<{ changeId: string; what: string } | null>(null);
-  const live = useEnvironment(api, (event) => {
+  const live = useEnvironment(api, viewUserId, (event) => {
     if (watching && event.id === watching.changeId) {
       const outcome = pendingRemovalMessage(watching.what, watching.changeId, event.state, event.reason);
       setNotice(outcome);

@@ -16,7 +16,7 @@ export interface Live {
  * lists are read (events arriving meanwhile are applied after them), then each event applies at once
  * and its record is read again.
  */
-export function useEnvironment(api: Api, onPendingChange?: (event: ApiEvent) => void): Live {
+export function useEnvironment(api: Api, userId: string, onPendingChange?: (event: ApiEvent) => void): Live {
   const [live, setLive] = useState<Live>({ env: EMPTY, loaded: false, trouble: null });
   // the latest callback, without following the stream anew when it changes
   const pendingRef = useRef(onPendingChange);
@@ -73,6 +73,9 @@ export function useEnvironment(api: Api, onPendingChange?: (event: ApiEvent) => 
     };
 
     const apply = (event: ApiEvent) => {
+      if (event.userId !== userId) {
+        return; // an admin's stream has every user's events; the canvas shows one environment
+      }
       if (event.subject === "pendingchange") {
         pendingRef.current?.(event);
       } else {
@@ -90,10 +93,12 @@ export function useEnvironment(api: Api, onPendingChange?: (event: ApiEvent) => 
       held = [];
       try {
         const [processes, connections] = await Promise.all([
-          all((offset, limit) => data(api.GET("/process", { params: { query: { offset, limit } }, signal }))),
+          all((offset, limit) => data(api.GET("/process", { params: { query: { offset, limit, userId: [userId] } }, signal }))),
           all((offset, limit) => data(api.GET("/connection", { params: { query: { offset, limit } }, signal }))),
         ]);
-        env = loaded(processes, connections);
+        // a connection joins two processes of one user: it is in this environment when its ends are
+        const mine = new Set(processes.map((p) => p.id));
+        env = loaded(processes, connections.filter((c) => mine.has(c.endpoint1.processId)));
         setLive({ env, loaded: true, trouble: null });
       } catch (e) {
         trouble(e);
@@ -109,7 +114,7 @@ export function useEnvironment(api: Api, onPendingChange?: (event: ApiEvent) => 
       down: (message) => trouble(`Not live: ${message}`),
     }, signal);
     return () => abort.abort();
-  }, [api]);
+  }, [api, userId]);
 
   return live;
 }
