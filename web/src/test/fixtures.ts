@@ -27,6 +27,7 @@ export function connection(id: string, one: [string, string, string], two: [stri
     state: ConnectionState = "ACTIVE"): Connection {
   return {
     id,
+    userId: "u1",
     endpoint1: { processId: one[0], interfaceId: one[1], listenPort: 5000 },
     endpoint2: { processId: two[0], interfaceId: two[1], listenPort: 5000 },
     interfaceVersions: { endpoint1: one[2], endpoint2: two[2] },
