@@ -348,12 +348,17 @@ final class ProcessCommands extends ListCommand {
     @Option(names = {"-f", "--follow"}, description = "Keep printing the output as the process writes it (Ctrl-C ends).")
     boolean follow;
 
+    @Option(names = {"-g", "--grep"}, paramLabel = "REGEX",
+        description = "Only the lines in which this regular expression is found (case-insensitive).")
+    String grep;
+
     @Override
     void run() throws CliException, InterruptedException {
+      java.util.function.Predicate<String> wanted = lineFilter(grep);
       if (follow) {
         try (java.util.stream.Stream<String> lines = cli().api().followText("process/" + segment(id) + "/log?follow=true"
             + (tail == null ? "" : "&tail=" + tail))) {
-          lines.forEach(line -> {
+          lines.filter(wanted).forEach(line -> {
             out().println(line);
             out().flush();
           });
@@ -364,9 +369,27 @@ final class ProcessCommands extends ListCommand {
       }
       Api.Response response = cli().api().get("process/" + segment(id) + "/log" + (tail == null ? "" : "?tail=" + tail));
       // Text either way: the API answers text/plain, and --json has no JSON to show.
+      if (grep != null) {
+        response.body().lines().filter(wanted).forEach(out()::println);
+        return;
+      }
       out().print(response.body());
       if (!response.body().isEmpty() && !response.body().endsWith("\n")) {
         out().println();
+      }
+    }
+
+    /** Every line, or those where {@code regex} is found ignoring case; a regex that does not compile is a usage error. */
+    static java.util.function.Predicate<String> lineFilter(String regex) throws CliException.Usage {
+      if (regex == null) {
+        return line -> true;
+      }
+      try {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex,
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+        return line -> p.matcher(line).find();
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new CliException.Usage("--grep '" + regex + "' is not a regular expression: " + e.getDescription());
       }
     }
   }

@@ -372,6 +372,32 @@ class CliTest {
   }
 
   @Test
+  void logsGrepKeepsTheMatchingLinesFollowedOrNot() {
+    login();
+    api.text("GET /process/p1/log", 200, "sent 1\nERROR lost\nsent 2\nan error again");
+    api.text("GET /process/p1/log?follow=true", 200, "sent 1\nERROR lost\nsent 2\n");
+
+    Result r = run("logs", "p1", "--grep", "error");
+    Result followed = run("logs", "p1", "-f", "-g", "^sent");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("ERROR lost\nan error again\n");
+    assertThat(followed.out()).isEqualTo("sent 1\nsent 2\n");
+  }
+
+  @Test
+  void logsGrepRefusesARegexThatDoesNotCompileBeforeAsking() {
+    login();
+    int before = api.requests.size();
+
+    Result r = run("logs", "p1", "--grep", "(unclosed");
+
+    assertThat(r.code()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).startsWith("defpi: --grep '(unclosed' is not a regular expression: Unclosed group").hasLineCount(1);
+    assertThat(api.requests).hasSize(before);
+  }
+
+  @Test
   void processLogAsksForTheTailAndPrintsTheText() {
     login();
     api.text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");
