@@ -2,7 +2,7 @@ import { useState } from "react";
 import { all, data, type Process } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
-import type { Route } from "../shell/route";
+import { href, type Route } from "../shell/route";
 import {
   actsOn, attemptsText, canCancel, cancelledMessage, canRetry, CHANGE_KINDS, CHANGE_STATES, changeName, OPEN_STATES,
   retriedMessage, waiting, type PendingChange,
@@ -14,7 +14,7 @@ import { formatTime, short, words } from "./format";
 import { useActions, useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
@@ -135,7 +135,8 @@ export function ChangesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("changes", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No pending changes. They appear when the orchestrator carries out something that takes time: starting,
             configuring, moving or terminating a process, making or removing a connection.</p>
         </Empty>
@@ -144,8 +145,8 @@ export function ChangesPage({ route }: { route: Route }) {
       {cancelling && (
         <AskFirst title="Cancel this pending change?" confirm="Cancel the change" keep="Keep it" onConfirm={() => cancel(cancelling)}
           onCancel={() => setCancelling(null)}>
-          <p>{words(cancelling.kind)} of {actsOn(cancelling, (id) => processes.get(id)?.name).label} will not be carried
-            out. What it would have done stays undone.</p>
+          <p>This {words(cancelling.kind)} change, for {actsOn(cancelling, (id) => processes.get(id)?.name).label}, will not
+            be carried out: what it would have done stays undone.</p>
         </AskFirst>
       )}
     </main>

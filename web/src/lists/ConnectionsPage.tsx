@@ -7,7 +7,7 @@ import { endText, usersOf } from "./connections";
 import { useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
@@ -68,7 +68,8 @@ export function ConnectionsPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("connections", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No connections here yet. On the <a href={href("canvas")}>canvas</a>, drag from a process's port to
             another's to connect them.</p>
         </Empty>

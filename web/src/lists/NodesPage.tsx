@@ -12,7 +12,7 @@ import {
   assignedMessage, assignmentBody, formFor, NODE_KINDS, NODE_STATUSES, unchanged, type AssignmentForm, type Node, type NodeAssignment, type Pool,
 } from "./nodes";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { Badge, Empty, Field, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
 type Query = NonNullable<paths["/node"]["get"]["parameters"]["query"]>;
@@ -98,7 +98,8 @@ export function NodesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("nodes", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No nodes to show. A machine that joins the Docker Swarm (<code>docker swarm join</code>) appears here as
             unidentified{admin ? "; then make it public in a node pool, or private for a user" : "; an admin then makes it public or private"}.</p>
         </Empty>

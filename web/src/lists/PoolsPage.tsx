@@ -7,7 +7,7 @@ import { AskFirst, FormDialog } from "./FormDialog";
 import { useActions, useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
 import type { Pool } from "./nodes";
-import { apiQuery, hasFilters, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, withOffset, withoutFilters, type ListSpec } from "./query";
 import { Empty, Field, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SortHeader } from "./ui";
 
 const SPEC: ListSpec = { sortable: ["name"], defaultSort: "name", filters: {} };
@@ -81,7 +81,8 @@ export function PoolsPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("pools", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No node pools yet. {admin
             ? "Create one above, then make nodes public in it on the Nodes page: processes can then run there."
             : "An admin creates them; processes run on the public nodes in them."}</p>

@@ -6,7 +6,7 @@ import { PROCESS_COLOURS } from "./colours";
 import { useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, Pager, SelectFilter, SortHeader, TextFilter, Time } from "./ui";
 
@@ -69,7 +69,8 @@ export function ProcessesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("processes", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No processes here yet. Start one on the <a href={href("canvas")}>canvas</a>: it appears here as it starts.</p>
         </Empty>
       )}

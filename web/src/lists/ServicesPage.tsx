@@ -2,11 +2,11 @@ import { Fragment, useState } from "react";
 import type { Interface } from "../api/client";
 import type { components, paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
-import type { Route } from "../shell/route";
+import { href, type Route } from "../shell/route";
 import { short } from "./format";
 import { useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
-import { apiQuery, hasFilters, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { allowedValues, parameterType } from "./services";
 import { Empty, Filters, ListHead, ListTable, LoadError, Pager, SortHeader, TextFilter } from "./ui";
 
@@ -86,7 +86,8 @@ export function ServicesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("services", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>The registry has no services. Build a service with the defpi Maven plugin and push its image to the
             registry: it shows up here, and can then be started on the canvas.</p>
         </Empty>

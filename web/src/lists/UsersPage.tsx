@@ -2,12 +2,12 @@ import { useState } from "react";
 import { data, type User } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { isAdmin, useShell } from "../shell/context";
-import type { Route } from "../shell/route";
+import { href, type Route } from "../shell/route";
 import { AskFirst, FormDialog } from "./FormDialog";
 import { useActions, useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, withFilter, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
 import { Empty, Field, Filters, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, TextFilter, Time } from "./ui";
 import { EMPTY_USER, newUserBody, otherRole, passwordBody, ROLES, type NewUser, type NewUserForm, type UserUpdate } from "./users";
 
@@ -119,7 +119,8 @@ function Users({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("users", { query: withOffset(query, 0) })}
+          onClear={() => go(withoutFilters(query, SPEC))}>
           <p>No users. Create one with <strong>New user…</strong>.</p>
         </Empty>
       )}

@@ -159,15 +159,25 @@ export function ListTable({ label, loading, children }: { label: string; loading
   );
 }
 
-/** What the list shows when it has nothing: what to do first, or that the filters leave nothing. */
-export function Empty({ filtered, onClear, children }: { filtered: boolean; onClear: () => void; children: ReactNode }) {
-  return (
-    <div className="empty">
-      {filtered
-        ? <p>Nothing matches these filters. <button type="button" className="link" onClick={onClear}>Clear the filters</button></p>
-        : children}
-    </div>
-  );
+/**
+ * What the list shows when its page has nothing: that the page is past the end (items went away, or
+ * an old link), that the filters leave nothing, or what to do first.
+ */
+export function Empty({ filtered, total, firstPage, onClear, children }: {
+  filtered: boolean;
+  total: number;
+  /** The route of the list's first page. */
+  firstPage: string;
+  onClear: () => void;
+  children: ReactNode;
+}) {
+  let text = children;
+  if (total > 0) {
+    text = <p>This page is past the end of the list. <a href={firstPage}>Go to the first page</a></p>;
+  } else if (filtered) {
+    text = <p>Nothing matches these filters. <button type="button" className="link" onClick={onClear}>Clear the filters</button></p>;
+  }
+  return <div className="empty">{text}</div>;
 }
 
 /** What the last action is doing or came to; an error stays until dismissed or the next action. */
