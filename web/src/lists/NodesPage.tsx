@@ -1,19 +1,17 @@
 import { useCallback, useMemo, useState } from "react";
-import { all, data, type User } from "../api/client";
+import { all, data } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
 import { href, type Route } from "../shell/route";
 import { NODE_STATUS_COLOURS } from "./colours";
-import { formatCpus, formatMemory, words } from "./format";
-import { FormDialog } from "./FormDialog";
+import { AssignDialog } from "./AssignDialog";
+import { formatCpus, formatMemory } from "./format";
 import { useActions, useListRoute, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
-import {
-  assignedMessage, assignmentBody, formFor, NODE_KINDS, NODE_STATUSES, unchanged, type AssignmentForm, type Node, type NodeAssignment, type Pool,
-} from "./nodes";
+import { assignedMessage, NODE_KINDS, NODE_STATUSES, type Node } from "./nodes";
 import { enumOptions } from "./options";
 import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
-import { Badge, Empty, Field, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
+import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
 type Query = NonNullable<paths["/node"]["get"]["parameters"]["query"]>;
 
@@ -118,64 +116,5 @@ export function NodesPage({ route }: { route: Route }) {
           }} />
       )}
     </main>
-  );
-}
-
-function AssignDialog({ node, pools, users, assign, onDone, onClose }: {
-  node: Node;
-  pools: readonly Pool[];
-  users: readonly User[];
-  assign: (body: NodeAssignment) => Promise<string>;
-  onDone: (message: string) => void;
-  onClose: () => void;
-}) {
-  const [form, setForm] = useState<AssignmentForm>(() => formFor(node));
-  const set = (change: Partial<AssignmentForm>) => setForm((f) => ({ ...f, ...change }));
-  return (
-    <FormDialog title={`Assign node ${node.hostname}`} submit="Save" busyText={`Assigning ${node.hostname}…`} onClose={onClose}
-      onDone={onDone} act={async () => {
-        const made = assignmentBody(form);
-        if ("missing" in made) {
-          throw new Error(made.missing);
-        }
-        if (unchanged(node, made.body)) {
-          throw new Error(`The node is ${words(node.kind)} like that already.`);
-        }
-        return assign(made.body);
-      }}>
-      <fieldset>
-        <legend>Make it</legend>
-        <label className="choice">
-          <input type="radio" name="kind" checked={form.kind === "public"} onChange={() => set({ kind: "public" })} />
-          public: any user's processes may run on it
-        </label>
-        {form.kind === "public" && (
-          pools.length === 0
-            ? <p className="muted">There is no node pool yet: <a href={href("pools")}>create one</a> first.</p>
-            : <Field label="In the pool">{(id) => (
-              <select id={id} value={form.poolId} onChange={(e) => set({ poolId: e.target.value })}>
-                <option value="">Choose a pool…</option>
-                {pools.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-              </select>
-            )}</Field>
-        )}
-        <label className="choice">
-          <input type="radio" name="kind" checked={form.kind === "private"} onChange={() => set({ kind: "private" })} />
-          private: only one user's processes run on it
-        </label>
-        {form.kind === "private" && (
-          <Field label="For the user">{(id) => (
-            <select id={id} value={form.userId} onChange={(e) => set({ userId: e.target.value })}>
-              <option value="">Choose a user…</option>
-              {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-            </select>
-          )}</Field>
-        )}
-        <label className="choice">
-          <input type="radio" name="kind" checked={form.kind === "unidentified"} onChange={() => set({ kind: "unidentified" })} />
-          unidentified: no processes are placed on it
-        </label>
-      </fieldset>
-    </FormDialog>
   );
 }
