@@ -106,7 +106,7 @@ public final class Routes {
       Set.of("id", "name", "serviceId"), List.of(Key.asc("id")));
   private static final Fields PROCESS_FIELDS = new Fields(Set.of("serviceId", "name", "userId", "state"),
       Set.of("serviceId", "name", "version", "userId", "state", "createdAt"), List.of(Key.asc("createdAt")));
-  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("state"),
+  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("userId", "state"),
       Set.of("state", "createdAt"), List.of(Key.asc("createdAt")));
   private static final Fields NODE_FIELDS = new Fields(
       Set.of("status", "kind", "poolId", "userId"),

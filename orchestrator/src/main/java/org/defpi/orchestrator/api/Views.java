@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodePool;
@@ -82,14 +83,16 @@ final class Views {
   }
 
   /**
-   * {@code {id, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
-   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; state STARTING, ACTIVE,
-   * SUSPENDED or FAILED, reason only when FAILED.
+   * {@code {id, userId, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
+   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; userId is its processes'
+   * user; state STARTING, ACTIVE, SUSPENDED or FAILED, reason only when FAILED.
    */
-  static ObjectNode connection(Connection c) {
+  static ObjectNode connection(ConnectionManager.Owned owned) {
+    Connection c = owned.connection();
     ObjectNode o = F.objectNode();
     o.put("id", c.id());
     o.set("endpoint1", endpoint(c.endpoint1(), c.listenPort()));
+    o.put("userId", owned.userId());
     o.set("endpoint2", endpoint(c.endpoint2(), c.listenPort()));
     ObjectNode versions = o.putObject("interfaceVersions");
     versions.put("endpoint1", c.endpoint1().versionName());

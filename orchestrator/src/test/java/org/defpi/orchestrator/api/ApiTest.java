@@ -515,6 +515,7 @@ class ApiTest {
     assertThat(connection.path("state").asText()).isEqualTo("ACTIVE");
     ConnectionMessage toMeter = fixture.processes().requestsTo(meterId, ConnectionMessage.class).getFirst();
     ConnectionMessage toLogger = fixture.processes().requestsTo(loggerId, ConnectionMessage.class).getFirst();
+    assertThat(connection.path("userId").asText()).as("its processes' user").isEqualTo(fixture.adminId());
     assertThat(toMeter.getListenPort()).isEqualTo(port);
     assertThat(toLogger.getListenPort()).isEqualTo(port);
     boolean meterIsClient = meterId.compareTo(loggerId) > 0;
@@ -539,6 +540,11 @@ class ApiTest {
     assertThat(admin("GET", "/connection", null).body()).contains(connectionId);
 
     // A restarted container calls the trigger again and gets its configuration and connection back.
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("id"))
+        .contains(connectionId);
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("userId"))
+        .containsOnly(fixture.adminId());
+    assertThat(json(admin("GET", "/connection?userId=65a1b2c300000000000000ff", null))).isEmpty();
     fixture.processes().clear();
     assertThat(trigger(loggerId, tokenOf(loggerId)).statusCode()).isEqualTo(204);
     assertThat(fixture.processes().requestsTo(loggerId, ProcessProto.SetConfigMessage.class)).hasSize(1);

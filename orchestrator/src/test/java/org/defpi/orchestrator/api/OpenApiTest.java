@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.api.OpenApi.Operation;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
@@ -421,9 +422,10 @@ class OpenApiTest {
         ProcessState.RUNNING, Optional.empty(), Map.of(), now, placed.image(), List.of(), new Token("t"),
         new Placement(new Target.Pool("65f0c0de1a2b3c4d5e6f7a8e"), Resources.NONE, List.of(), List.of()), List.of(),
         Optional.empty())));
-    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now)));
-    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now,
-        true)));
+    assertShape(document, "Connection", Views.connection(new ConnectionManager.Owned(
+        new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now), "65f0c0de1a2b3c4d5e6f7a80")));
+    assertShape(document, "Connection", Views.connection(new ConnectionManager.Owned(
+        new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now, true), "65f0c0de1a2b3c4d5e6f7a80")));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
         Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now,
         new Resources(2048 * Resources.MIB, 2 * Resources.NANOS_PER_CPU))));
