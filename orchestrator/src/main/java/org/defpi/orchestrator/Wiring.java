@@ -17,6 +17,7 @@ import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
+import org.defpi.orchestrator.layout.LayoutManager;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
@@ -135,7 +136,9 @@ public final class Wiring implements AutoCloseable {
         }
       }, 0, settings.reconcile().toMillis(), TimeUnit.MILLISECONDS);
       nodes.start(nodeSync, settings.nodeSync());
-      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
+      LayoutManager layouts = new LayoutManager(store.layouts());
+      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
+          version())
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),

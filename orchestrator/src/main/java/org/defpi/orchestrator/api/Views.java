@@ -21,6 +21,7 @@ import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.event.Event;
+import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.user.User;
 import org.defpi.wire.label.InterfaceLabel;
@@ -91,6 +92,7 @@ final class Views {
     Connection c = owned.connection();
     ObjectNode o = F.objectNode();
     o.put("id", c.id());
+    o.put("userId", owned.userId());
     o.set("endpoint1", endpoint(c.endpoint1(), c.listenPort()));
     o.put("userId", owned.userId());
     o.set("endpoint2", endpoint(c.endpoint2(), c.listenPort()));
@@ -234,6 +236,16 @@ final class Views {
     o.put("userId", e.userId());
     o.put("state", e.state());
     e.reason().ifPresent(r -> o.put("reason", r));
+    return o;
+  }
+
+  /** {@code {positions:[{processId, x, y}]}}. */
+  static ObjectNode layout(List<Position> positions) {
+    ObjectNode o = F.objectNode();
+    ArrayNode array = o.putArray("positions");
+    for (Position p : positions) {
+      array.addObject().put("processId", p.processId()).put("x", p.x()).put("y", p.y());
+    }
     return o;
   }
 
