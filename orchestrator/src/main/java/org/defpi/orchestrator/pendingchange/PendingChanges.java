@@ -160,8 +160,8 @@ public final class PendingChanges {
     get(id, caller);
     return switch (store.retry(id, now())) {
       case PendingChangeStore.Retry.Retried r -> {
-        LOG.info("{} retries pending change {} {} (was {} attempts in)", caller.name(), r.change().kind(), id,
-            r.change().attempts());
+        LOG.info("{} retried pending change {} {}: due now, {} of {} attempts used", caller.name(), r.change().kind(),
+            id, r.change().attempts(), r.change().maxAttempts());
         due(r.change());
         yield r.change();
       }
