@@ -23,7 +23,11 @@ import org.defpi.orchestrator.store.RealStore;
  *                                                               only at the first start, when there are no users
  * DEFPI_ADMIN_EMAIL          admin@localhost                    the first admin's email (USER_EMAIL of their processes)
  * DEFPI_TOKEN_TTL            43200                              seconds a login's bearer token is valid
- * DEFPI_RECONCILE            10                                 seconds between reconciliations of Swarm and store
+ * DEFPI_RECONCILE            10                                 seconds between reconciliations of Swarm and store;
+ *                                                               off: no reconciliation, node sync or pending-change
+ *                                                               workers, and nothing of the Swarm is its own: it
+ *                                                               only serves its store (for benchmarks of the API and
+ *                                                               the web UI; never for a deployment)
  * DEFPI_DATA_DIR             /var/lib/defpi                     the H2 database file (when DEFPI_DB_URL is not set)
  * DEFPI_DB_URL               jdbc:h2:file:DATA_DIR/defpi;...      the store's JDBC URL (H2 file or jdbc:postgresql://...)
  * DEFPI_DB_USER              defpi                              the database user
@@ -66,7 +70,7 @@ public record Settings(
     Duration terminateTimeout,
     Duration nodeSync,
     Duration tokenTtl,
-    Duration reconcile) {
+    Optional<Duration> reconcile) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -120,7 +124,8 @@ public record Settings(
         seconds(env, "DEFPI_TERMINATE_TIMEOUT", 5),
         seconds(env, "DEFPI_NODE_SYNC", 10),
         seconds(env, "DEFPI_TOKEN_TTL", 43_200),
-        seconds(env, "DEFPI_RECONCILE", 10));
+        text(env, "DEFPI_RECONCILE", "").equalsIgnoreCase("off") ? Optional.empty()
+            : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */
@@ -137,6 +142,14 @@ public record Settings(
       fields.add(c.getName() + "=" + (c.getName().equals("dbUrl") ? RealStore.redact(dbUrl) : value));
     }
     return fields.toString();
+  }
+
+  /**
+   * Whether the orchestrator acts on the Swarm: reconciles, syncs nodes and carries out pending
+   * changes. Not with {@code DEFPI_RECONCILE=off}, where it only serves what its store has.
+   */
+  public boolean acts() {
+    return reconcile.isPresent();
   }
 
   /**

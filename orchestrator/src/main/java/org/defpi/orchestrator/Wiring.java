@@ -17,6 +17,7 @@ import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
+import org.defpi.orchestrator.layout.LayoutManager;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
@@ -44,6 +45,8 @@ public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   /** Events kept for clients that reconnect: minutes of a busy orchestrator. */
   private static final int EVENT_BUFFER = 10_000;
+  /** Whose an orchestrator that does not act on the Swarm is (DEFPI_RECONCILE=off): nobody's services or labels. */
+  static final String PASSIVE_OWNER = "defpi-passive";
 
   private final Javalin app;
   private final Workers workers;
@@ -90,12 +93,18 @@ public final class Wiring implements AutoCloseable {
         Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
     ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-sync").daemon().factory());
+    boolean acts = settings.acts();
     try {
+      // An orchestrator that only serves its store (DEFPI_RECONCILE=off) owns nothing on the Swarm:
+      // whatever it might still write (a node's labels) is under keys of its own, not the deployed one's.
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), Duration.ofSeconds(20),
-          RealSwarm.DEFAULT_OWNER, settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))));
-      // Before the first request: a new container (a new image) is on no user network yet, and
-      // without it the users' processes cannot reach the orchestrator, nor it them.
-      swarm.joinUserNetworks();
+          acts ? RealSwarm.DEFAULT_OWNER : PASSIVE_OWNER,
+          settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))));
+      if (acts) {
+        // Before the first request: a new container (a new image) is on no user network yet, and
+        // without it the users' processes cannot reach the orchestrator, nor it them.
+        swarm.joinUserNetworks();
+      }
       RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
           Duration.ofSeconds(10), 100, settings.registryCredentials()), clock);
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
@@ -114,7 +123,7 @@ public final class Wiring implements AutoCloseable {
       ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, pendingChanges,
           workers, ids, clock, new SecureRandom(), new ConnectionManager.Settings(settings.callTimeout()));
       connections.handlers().forEach(workers::register);
-      NodeManager nodes = new NodeManager(swarm, store, ids, clock);
+      NodeManager nodes = new NodeManager(swarm, store, ids, clock, acts);
       ProcessManager processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm,
           processes, connections, ids, clock, pendingChanges, workers, id -> store.users().findUser(id),
           new ProcessManager.Settings(settings.orchestratorHost(),
@@ -122,20 +131,27 @@ public final class Wiring implements AutoCloseable {
       processManager.handlers().forEach(workers::register);
       users.onDeleted(processManager::userGone);
       pendingChanges.onSubmit(workers::wake);
-      workers.start();
-      // At start (what a crash left half done) and then periodically (what changed behind our back).
-      nodeSync.scheduleWithFixedDelay(() -> {
-        try {
-          processManager.reconcile();
-          connections.reconcile();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt(); // stopping
-        } catch (Exception e) {
-          LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
-        }
-      }, 0, settings.reconcile().toMillis(), TimeUnit.MILLISECONDS);
-      nodes.start(nodeSync, settings.nodeSync());
-      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, version())
+      if (acts) {
+        workers.start();
+        // At start (what a crash left half done) and then periodically (what changed behind our back).
+        nodeSync.scheduleWithFixedDelay(() -> {
+          try {
+            processManager.reconcile();
+            connections.reconcile();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
+          } catch (Exception e) {
+            LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
+          }
+        }, 0, settings.reconcile().orElseThrow().toMillis(), TimeUnit.MILLISECONDS);
+        nodes.start(nodeSync, settings.nodeSync());
+      } else {
+        LOG.warn("DEFPI_RECONCILE=off: no reconciliation, node sync or pending-change workers; this orchestrator only"
+            + " serves its store, and what it is asked to do waits in the queue");
+      }
+      LayoutManager layouts = new LayoutManager(store.layouts());
+      Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
+          version())
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),

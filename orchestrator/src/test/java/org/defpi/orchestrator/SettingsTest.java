@@ -28,6 +28,19 @@ class SettingsTest {
     assertThat(s.container()).as("not in a container unless told").isEmpty();
     assertThat(Settings.fromEnv(Map.of("DEFPI_CONTAINER", "defpi-orchestrator")).container()).contains("defpi-orchestrator");
     assertThat(s.configureTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.reconcile()).contains(Duration.ofSeconds(10));
+    assertThat(s.acts()).as("acts on the Swarm unless told not to").isTrue();
+  }
+
+  @Test
+  void reconcileOffMakesAnOrchestratorThatOnlyServesItsStore() {
+    assertThat(Settings.fromEnv(Map.of("DEFPI_RECONCILE", "30")).reconcile()).contains(Duration.ofSeconds(30));
+    Settings off = Settings.fromEnv(Map.of("DEFPI_RECONCILE", "off"));
+    assertThat(off.reconcile()).isEmpty();
+    assertThat(off.acts()).isFalse();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_RECONCILE", "OFF")).acts()).isFalse();
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_RECONCILE", "0"))).hasMessageContaining("DEFPI_RECONCILE");
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_RECONCILE", "never"))).hasMessageContaining("DEFPI_RECONCILE");
   }
 
   @Test

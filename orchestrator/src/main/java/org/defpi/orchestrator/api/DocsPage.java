@@ -31,14 +31,10 @@ import org.defpi.orchestrator.Refusal;
 public final class DocsPage {
   /** The page's path; its files are under {@code PATH + "/"}. */
   public static final String PATH = "/docs";
-  /** The {@code Cache-Control} of Swagger UI's files. */
-  public static final String IMMUTABLE = "public, max-age=31536000, immutable";
-  /** The {@code Cache-Control} of the page and its own files. */
-  public static final String NO_CACHE = "no-cache";
   /** The version of the {@code org.webjars:swagger-ui} jar on the class path. */
   public static final String SWAGGER_UI_VERSION = swaggerUiVersion();
 
-  /** Where the page's own files are, relative to this class. */
+  /** Where the page's own files are, relative to this package. */
   static final String OWN_DIRECTORY = "docs/";
   static final Set<String> OWN_FILES = Set.of("index.html", "init.js", "docs.css");
   /** Where Swagger UI's files are on the class path. */
@@ -47,12 +43,6 @@ public final class DocsPage {
   static final Set<String> WEBJAR_FILES = Set.of("swagger-ui-bundle.js", "swagger-ui-bundle.js.LICENSE.txt",
       "swagger-ui.css", "favicon-16x16.png", "favicon-32x32.png");
   private static final String VERSION_PLACEHOLDER = "@SWAGGER_UI_VERSION@";
-  private static final Map<String, String> CONTENT_TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "txt", "text/plain; charset=utf-8",
-      "png", "image/png");
 
   private final Map<String, byte[]> own;
 
@@ -79,9 +69,7 @@ public final class DocsPage {
 
   /** Adds {@link #routes()} to an app (for tests of the page alone). */
   public void register(RoutesConfig routes) {
-    for (Routes.Route r : routes()) {
-      routes.addHttpHandler(r.method(), r.path(), r.handler(), r.access());
-    }
+    StaticFiles.register(routes(), routes);
   }
 
   private void file(Context ctx) throws Refusal.NotFound {
@@ -93,33 +81,18 @@ public final class DocsPage {
       if (in == null) {
         throw new IllegalStateException("no " + WEBJAR_DIRECTORY + name + " on the class path");
       }
-      ctx.status(200).contentType(contentType(name)).header("Cache-Control", IMMUTABLE).result(in);
+      StaticFiles.send(ctx, name, StaticFiles.IMMUTABLE, in);
     } else {
       throw new Refusal.NotFound("the documentation page has no file '" + name + "'");
     }
   }
 
   private void ownFile(Context ctx, String name) {
-    ctx.status(200).contentType(contentType(name)).header("Cache-Control", NO_CACHE).result(own.get(name));
-  }
-
-  static String contentType(String name) {
-    String type = CONTENT_TYPES.get(name.substring(name.lastIndexOf('.') + 1));
-    if (type == null) {
-      throw new IllegalArgumentException("no content type for " + name);
-    }
-    return type;
+    StaticFiles.send(ctx, name, StaticFiles.NO_CACHE, own.get(name));
   }
 
   private static String readOwn(String name) {
-    try (InputStream in = DocsPage.class.getResourceAsStream(OWN_DIRECTORY + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no resource " + OWN_DIRECTORY + name + " next to " + DocsPage.class.getName());
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + OWN_DIRECTORY + name, e);
-    }
+    return new String(StaticFiles.read(OWN_DIRECTORY + name, ""), StandardCharsets.UTF_8);
   }
 
   private static String swaggerUiVersion() {

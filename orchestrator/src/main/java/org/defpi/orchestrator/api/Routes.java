@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.api.ListQuery.Fields;
 import org.defpi.orchestrator.api.ListQuery.Key;
@@ -28,6 +29,8 @@ import org.defpi.orchestrator.connection.ConnectionPlanner;
 import org.defpi.orchestrator.event.Event;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.Subscription;
+import org.defpi.orchestrator.layout.LayoutManager;
+import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChange;
@@ -106,7 +109,7 @@ public final class Routes {
       Set.of("id", "name", "serviceId"), List.of(Key.asc("id")));
   private static final Fields PROCESS_FIELDS = new Fields(Set.of("serviceId", "name", "userId", "state"),
       Set.of("serviceId", "name", "version", "userId", "state", "createdAt"), List.of(Key.asc("createdAt")));
-  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("state"),
+  private static final Fields CONNECTION_FIELDS = new Fields(Set.of("userId", "state"),
       Set.of("state", "createdAt"), List.of(Key.asc("createdAt")));
   private static final Fields NODE_FIELDS = new Fields(
       Set.of("status", "kind", "poolId", "userId"),
@@ -131,6 +134,7 @@ public final class Routes {
   private final NodeManager nodes;
   private final UserManager users;
   private final PendingChanges pendingChanges;
+  private final LayoutManager layouts;
   private final EventBus events;
   private final String version;
   private final OpenApi openApi;
@@ -138,13 +142,14 @@ public final class Routes {
   private final WebApp webApp = new WebApp();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
-      UserManager users, PendingChanges pendingChanges, EventBus events, String version) {
+      UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, String version) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.users = Objects.requireNonNull(users, "users");
     this.pendingChanges = Objects.requireNonNull(pendingChanges, "pendingChanges");
+    this.layouts = Objects.requireNonNull(layouts, "layouts");
     this.events = Objects.requireNonNull(events, "events");
     this.version = Objects.requireNonNull(version, "version");
     this.openApi = new OpenApi(version);
@@ -168,6 +173,8 @@ public final class Routes {
     }));
 
     t.add(get("/user/me", Access.USER, ctx -> json(ctx, 200, Views.user(user(ctx)))));
+    t.add(get("/user/me/layout", Access.USER, this::layout));
+    t.add(put("/user/me/layout", Access.USER, this::place));
     t.add(get("/user", Access.ADMIN, ctx -> list(ctx, users.list(user(ctx)), Views::user, USER_FIELDS)));
     t.add(post("/user", Access.ADMIN, this::createUser));
     t.add(get("/user/{id}", Access.USER, ctx -> json(ctx, 200, Views.user(users.get(ctx.pathParam("id"), user(ctx))))));
@@ -229,6 +236,8 @@ public final class Routes {
     t.add(get("/pendingchange/{id}", Access.USER,
         ctx -> json(ctx, 200, Views.pendingChange(pendingChanges.get(ctx.pathParam("id"), user(ctx))))));
     t.add(delete("/pendingchange/{id}", Access.USER, ctx -> pendingChanges.cancel(ctx.pathParam("id"), user(ctx))));
+    t.add(post("/pendingchange/{id}/retry", Access.USER,
+        ctx -> json(ctx, 200, Views.pendingChange(pendingChanges.retry(ctx.pathParam("id"), user(ctx))))));
 
     t.add(get("/events", Access.USER, new SseHandler(this::streamEvents)));
     return List.copyOf(t);
@@ -367,6 +376,49 @@ public final class Routes {
         role(Bodies.optionalText(body, "role")), Bodies.optionalText(body, "password"),
         Bodies.optionalText(body, "currentPassword")), user(ctx));
     json(ctx, 200, Views.user(user));
+  }
+
+  /** GET /user/me/layout[?userId=…]: the caller's positions of those users' processes. */
+  private void layout(Context ctx) throws Exception {
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!name.equals("userId")) {
+        throw new Refusal.BadRequest("query parameter '" + name + "' is not known here; only userId (repeat it for"
+            + " several users) filters the layout");
+      }
+    }
+    json(ctx, 200, Views.layout(layouts.positions(user(ctx), Set.copyOf(ctx.queryParams("userId")))));
+  }
+
+  /** PUT /user/me/layout {positions:[{processId, x, y}]}: keeps these positions, all or none. */
+  private void place(Context ctx) throws Exception {
+    ObjectNode body = body(ctx, Set.of("positions"));
+    if (!body.hasNonNull("positions")) {
+      throw new Refusal.BadRequest("field 'positions' is required (an array of {processId, x, y}; it may be empty)");
+    }
+    List<ObjectNode> items = Bodies.objects(body, "positions", Set.of("processId", "x", "y"));
+    List<Position> positions = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      ObjectNode item = items.get(i);
+      String at = "positions[" + i + "]";
+      String processId = Bodies.nested(at, "processId", f -> Bodies.requiredText(item, f));
+      if (!Ids.isId(processId)) {
+        throw new Refusal.BadRequest("field '" + at + ".processId' must be a process id (24 lower-case hex digits), not '"
+            + processId + "'");
+      }
+      positions.add(new Position(processId, coordinate(item, at, "x"), coordinate(item, at, "y")));
+    }
+    layouts.place(user(ctx), positions);
+    ctx.status(204);
+  }
+
+  private static double coordinate(ObjectNode item, String at, String field) throws Refusal.BadRequest {
+    double value = Bodies.nested(at, field, f -> Bodies.optionalNumber(item, f)).orElseThrow(() ->
+        new Refusal.BadRequest("field '" + at + "." + field + "' is required (a number)"));
+    if (!Position.within(value)) {
+      throw new Refusal.BadRequest("field '" + at + "." + field + "' must be between " + (long) -Position.LIMIT
+          + " and " + (long) Position.LIMIT + ", not " + value);
+    }
+    return value;
   }
 
   private static Optional<Role> role(Optional<String> text) throws Refusal.BadRequest {

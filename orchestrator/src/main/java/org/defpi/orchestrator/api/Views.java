@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodePool;
@@ -20,6 +21,7 @@ import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.service.Image;
 import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.event.Event;
+import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.user.User;
 import org.defpi.wire.label.InterfaceLabel;
@@ -82,14 +84,17 @@ final class Views {
   }
 
   /**
-   * {@code {id, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
-   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; state STARTING, ACTIVE,
-   * SUSPENDED or FAILED, reason only when FAILED.
+   * {@code {id, userId, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
+   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; userId is its processes'
+   * user; state STARTING, ACTIVE, SUSPENDED or FAILED, reason only when FAILED.
    */
-  static ObjectNode connection(Connection c) {
+  static ObjectNode connection(ConnectionManager.Owned owned) {
+    Connection c = owned.connection();
     ObjectNode o = F.objectNode();
     o.put("id", c.id());
+    o.put("userId", owned.userId());
     o.set("endpoint1", endpoint(c.endpoint1(), c.listenPort()));
+    o.put("userId", owned.userId());
     o.set("endpoint2", endpoint(c.endpoint2(), c.listenPort()));
     ObjectNode versions = o.putObject("interfaceVersions");
     versions.put("endpoint1", c.endpoint1().versionName());
@@ -231,6 +236,16 @@ final class Views {
     o.put("userId", e.userId());
     o.put("state", e.state());
     e.reason().ifPresent(r -> o.put("reason", r));
+    return o;
+  }
+
+  /** {@code {positions:[{processId, x, y}]}}. */
+  static ObjectNode layout(List<Position> positions) {
+    ObjectNode o = F.objectNode();
+    ArrayNode array = o.putArray("positions");
+    for (Position p : positions) {
+      array.addObject().put("processId", p.processId()).put("x", p.x()).put("y", p.y());
+    }
     return o;
   }
 

@@ -6,12 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
@@ -148,7 +147,7 @@ public final class ConnectionManager implements ProcessConnections {
    * that tells its ends, and waits a while for it. Returns the connection as it is then: ACTIVE,
    * STARTING (an end is not RUNNING, or the change is still trying), or FAILED with the reason.
    */
-  public Connection create(NewConnection request, User caller) throws Refusal, InterruptedException {
+  public Owned create(NewConnection request, User caller) throws Refusal, InterruptedException {
     Process process1 = visible(existing(request.processId1()), caller);
     Process process2 = visible(existing(request.processId2()), caller);
     if (!process1.userId().equals(process2.userId())) {
@@ -160,7 +159,7 @@ public final class ConnectionManager implements ProcessConnections {
     PendingChange change = changes.submit(Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(connection.id()),
         process1.userId(), "{}");
     workers.await(change.id(), settings.requestWait());
-    return store.findConnection(connection.id()).orElse(connection);
+    return new Owned(store.findConnection(connection.id()).orElse(connection), process1.userId());
   }
 
   /**
@@ -304,21 +303,39 @@ public final class ConnectionManager implements ProcessConnections {
     return c.endpoint(side).processId().equals(a.id()) ? a : b;
   }
 
-  /** The caller's connections (those between their processes); all for an admin. Oldest first. */
-  public List<Connection> list(User caller) {
-    List<Connection> all = store.listConnections();
-    if (caller.isAdmin()) {
-      return all;
+  /**
+   * A connection with the user of its processes (both ends are one user's), as the API shows it.
+   *
+   * @param userId the user of its processes
+   */
+  public record Owned(Connection connection, String userId) {
+    public Owned {
+      Objects.requireNonNull(connection, "connection");
+      Objects.requireNonNull(userId, "userId");
     }
-    Set<String> own = new HashSet<>();
-    processStore.listProcesses().stream().filter(p -> caller.canSee(p.userId())).forEach(p -> own.add(p.id()));
-    return all.stream().filter(c -> own.contains(c.endpoint1().processId())).toList();
   }
 
-  /** A connection the caller may see; another user's is "not found". */
-  public Connection get(String id, User caller) throws Refusal.NotFound {
-    return store.findConnection(id).filter(c -> caller.isAdmin() || processStore.findProcess(c.endpoint1().processId())
-        .map(p -> caller.canSee(p.userId())).orElse(false))
+  /**
+   * The caller's connections (those between their processes; all for an admin), oldest first, each
+   * with its user, from one read of the processes. A connection whose processes are both gone is
+   * nobody's and not listed (a process's teardown deletes its connections before its record).
+   */
+  public List<Owned> list(User caller) {
+    Map<String, String> userOf = new HashMap<>();
+    processStore.listProcesses().forEach(p -> userOf.put(p.id(), p.userId()));
+    List<Owned> seen = new ArrayList<>();
+    for (Connection c : store.listConnections()) {
+      String user = userOf.getOrDefault(c.endpoint1().processId(), userOf.get(c.endpoint2().processId()));
+      if (user != null && caller.canSee(user)) {
+        seen.add(new Owned(c, user));
+      }
+    }
+    return seen;
+  }
+
+  /** A connection the caller may see, with its user; another user's (or nobody's) is "not found". */
+  public Owned get(String id, User caller) throws Refusal.NotFound {
+    return store.findConnection(id).flatMap(c -> owner(c).filter(caller::canSee).map(user -> new Owned(c, user)))
         .orElseThrow(() -> new Refusal.NotFound("connection '" + id + "' does not exist"));
   }
 
@@ -328,7 +345,7 @@ public final class ConnectionManager implements ProcessConnections {
    * not done yet (the API answers 202 with it), empty when the connection is gone.
    */
   public Optional<PendingChange> delete(String id, User caller) throws Refusal.NotFound, InterruptedException {
-    Connection connection = get(id, caller);
+    Owned connection = get(id, caller);
     PendingChange change;
     synchronized (deleteLock) {
       Optional<PendingChange> queued = changes.unfinishedOfConnection(id).stream()
@@ -337,8 +354,7 @@ public final class ConnectionManager implements ProcessConnections {
         change = queued.get();
       } else {
         changes.cancelPendingOfConnection(id);
-        change = changes.submit(Kind.DELETE_CONNECTION, Optional.empty(), Optional.of(id),
-            owner(connection).orElse(caller.id()), "{}");
+        change = changes.submit(Kind.DELETE_CONNECTION, Optional.empty(), Optional.of(id), connection.userId(), "{}");
       }
     }
     PendingChange settled = workers.await(change.id(), settings.requestWait());

@@ -36,7 +36,7 @@ public final class PublishingStores {
     return new Connections(store, processes, bus);
   }
 
-  /** Pending changes: submitted, claimed, settled, cancelled. */
+  /** Pending changes: submitted, claimed, settled, cancelled, retried. */
   public static PendingChangeStore pendingChanges(PendingChangeStore store, EventBus bus) {
     return new PendingChanges(store, bus);
   }
@@ -298,6 +298,15 @@ public final class PublishingStores {
         c.change().ifPresent(p -> publish(p, Action.CHANGED));
       }
       return c;
+    }
+
+    @Override
+    public Retry retry(String id, Instant now) {
+      Retry r = store.retry(id, now);
+      if (r instanceof Retry.Retried retried) {
+        publish(retried.change(), Action.CHANGED);
+      }
+      return r;
     }
 
     @Override

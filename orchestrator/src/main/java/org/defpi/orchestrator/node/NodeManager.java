@@ -32,13 +32,24 @@ public final class NodeManager {
   private final NodeStore store;
   private final Ids ids;
   private final Clock clock;
+  private final boolean syncOnRead;
   private final Object syncLock = new Object();
 
+  /** Synced before each read of the API. */
   public NodeManager(SwarmNodes swarm, NodeStore store, Ids ids, Clock clock) {
+    this(swarm, store, ids, clock, true);
+  }
+
+  /**
+   * @param syncOnRead whether a read of the API syncs first; false for an orchestrator that only
+   *     serves its store (a sync relabels the Swarm's nodes)
+   */
+  public NodeManager(SwarmNodes swarm, NodeStore store, Ids ids, Clock clock, boolean syncOnRead) {
     this.swarm = Objects.requireNonNull(swarm, "swarm");
     this.store = Objects.requireNonNull(store, "store");
     this.ids = Objects.requireNonNull(ids, "ids");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.syncOnRead = syncOnRead;
   }
 
   /** Syncs now and then every {@code interval} on {@code scheduler}; a failed sync is logged and retried next time. */
@@ -125,6 +136,9 @@ public final class NodeManager {
    * error, and the scheduled sync catches up once the Swarm is back.
    */
   private void syncForRead() {
+    if (!syncOnRead) {
+      return;
+    }
     try {
       sync();
     } catch (SwarmException e) {

@@ -94,6 +94,36 @@ public interface PendingChangeStore {
   /** CANCELLED, only from PENDING: a RUNNING change is being carried out and cannot be called back. */
   Cancellation cancel(String id, Instant now);
 
+  /**
+   * Makes a change due at {@code now}, all in one transaction: a FAILED change is PENDING again with
+   * its attempts counted from zero (its lastError kept until an attempt ends), a PENDING one gets
+   * {@code notBefore = now}. Nothing changes when the change is RUNNING, DONE or CANCELLED; when what
+   * it acts on is gone (its process no longer exists or is TERMINATED, its connection no longer
+   * exists; a TERMINATE_PROCESS change only needs its process to exist, TERMINATED being what it
+   * finishes); or when a later change of the same process or connection is PENDING or RUNNING (this
+   * one would run first, out of order). The subject's row stays locked until the change is written,
+   * so a terminate or delete cannot slip in between the check and the write.
+   */
+  Retry retry(String id, Instant now);
+
+  /** What {@link #retry} did. */
+  sealed interface Retry {
+    /** The change is PENDING and due; as stored now. */
+    record Retried(PendingChange change) implements Retry {}
+
+    /** No such change. */
+    record NotFound() implements Retry {}
+
+    /** The change is RUNNING, DONE or CANCELLED (its state says which). */
+    record NotRetryable(PendingChange change) implements Retry {}
+
+    /** What the change acts on is gone; {@code why} says what, e.g. "process … is TERMINATED". */
+    record SubjectGone(PendingChange change, String why) implements Retry {}
+
+    /** {@code later}, of the same process or connection, is PENDING or RUNNING. */
+    record LaterQueued(PendingChange change, PendingChange later) implements Retry {}
+  }
+
   /** Deletes the DONE, FAILED and CANCELLED changes last updated before {@code before}; returns how many. */
   int deleteFinishedBefore(Instant before);
 

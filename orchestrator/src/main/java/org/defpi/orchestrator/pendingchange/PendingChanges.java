@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The queue of pending changes: submitting, reading and cancelling them, and the retry rule the
  * workers follow. The {@link Workers} claim and settle changes through the {@link
- * PendingChangeStore}; {@link #onSubmit} lets them hear of a new change at once.
+ * PendingChangeStore}; {@link #onSubmit} lets them hear at once of a change that is due now (a new
+ * one, or one retried).
  */
 public final class PendingChanges {
   private static final Logger LOG = LoggerFactory.getLogger(PendingChanges.class);
@@ -49,6 +50,12 @@ public final class PendingChanges {
     PendingChange change = PendingChange.submitted(ids.newId(), kind, processId, connectionId, userId,
         retry.maxAttempts(), payload, nextCreatedAt());
     store.insert(change);
+    due(change);
+    return change;
+  }
+
+  /** Tells the listeners that {@code change} is stored and due now. */
+  private void due(PendingChange change) {
     for (Runnable listener : submitListeners) {
       try {
         listener.run();
@@ -57,12 +64,11 @@ public final class PendingChanges {
         LOG.warn("a submit listener failed after pending change {} was stored: {}", change.id(), e.toString());
       }
     }
-    return change;
   }
 
   /**
-   * Runs {@code listener} after each {@link #submit}, once the change is stored, on the submitting
-   * thread: it must be quick (the workers' {@link Workers#wake}).
+   * Runs {@code listener} after each {@link #submit} and {@link #retry}, once the change is stored
+   * and due, on the calling thread: it must be quick (the workers' {@link Workers#wake}).
    */
   public void onSubmit(Runnable listener) {
     submitListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -144,6 +150,43 @@ public final class PendingChanges {
     };
   }
 
+  /**
+   * Runs one of the caller's changes again: a FAILED one from its first attempt, a PENDING one now
+   * rather than after its back-off. Refused with the reason when it is past that (RUNNING, DONE,
+   * CANCELLED) or when what it acts on has moved on (gone, or a later change of it is queued); see
+   * {@link PendingChangeStore#retry}. Returns the change, PENDING and due.
+   */
+  public PendingChange retry(String id, User caller) throws Refusal.NotFound, Refusal.Conflict {
+    get(id, caller);
+    return switch (store.retry(id, now())) {
+      case PendingChangeStore.Retry.Retried r -> {
+        LOG.info("{} retried pending change {} {}: due now, {} of {} attempts used", caller.name(), r.change().kind(),
+            id, r.change().attempts(), r.change().maxAttempts());
+        due(r.change());
+        yield r.change();
+      }
+      case PendingChangeStore.Retry.NotFound n -> throw notFound(id);
+      case PendingChangeStore.Retry.NotRetryable n -> throw new Refusal.Conflict("pending change " + id + " is "
+          + n.change().state() + switch (n.change().state()) {
+            case RUNNING -> ": a worker is carrying it out now; wait for it to finish";
+            case DONE -> ": it is done already";
+            default -> ": it was cancelled";
+          } + "; only a FAILED or PENDING change can be retried");
+      case PendingChangeStore.Retry.SubjectGone g -> throw new Refusal.Conflict("pending change " + id
+          + " cannot run again: " + g.why());
+      case PendingChangeStore.Retry.LaterQueued l -> throw new Refusal.Conflict("pending change " + id
+          + " cannot run again: a later change of its " + shared(l.change(), l.later()) + ", " + l.later().kind() + " "
+          + l.later().id() + ", is " + l.later().state() + " and this one would run before it; let that one finish"
+          + (l.later().state() == PendingChange.State.PENDING ? " or cancel it" : "") + " first");
+    };
+  }
+
+  /** What two changes both act on: their process, else their connection. */
+  private static String shared(PendingChange a, PendingChange b) {
+    return a.processId().isPresent() && a.processId().equals(b.processId()) ? "process " + a.processId().get()
+        : "connection " + a.connectionId().orElse("?");
+  }
+
   private static Refusal.NotFound notFound(String id) {
     return new Refusal.NotFound("there is no pending change " + id);
   }
@@ -153,15 +196,15 @@ public final class PendingChanges {
     return store.cancel(id, now());
   }
 
-  /**
-   * For the worker holding {@code claimed}: gives it back to be tried again after the policy's
-   * delay, or FAILED when that was its last attempt. False if the worker lost the lease.
-   */
   /** Forgets DONE, FAILED and CANCELLED changes last updated before {@code before}; returns how many. */
   public int deleteFinishedBefore(Instant before) {
     return store.deleteFinishedBefore(before);
   }
 
+  /**
+   * For the worker holding {@code claimed}: gives it back to be tried again after the policy's
+   * delay, or FAILED when that was its last attempt. False if the worker lost the lease.
+   */
   public boolean retryLater(PendingChange claimed, String workerId, String error) {
     Instant now = now();
     return store.retryLater(claimed.id(), workerId, error, now.plus(retry.delayAfter(claimed.attempts())), now);

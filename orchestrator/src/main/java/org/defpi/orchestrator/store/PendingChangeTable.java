@@ -356,6 +356,91 @@ public final class PendingChangeTable implements PendingChangeStore {
   }
 
   @Override
+  public Retry retry(String id, Instant now) {
+    Objects.requireNonNull(now, "now");
+    return inTransaction(pool, "retry pending change " + id, db -> {
+      Optional<PendingChange> found = find(db, id, true);
+      if (found.isEmpty()) {
+        return new Retry.NotFound();
+      }
+      PendingChange change = found.get();
+      if (change.state() != State.PENDING && change.state() != State.FAILED) {
+        return new Retry.NotRetryable(change);
+      }
+      Optional<String> gone = subjectGone(db, change);
+      if (gone.isPresent()) {
+        return new Retry.SubjectGone(change, gone.get());
+      }
+      Optional<PendingChange> later = laterUnfinished(db, change);
+      if (later.isPresent()) {
+        return new Retry.LaterQueued(change, later.get());
+      }
+      try (PreparedStatement s = db.prepareStatement("""
+          UPDATE pending_change SET state = 'PENDING', attempts = CASE WHEN state = 'FAILED' THEN 0 ELSE attempts END,
+            not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+          WHERE id = ? AND state IN ('PENDING', 'FAILED')""")) {
+        setInstant(s, 1, now);
+        setInstant(s, 2, now);
+        s.setString(3, id);
+        s.executeUpdate(); // the row is locked: it is still what was read
+      }
+      return new Retry.Retried(find(db, id).orElseThrow());
+    });
+  }
+
+  /**
+   * Why what {@code change} acts on is gone, if it is; its row locked until the transaction ends. A
+   * TERMINATE_PROCESS change finishes a TERMINATED process, so for it the process only has to exist.
+   */
+  private static Optional<String> subjectGone(Connection db, PendingChange change) throws SQLException {
+    if (change.processId().isPresent()) {
+      String processId = change.processId().get();
+      Optional<String> state = lockedValue(db, "SELECT state FROM process WHERE id = ? FOR UPDATE", processId);
+      if (state.isEmpty()) {
+        return Optional.of("process " + processId + " no longer exists");
+      }
+      if (state.get().equals("TERMINATED") && change.kind() != Kind.TERMINATE_PROCESS) {
+        return Optional.of("process " + processId + " is TERMINATED");
+      }
+    }
+    if (change.connectionId().isPresent()) {
+      String connectionId = change.connectionId().get();
+      if (lockedValue(db, "SELECT id FROM connection WHERE id = ? FOR UPDATE", connectionId).isEmpty()) {
+        return Optional.of("connection " + connectionId + " no longer exists");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first column of the row {@code sql} selects (and locks) by {@code id}; empty when there is none. */
+  private static Optional<String> lockedValue(Connection db, String sql, String id) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement(sql)) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The oldest PENDING or RUNNING change of the same process or connection made after {@code change}. */
+  private static Optional<PendingChange> laterUnfinished(Connection db, PendingChange change) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement("""
+        SELECT * FROM pending_change o WHERE o.state IN ('PENDING', 'RUNNING')
+          AND (o.created_at > ? OR (o.created_at = ? AND o.id > ?))
+          AND (o.process_id = ? OR o.connection_id = ?)
+        ORDER BY o.created_at, o.id LIMIT 1""")) {
+      setInstant(s, 1, change.createdAt());
+      setInstant(s, 2, change.createdAt());
+      s.setString(3, change.id());
+      s.setString(4, change.processId().orElse(null));
+      s.setString(5, change.connectionId().orElse(null));
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(change(r)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
   public int deleteFinishedBefore(Instant before) {
     Objects.requireNonNull(before, "before");
     return run(pool, "delete finished pending changes", db -> {
@@ -368,7 +453,13 @@ public final class PendingChangeTable implements PendingChangeStore {
   }
 
   private static Optional<PendingChange> find(Connection db, String id) throws SQLException {
-    try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change WHERE id = ?")) {
+    return find(db, id, false);
+  }
+
+  /** The change; with {@code lock}, its row locked until the transaction ends. */
+  private static Optional<PendingChange> find(Connection db, String id, boolean lock) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement("SELECT * FROM pending_change WHERE id = ?"
+        + (lock ? " FOR UPDATE" : ""))) {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? Optional.of(change(r)) : Optional.empty();

@@ -110,12 +110,19 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   private final UserTable users;
   private final PendingChangeTable pendingChanges;
   private final SavedStateTable savedStates;
+  private final LayoutTable layouts;
 
   private RealStore(HikariDataSource pool) {
     this.pool = pool;
     this.users = new UserTable(pool);
     this.pendingChanges = new PendingChangeTable(pool);
     this.savedStates = new SavedStateTable(pool);
+    this.layouts = new LayoutTable(pool);
+  }
+
+  /** Where each viewer placed processes on the web canvas. */
+  public LayoutTable layouts() {
+    return layouts;
   }
 
   /** What suspended processes handed over, until they resume. */

@@ -34,6 +34,7 @@ import org.defpi.orchestrator.TestUsers;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
+import org.defpi.orchestrator.layout.LayoutManager;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.ProcessStore;
@@ -152,7 +153,8 @@ final class ApiFixture implements AutoCloseable {
     workers.start();
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     users.onDeleted(processManager::userGone); // as Wiring does
-    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges, events, "1.2.3");
+    routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
+        new LayoutManager(store.layouts()), events, "1.2.3");
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
     // A process with no place named runs on a public node: as an admin would, make the Swarm's one
@@ -300,6 +302,19 @@ final class ApiFixture implements AutoCloseable {
     return id;
   }
 
+  /**
+   * A change of {@code userId}'s stored FAILED after its last attempt, as a worker leaves one (and
+   * published, as the store's writes are): what {@code POST /pendingchange/{id}/retry} runs again. Its id.
+   */
+  String newFailedChange(PendingChange.Kind kind, Optional<String> processId, Optional<String> connectionId,
+      String userId) {
+    String id = ids.newId();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    PublishingStores.pendingChanges(store.pendingChanges(), events).insert(new PendingChange(id, kind, processId,
+        connectionId, userId, PendingChange.State.FAILED, 10, 10, Optional.of("the process did not answer"), now, now,
+        now, Optional.empty(), Optional.empty(), "{}"));
+    return id;
+  }
 
   // ---- requests
 

@@ -13,10 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.defpi.orchestrator.TestImages;
+import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionMessage;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterAll;
@@ -513,8 +515,10 @@ class ApiTest {
     assertThat(connection.path("endpoint2").path("interfaceId").asText()).isEqualTo(LOGGER_IFACE);
     assertThat(connection.path("interfaceVersions").path("endpoint1").asText()).isEqualTo("v1");
     assertThat(connection.path("state").asText()).isEqualTo("ACTIVE");
+    assertThat(connection.path("userId").asText()).as("its processes' user").isEqualTo(fixture.adminId());
     ConnectionMessage toMeter = fixture.processes().requestsTo(meterId, ConnectionMessage.class).getFirst();
     ConnectionMessage toLogger = fixture.processes().requestsTo(loggerId, ConnectionMessage.class).getFirst();
+    assertThat(connection.path("userId").asText()).as("its processes' user").isEqualTo(fixture.adminId());
     assertThat(toMeter.getListenPort()).isEqualTo(port);
     assertThat(toLogger.getListenPort()).isEqualTo(port);
     boolean meterIsClient = meterId.compareTo(loggerId) > 0;
@@ -537,8 +541,18 @@ class ApiTest {
         "connection " + connectionId + " already connects");
     assertThat(json(admin("GET", "/connection/" + connectionId, null)).path("id").asText()).isEqualTo(connectionId);
     assertThat(admin("GET", "/connection", null).body()).contains(connectionId);
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("id"))
+        .contains(connectionId);
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("userId"))
+        .containsOnly(fixture.adminId());
+    assertThat(json(admin("GET", "/connection?userId=65a1b2c300000000000000ff", null))).isEmpty();
 
     // A restarted container calls the trigger again and gets its configuration and connection back.
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("id"))
+        .contains(connectionId);
+    assertThat(json(admin("GET", "/connection?userId=" + fixture.adminId(), null)).findValuesAsText("userId"))
+        .containsOnly(fixture.adminId());
+    assertThat(json(admin("GET", "/connection?userId=65a1b2c300000000000000ff", null))).isEmpty();
     fixture.processes().clear();
     assertThat(trigger(loggerId, tokenOf(loggerId)).statusCode()).isEqualTo(204);
     assertThat(fixture.processes().requestsTo(loggerId, ProcessProto.SetConfigMessage.class)).hasSize(1);
@@ -691,5 +705,166 @@ class ApiTest {
   /** The fixture's placement labels on the Swarm's node, as the Swarm has them. */
   private Map<String, String> nodeLabels(String nodeId) throws Exception {
     return fixture.swarm().nodes().stream().filter(n -> n.id().equals(nodeId)).findFirst().orElseThrow().labels();
+  }
+
+  // ---- canvas layout
+
+  /** A process of {@code userId}'s in the store alone (FAILED: the reconciler leaves it be; no Swarm service). */
+  private String storedProcess(String userId) {
+    String id = String.format("65a1b2c3%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+    org.defpi.orchestrator.process.Process p = org.defpi.orchestrator.TestData.process(id,
+        org.defpi.orchestrator.process.ProcessState.FAILED, org.defpi.orchestrator.TestData.meterInterface(true));
+    fixture.store().insert(new org.defpi.orchestrator.process.Process(p.id(), p.serviceId(), p.name(), p.version(),
+        userId, p.state(), Optional.of("a test's"), p.configuration(), p.createdAt(), p.image(), p.interfaces(),
+        p.token(), p.placement(), p.architectures(), p.runsOn()));
+    return id;
+  }
+
+  private static String positions(Object... idXY) {
+    StringBuilder b = new StringBuilder("{\"positions\": [");
+    for (int i = 0; i < idXY.length; i += 3) {
+      b.append(i == 0 ? "" : ", ").append("{\"processId\": \"").append(idXY[i]).append("\", \"x\": ")
+          .append(idXY[i + 1]).append(", \"y\": ").append(idXY[i + 2]).append("}");
+    }
+    return b.append("]}").toString();
+  }
+
+  /** The layout's positions as "processId x y", in the order given. */
+  private static List<String> placed(HttpResponse<String> layout) throws Exception {
+    assertThat(layout.statusCode()).as(layout.body()).isEqualTo(200);
+    List<String> out = new java.util.ArrayList<>();
+    json(layout).path("positions").forEach(p -> out.add(p.path("processId").asText() + " " + p.path("x").asDouble()
+        + " " + p.path("y").asDouble()));
+    return out;
+  }
+
+  @Test
+  void eachCallerKeepsTheirOwnPositionsOfTheProcessesTheyCanSeeAllOrNothing() throws Exception {
+    String aliceId = json(admin("POST", "/user", "{\"name\": \"layout-alice\", \"password\": \"alice-password\"}"))
+        .path("id").asText();
+    String alice = "Bearer " + fixture.login("layout-alice", "alice-password");
+    String a1 = storedProcess(aliceId);
+    String a2 = storedProcess(aliceId);
+    String mine = storedProcess(fixture.adminId());
+    try {
+      assertThat(placed(send("GET", "/user/me/layout", null, alice, null))).isEmpty();
+      assertThat(send("PUT", "/user/me/layout", positions(a1, 10, 20.5, a2, -30, 40), alice, null).statusCode())
+          .isEqualTo(204);
+      assertThat(placed(send("GET", "/user/me/layout", null, alice, null)))
+          .containsExactlyInAnyOrder(a1 + " 10.0 20.5", a2 + " -30.0 40.0");
+
+      // one process she cannot see: refused by name, and nothing of the request kept
+      assertProblem(send("PUT", "/user/me/layout", positions(a1, 1, 1, mine, 2, 2), alice, null), 404, mine);
+      assertProblem(send("PUT", "/user/me/layout", positions(a1, 1, 1, "65a1b2c300000000000000ff", 2, 2), alice, null),
+          404, "65a1b2c300000000000000ff");
+      assertThat(placed(send("GET", "/user/me/layout", null, alice, null))).contains(a1 + " 10.0 20.5");
+
+      // the admin places her process and their own: positions of their own, hers unchanged; the others kept
+      assertThat(admin("PUT", "/user/me/layout", positions(a1, 100, 200, mine, 0, -1e6)).statusCode()).isEqualTo(204);
+      assertThat(admin("PUT", "/user/me/layout", positions(mine, 5, 6)).statusCode()).isEqualTo(204);
+      assertThat(placed(admin("GET", "/user/me/layout?userId=" + aliceId, null))).containsExactly(a1 + " 100.0 200.0");
+      assertThat(placed(admin("GET", "/user/me/layout?userId=" + aliceId + "&userId=" + fixture.adminId(), null)))
+          .containsExactlyInAnyOrder(a1 + " 100.0 200.0", mine + " 5.0 6.0");
+      assertThat(placed(admin("GET", "/user/me/layout", null))).contains(a1 + " 100.0 200.0", mine + " 5.0 6.0");
+      assertThat(placed(send("GET", "/user/me/layout", null, alice, null)))
+          .containsExactlyInAnyOrder(a1 + " 10.0 20.5", a2 + " -30.0 40.0");
+      // a user asking for another user's processes gets none of them
+      assertThat(placed(send("GET", "/user/me/layout?userId=" + fixture.adminId(), null, alice, null))).isEmpty();
+      assertThat(placed(send("GET", "/user/me/layout?userId=" + aliceId, null, alice, null))).hasSize(2);
+
+      // malformed: 400 with the reason
+      assertProblem(send("GET", "/user/me/layout?state=RUNNING", null, alice, null), 400, "'state' is not known here");
+      assertProblem(send("GET", "/user/me/layout?userId=alice", null, alice, null), 400, "must be a user id");
+      assertProblem(send("PUT", "/user/me/layout", "{}", alice, null), 400, "'positions' is required");
+      assertProblem(send("PUT", "/user/me/layout", positions(a1, 1e7, 0), alice, null), 400,
+          "'positions[0].x' must be between -1000000 and 1000000");
+      assertProblem(send("PUT", "/user/me/layout", positions(a1, 0, "\"up\""), alice, null), 400,
+          "'positions[0].y' must be a number");
+      assertProblem(send("PUT", "/user/me/layout", positions(a1, 1, 2, a1, 3, 4), alice, null), 400, "placed twice");
+      assertProblem(send("PUT", "/user/me/layout", positions("nope", 1, 2), alice, null), 400,
+          "'positions[0].processId' must be a process id");
+      assertThat(send("PUT", "/user/me/layout", positions(), alice, null).statusCode()).isEqualTo(204);
+
+      // a process's positions go with it, everyone's
+      fixture.store().deleteProcess(a1);
+      assertThat(placed(send("GET", "/user/me/layout", null, alice, null))).containsExactly(a2 + " -30.0 40.0");
+      assertThat(placed(admin("GET", "/user/me/layout?userId=" + aliceId, null))).isEmpty();
+    } finally {
+      for (String id : List.of(a1, a2, mine)) {
+        fixture.store().deleteProcess(id);
+      }
+    }
+  }
+
+  // ---- retrying a pending change
+
+  private String failedChange(PendingChange.Kind kind, String processId) {
+    return fixture.newFailedChange(kind, Optional.of(processId), Optional.empty(), fixture.adminId());
+  }
+
+  @Test
+  void aFailedChangeIsRetriedFromItsFirstAttemptAndCarriedOutAtOnce() throws Exception {
+    String id = createProcess("{\"serviceId\": \"" + TestImages.METER + "\"}").path("id").asText();
+    assertThat(trigger(id, tokenOf(id)).statusCode()).isEqualTo(204);
+    fixture.processes().clear();
+    String failed = failedChange(PendingChange.Kind.CONFIGURE_PROCESS, id);
+    long seq = fixture.events().lastSeq();
+
+    long started = System.nanoTime();
+    HttpResponse<String> retried = admin("POST", "/pendingchange/" + failed + "/retry", null);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    JsonNode change = json(retried);
+    assertThat(change.path("id").asText()).isEqualTo(failed);
+    assertThat(change.path("state").asText()).isEqualTo("PENDING");
+    assertThat(change.path("attempts").asInt()).isZero();
+    assertThat(change.path("lastError").asText()).isEqualTo("the process did not answer");
+    assertThat(java.time.Instant.parse(change.path("notBefore").asText()))
+        .isBeforeOrEqualTo(java.time.Instant.now()).isAfter(java.time.Instant.now().minusSeconds(10));
+    // the same event as any other change of a pending change's state
+    assertThat(fixture.events().recentAfter(seq)).anySatisfy(e -> {
+      assertThat(e.id()).isEqualTo(failed);
+      assertThat(e.state()).isEqualTo("PENDING");
+      assertThat(e.action()).isEqualTo(org.defpi.orchestrator.event.Event.Action.CHANGED);
+    });
+
+    // a worker takes it at once (woken, as by a submit), not at its next idle look
+    fixture.awaitQuiet(id);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    PendingChange done = fixture.store().pendingChanges().find(failed).orElseThrow();
+    assertThat(done.state()).isEqualTo(PendingChange.State.DONE);
+    assertThat(done.attempts()).isEqualTo(1);
+    assertThat(fixture.processes().requestsTo(id, ProcessProto.SetConfigMessage.class)).hasSize(1);
+    assertThat(ms).as("from the retry to DONE").isLessThan(5_000);
+
+    assertProblem(admin("POST", "/pendingchange/" + failed + "/retry", null), 409,
+        "pending change " + failed + " is DONE: it is done already; only a FAILED or PENDING change can be retried");
+    assertProblem(admin("POST", "/pendingchange/65a1b2c300000000000000ff/retry", null), 404,
+        "there is no pending change 65a1b2c300000000000000ff");
+    String bob = json(admin("POST", "/user", "{\"name\": \"retry-bob\", \"password\": \"bob-password\"}"))
+        .path("id").asText();
+    assertThat(bob).isNotBlank();
+    String other = failedChange(PendingChange.Kind.CONFIGURE_PROCESS, id);
+    assertProblem(send("POST", "/pendingchange/" + other + "/retry", null, basic("retry-bob", "bob-password"), null),
+        404, "there is no pending change " + other);
+
+    // a later change of the process is queued: the failed one would run before it
+    String later = fixture.newPendingChange(id, fixture.adminId()); // PENDING, due tomorrow
+    assertProblem(admin("POST", "/pendingchange/" + other + "/retry", null), 409, "a later change of its process " + id
+        + ", CONFIGURE_PROCESS " + later + ", is PENDING and this one would run before it; let that one finish or"
+        + " cancel it first");
+    // the later one itself may be made due now: it runs at once
+    HttpResponse<String> due = admin("POST", "/pendingchange/" + later + "/retry", null);
+    assertThat(due.statusCode()).as(due.body()).isEqualTo(200);
+    assertThat(json(due).path("attempts").asInt()).isZero();
+    fixture.awaitQuiet(id);
+    assertThat(fixture.store().pendingChanges().find(later).orElseThrow().state()).isEqualTo(PendingChange.State.DONE);
+    assertThat(admin("POST", "/pendingchange/" + other + "/retry", null).statusCode()).isEqualTo(200);
+    fixture.awaitQuiet(id);
+
+    // the process gone: its failed changes cannot run again
+    String last = failedChange(PendingChange.Kind.CONFIGURE_PROCESS, id);
+    assertThat(admin("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
+    assertProblem(admin("POST", "/pendingchange/" + last + "/retry", null), 409,
+        "cannot run again: process " + id + " no longer exists");
   }
 }

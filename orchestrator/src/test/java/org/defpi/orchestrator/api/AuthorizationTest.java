@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.api.Routes.Access;
 import org.defpi.orchestrator.api.Routes.Route;
+import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeStatus;
@@ -91,6 +92,8 @@ class AuthorizationTest {
   private String loggerA;
   private String connectionA;
   private String changeA;
+  /** Alice's FAILED change, for the retries the refused callers try. */
+  private String failedA;
   /** Alice's private node: a row of the store only (MISSING to the Swarm), since the Swarm's one node runs everyone's processes. */
   private String nodeId;
   /** A pool the admin made. */
@@ -115,6 +118,7 @@ class AuthorizationTest {
     connectionA = ok(call(Who.OWNER, "POST", "/connection", connectionBody(meterA, METER_IFACE, loggerA, LOGGER_IFACE)),
         201).path("id").asText();
     changeA = newPendingChange();
+    failedA = newFailedChange();
 
     nodeId = "authz-alices-node";
     fixture.store().insertNode(new Node(nodeId, "alices-box", "amd64", NodeStatus.MISSING, NodeKind.UNIDENTIFIED,
@@ -270,6 +274,15 @@ class AuthorizationTest {
           assertThat(json(r).path("name").asText()).isEqualTo("carol");
           assertThat(json(r).path("role").asText()).isEqualTo("user");
         }));
+    m.add(new Case("GET /user/me/layout", 401, 200, 200, 200)
+        .effect((w, q, r) -> assertThat(json(r).has("positions")).isTrue()));
+    // Positions are the caller's own; Bob cannot place Alice's meter.
+    m.add(new Case("PUT /user/me/layout", 401, 204, 404, 204)
+        .request(w -> Req.of("/user/me/layout").body("{\"positions\": [{\"processId\": \"" + meterA
+            + "\", \"x\": " + w.ordinal() + ", \"y\": 1}]}"))
+        .unchanged(() -> fixture.store().layouts().positions(bobId, Set.of()))
+        .effect((w, q, r) -> assertThat(fixture.store().layouts().positions(idOf(w), Set.of()))
+            .contains(new Position(meterA, w.ordinal(), 1))));
     m.add(new Case("GET /user/{id}", 401, 200, 404, 200)
         .request(w -> Req.of("/user/" + aliceId))
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(aliceId)));
@@ -400,6 +413,13 @@ class AuthorizationTest {
     m.add(new Case("GET /pendingchange/{id}", 401, 200, 404, 200)
         .request(w -> Req.of("/pendingchange/" + changeA))
         .effect((w, q, r) -> assertThat(json(r).path("id").asText()).isEqualTo(changeA)));
+    m.add(new Case("POST /pendingchange/{id}/retry", 401, 200, 404, 200)
+        .request(w -> Req.of("/pendingchange/" + (freshFor(w) ? newFailedChange() : failedA) + "/retry"))
+        .unchanged(() -> fixture.store().pendingChanges().find(failedA))
+        .effect((w, q, r) -> {
+          assertThat(json(r).path("state").asText()).isEqualTo("PENDING");
+          assertThat(json(r).path("attempts").asInt()).isZero();
+        }));
     m.add(new Case("DELETE /pendingchange/{id}", 401, 204, 404, 204)
         .request(w -> Req.of("/pendingchange/" + (freshFor(w) ? newPendingChange() : changeA)))
         .unchanged(() -> fixture.store().pendingChanges().find(changeA))
@@ -781,6 +801,12 @@ class AuthorizationTest {
 
   private String newPendingChange() {
     return fixture.newPendingChange(NO_PROCESS, aliceId);
+  }
+
+  /** Alice's CREATE_CONNECTION of her connection, FAILED: one a retry runs again (telling her processes, harmlessly). */
+  private String newFailedChange() {
+    return fixture.newFailedChange(PendingChange.Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(connectionA),
+        aliceId);
   }
 
   private String newPool(String name) throws Exception {

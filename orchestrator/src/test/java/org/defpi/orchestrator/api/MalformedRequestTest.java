@@ -194,6 +194,11 @@ class MalformedRequestTest {
     b.put("PUT /node/{id}", () -> object("kind", "public", "poolId", poolId));
     b.put("POST /nodepool", () -> object("name", "malformed-pool-" + serial.incrementAndGet()));
     b.put("PUT /nodepool/{id}", () -> object("name", "malformed-pool-" + serial.incrementAndGet()));
+    b.put("PUT /user/me/layout", () -> {
+      ObjectNode o = JSON.createObjectNode();
+      o.putArray("positions").addObject().put("processId", meter).put("x", 12.5).put("y", -3);
+      return o;
+    });
     return b;
   }
 

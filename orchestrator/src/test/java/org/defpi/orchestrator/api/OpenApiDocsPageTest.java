@@ -83,7 +83,7 @@ class OpenApiDocsPageTest {
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(contentType(page)).isEqualTo("text/html;charset=utf-8");
-    assertThat(page.headers().firstValue("Cache-Control")).hasValue(DocsPage.NO_CACHE);
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue(StaticFiles.NO_CACHE);
     String html = page.body();
     assertThat(html).contains("<div id=\"swagger-ui\">")
         .contains("/docs/swagger-ui-bundle.js?v=" + DocsPage.SWAGGER_UI_VERSION)
@@ -116,7 +116,7 @@ class OpenApiDocsPageTest {
 
     assertThat(init.statusCode()).isEqualTo(200);
     assertThat(contentType(init)).isEqualTo("text/javascript;charset=utf-8");
-    assertThat(init.headers().firstValue("Cache-Control")).hasValue(DocsPage.NO_CACHE);
+    assertThat(init.headers().firstValue("Cache-Control")).hasValue(StaticFiles.NO_CACHE);
     assertThat(init.body()).contains("SwaggerUIBundle(").contains("url: \"/openapi.json\"")
         .contains("validatorUrl: null").doesNotContain("http://").doesNotContain("https://");
     assertThat(get("/openapi.json").statusCode()).isEqualTo(200);
@@ -137,12 +137,12 @@ class OpenApiDocsPageTest {
     HttpResponse<String> css = get("/docs/swagger-ui.css");
     assertThat(css.statusCode()).isEqualTo(200);
     assertThat(contentType(css)).isEqualTo("text/css;charset=utf-8");
-    assertThat(css.headers().firstValue("Cache-Control")).hasValue(DocsPage.IMMUTABLE);
+    assertThat(css.headers().firstValue("Cache-Control")).hasValue(StaticFiles.IMMUTABLE);
 
     HttpResponse<String> icon = get("/docs/favicon-32x32.png");
     assertThat(icon.statusCode()).isEqualTo(200);
     assertThat(contentType(icon)).isEqualTo("image/png");
-    assertThat(icon.headers().firstValue("Cache-Control")).hasValue(DocsPage.IMMUTABLE);
+    assertThat(icon.headers().firstValue("Cache-Control")).hasValue(StaticFiles.IMMUTABLE);
   }
 
   @ParameterizedTest

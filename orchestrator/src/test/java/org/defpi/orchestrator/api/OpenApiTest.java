@@ -21,8 +21,10 @@ import java.util.Optional;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.api.OpenApi.Operation;
 import org.defpi.orchestrator.connection.Connection;
+import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionState;
 import org.defpi.orchestrator.connection.Endpoint;
+import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.node.Node;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodePool;
@@ -84,7 +86,8 @@ class OpenApiTest {
   /** Routes the document has beyond the contract's table; the web UI's pages are not API, but served as /docs is. */
   private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"),
       op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"), op("GET", "/", "public"),
-      op("GET", "/assets/{file}", "public"));
+      op("GET", "/assets/{file}", "public"), op("GET", "/user/me/layout", "user"), op("PUT", "/user/me/layout", "user"),
+      op("POST", "/pendingchange/{id}/retry", "user"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
@@ -265,7 +268,10 @@ class OpenApiTest {
         Map.entry("POST /nodepool", List.of("201", "400", "401", "403", "409")),
         Map.entry("PUT /nodepool/{id}", List.of("200", "400", "401", "403", "404", "409")),
         Map.entry("DELETE /nodepool/{id}", List.of("204", "401", "403", "404", "409")),
-        Map.entry("DELETE /pendingchange/{id}", List.of("204", "401", "404", "409")));
+        Map.entry("DELETE /pendingchange/{id}", List.of("204", "401", "404", "409")),
+        Map.entry("POST /pendingchange/{id}/retry", List.of("200", "401", "404", "409")),
+        Map.entry("GET /user/me/layout", List.of("200", "400", "401")),
+        Map.entry("PUT /user/me/layout", List.of("204", "400", "401", "404")));
     forEachOperation(document, (name, operation) -> {
       List<String> statuses = new ArrayList<>();
       operation.get("responses").fieldNames().forEachRemaining(statuses::add);
@@ -326,7 +332,7 @@ class OpenApiTest {
       assertClosed(document, schema, name);
     });
     assertThat(withBodies).containsExactlyInAnyOrder("POST /login", "POST /user", "PUT /user/{id}", "POST /process", "PUT /process/{id}",
-        "POST /connection", "PUT /node/{id}", "POST /nodepool", "PUT /nodepool/{id}");
+        "POST /connection", "PUT /node/{id}", "POST /nodepool", "PUT /nodepool/{id}", "PUT /user/me/layout");
   }
 
   /** The object and every object in its properties have {@code additionalProperties: false}. */
@@ -366,6 +372,9 @@ class OpenApiTest {
     assertThat(fieldNames(schemas.at("/Process/properties"))).containsExactlyInAnyOrder(
         "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt", "nodeId",
         "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn", "interfaces");
+    assertThat(fieldNames(schemas.at("/Connection/properties"))).containsExactlyInAnyOrder("id", "userId", "endpoint1",
+        "endpoint2", "interfaceVersions", "state", "reason", "createdAt");
+    assertThat(fieldNames(schemas.at("/Layout/properties"))).containsExactly("positions");
     assertThat(fieldNames(schemas.at("/PendingChange/properties"))).containsExactlyInAnyOrder("id", "kind",
         "processId", "connectionId", "userId", "state", "attempts", "maxAttempts", "lastError", "createdAt",
         "updatedAt", "notBefore");
@@ -421,14 +430,18 @@ class OpenApiTest {
         ProcessState.RUNNING, Optional.empty(), Map.of(), now, placed.image(), List.of(), new Token("t"),
         new Placement(new Target.Pool("65f0c0de1a2b3c4d5e6f7a8e"), Resources.NONE, List.of(), List.of()), List.of(),
         Optional.empty())));
-    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now)));
-    assertShape(document, "Connection", Views.connection(new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now,
-        true)));
+    assertShape(document, "Connection", Views.connection(new ConnectionManager.Owned(
+        new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now), "65f0c0de1a2b3c4d5e6f7a80")));
+    assertShape(document, "Connection", Views.connection(new ConnectionManager.Owned(
+        new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now, true), "65f0c0de1a2b3c4d5e6f7a80")));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
         Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now,
         new Resources(2048 * Resources.MIB, 2 * Resources.NANOS_PER_CPU))));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.MISSING,
         NodeKind.UNIDENTIFIED, Optional.empty(), Optional.empty(), now, Resources.NONE)));
+    assertShape(document, "Layout", Views.layout(List.of()));
+    assertShape(document, "Layout", Views.layout(List.of(new Position("65f0c0de1a2b3c4d5e6f7a8b", 12.5, -1e6),
+        new Position("65f0c0de1a2b3c4d5e6f7a8c", 0, 0))));
     assertShape(document, "Pool", Views.nodePool(new NodePool("65f0c0de1a2b3c4d5e6f7a8e", "pool")));
     assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x"));
   }
@@ -479,6 +492,8 @@ class OpenApiTest {
       }
     } else if (type.equals("integer")) {
       assertThat(view.isIntegralNumber()).as(where).isTrue();
+    } else if (type.equals("number")) {
+      assertThat(view.isNumber()).as(where).isTrue();
     } else if (type.equals("boolean")) {
       assertThat(view.isBoolean()).as(where).isTrue();
     } else if (type.equals("array")) {

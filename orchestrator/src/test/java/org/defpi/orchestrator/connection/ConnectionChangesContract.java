@@ -168,7 +168,7 @@ abstract class ConnectionChangesContract {
 
   private Connection connect(ConnectionManager manager, String loggerId) throws Exception {
     return manager.create(new ConnectionManager.NewConnection(METER, "power-meter/power-measurement", loggerId,
-        "power-logger/power-measurement"), TestUsers.ADMIN);
+        "power-logger/power-measurement"), TestUsers.ADMIN).connection();
   }
 
   private Connection stored(Connection c) {

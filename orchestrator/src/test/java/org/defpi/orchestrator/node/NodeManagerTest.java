@@ -33,6 +33,29 @@ class NodeManagerTest {
     }
   }
 
+  @Test
+  void anOrchestratorThatOnlyServesItsStoreNeverAsksTheSwarmOnARead() throws Exception {
+    SwarmNodes untouchable = new SwarmNodes() {
+      @Override
+      public java.util.List<SwarmNode> nodes() {
+        throw new AssertionError("the Swarm was asked for its nodes");
+      }
+
+      @Override
+      public void labelNode(String nodeId, java.util.Map<String, String> labels) {
+        throw new AssertionError("node " + nodeId + " was labelled");
+      }
+    };
+    try (RealStore store = RealStore.open(RealStore.Settings.h2(dir))) {
+      store.insertNode(new Node("n0de", "host", "x86_64", NodeStatus.READY, NodeKind.UNIDENTIFIED, Optional.empty(),
+          Optional.empty(), java.time.Instant.parse("2026-01-01T00:00:00Z"), Resources.NONE));
+      var passive = new NodeManager(untouchable, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC(), false);
+      assertThat(passive.list(Optional.empty(), TestUsers.ADMIN)).extracting(Node::id).containsExactly("n0de");
+      assertThat(passive.get("n0de", TestUsers.ADMIN).hostname()).isEqualTo("host");
+      assertThat(passive.all()).hasSize(1);
+    }
+  }
+
   private static RealSwarm swarmAt(String socket) {
     // An owner of its own: a sync labels the nodes, and must not touch a deployed orchestrator's labels.
     return RealSwarm.connect(new RealSwarm.Settings(URI.create(socket), Duration.ofSeconds(15),

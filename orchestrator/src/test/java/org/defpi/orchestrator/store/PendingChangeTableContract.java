@@ -22,6 +22,7 @@ import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 import org.defpi.orchestrator.pendingchange.PendingChange.State;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore.CancelOutcome;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore.Cancellation;
+import org.defpi.orchestrator.pendingchange.PendingChangeStore.Retry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -545,5 +546,138 @@ abstract class PendingChangeTableContract {
     assertThat(table().deleteFinishedBefore(T0.plusSeconds(3).plusMillis(1))).isEqualTo(3);
     assertThat(table().list()).extracting(PendingChange::id).containsExactly(id(4), id(5), id(6));
     assertThat(table().deleteFinishedBefore(T0.plusSeconds(3).plusMillis(1))).isZero();
+  }
+
+  // ---- retry
+
+  /** A change as it may be stored in any state (FAILED with its error, RUNNING with a lease). */
+  private static PendingChange in(State state, String id, Kind kind, Optional<String> processId,
+      Optional<String> connectionId, Instant createdAt) {
+    boolean leased = state == State.RUNNING;
+    return new PendingChange(id, kind, processId, connectionId, "alice", state, state == State.PENDING ? 1 : 3, 3,
+        state == State.FAILED || state == State.PENDING ? Optional.of("swarm said no") : Optional.empty(), createdAt,
+        createdAt.plusSeconds(1), createdAt.plusSeconds(60), leased ? Optional.of("w1") : Optional.empty(),
+        leased ? Optional.of(createdAt.plusSeconds(30)) : Optional.empty(), "{}");
+  }
+
+  private static PendingChange in(State state, String id, Kind kind, String processId, Instant createdAt) {
+    return in(state, id, kind, Optional.of(processId), Optional.empty(), createdAt);
+  }
+
+  @Test
+  void aRetriedChangeIsDueNowAFailedOneFromItsFirstAttemptWithItsLastErrorKept() {
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(org.defpi.orchestrator.TestData.process(P1, org.defpi.orchestrator.process.ProcessState.FAILED));
+      table().insert(in(State.FAILED, id(1), Kind.CREATE_PROCESS, P1, T0));
+      Instant now = T0.plusSeconds(5);
+
+      PendingChange retried = retried(table().retry(id(1), now));
+      assertThat(retried.state()).isEqualTo(State.PENDING);
+      assertThat(retried.attempts()).isZero();
+      assertThat(retried.notBefore()).isEqualTo(now);
+      assertThat(retried.updatedAt()).isEqualTo(now);
+      assertThat(retried.lastError()).contains("swarm said no");
+      assertThat(retried.leaseOwner()).isEmpty();
+      assertThat(stored(id(1))).isEqualTo(retried);
+      assertThat(claimId("w1", now)).contains(id(1));
+
+      // a PENDING change in its back-off: due now, its attempts as they were
+      table().insert(in(State.PENDING, id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+      Instant later = T0.plusSeconds(6);
+      PendingChange due = retried(table().retry(id(2), later));
+      assertThat(due.state()).isEqualTo(State.PENDING);
+      assertThat(due.attempts()).isEqualTo(1);
+      assertThat(due.notBefore()).isEqualTo(later);
+      assertThat(due.lastError()).contains("swarm said no");
+    }
+  }
+
+  @Test
+  void aChangeThatIsRunningDoneOrCancelledIsNotRetriedNorIsAnUnknownOne() {
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(org.defpi.orchestrator.TestData.process(P1, org.defpi.orchestrator.process.ProcessState.RUNNING));
+      int n = 0;
+      for (State state : List.of(State.RUNNING, State.DONE, State.CANCELLED)) {
+        PendingChange c = in(state, id(++n), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(n));
+        table().insert(c);
+        assertThat(table().retry(c.id(), T0.plusSeconds(5)))
+            .isEqualTo(new Retry.NotRetryable(c));
+        assertThat(stored(c.id())).isEqualTo(c);
+      }
+      assertThat(table().retry(id(9), T0)).isInstanceOf(
+          Retry.NotFound.class);
+    }
+  }
+
+  @Test
+  void aChangeWhoseProcessOrConnectionIsGoneIsNotRetried() {
+    String terminated = "65a1b2c30000000000000002";
+    String gone = "65a1b2c30000000000000003";
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(org.defpi.orchestrator.TestData.process(terminated,
+          org.defpi.orchestrator.process.ProcessState.TERMINATED));
+      table().insert(in(State.FAILED, id(1), Kind.CONFIGURE_PROCESS, terminated, T0));
+      table().insert(in(State.FAILED, id(2), Kind.CONFIGURE_PROCESS, gone, T0.plusMillis(1)));
+      table().insert(in(State.FAILED, id(3), Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(C1), T0.plusMillis(2)));
+      assertThat(gone(table().retry(id(1), T0))).isEqualTo("process " + terminated + " is TERMINATED");
+      assertThat(gone(table().retry(id(2), T0))).isEqualTo("process " + gone + " no longer exists");
+      assertThat(gone(table().retry(id(3), T0))).isEqualTo("connection " + C1 + " no longer exists");
+      for (int i = 1; i <= 3; i++) {
+        assertThat(stored(id(i)).state()).isEqualTo(State.FAILED);
+      }
+
+      // what a TERMINATE_PROCESS finishes is a TERMINATED process: it may run again while the record is there
+      table().insert(in(State.FAILED, id(4), Kind.TERMINATE_PROCESS, terminated, T0.plusMillis(3)));
+      assertThat(retried(table().retry(id(4), T0.plusSeconds(1))).state()).isEqualTo(State.PENDING);
+      table().insert(in(State.FAILED, id(5), Kind.TERMINATE_PROCESS, gone, T0.plusMillis(4)));
+      assertThat(gone(table().retry(id(5), T0))).isEqualTo("process " + gone + " no longer exists");
+
+      // a connection that exists
+      store.insert(new org.defpi.orchestrator.connection.Connection(C1,
+          new org.defpi.orchestrator.connection.Endpoint(terminated, "a/b", "v1", "aa", "bb", false, Optional.empty()),
+          new org.defpi.orchestrator.connection.Endpoint(P1, "c/d", "v1", "bb", "aa", false, Optional.empty()),
+          5000, T0));
+      assertThat(retried(table().retry(id(3), T0.plusSeconds(1))).state()).isEqualTo(State.PENDING);
+    }
+  }
+
+  @Test
+  void aChangeWithALaterOneQueuedForItsProcessOrConnectionIsNotRetried() {
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(org.defpi.orchestrator.TestData.process(P1, org.defpi.orchestrator.process.ProcessState.RUNNING));
+      store.insert(new org.defpi.orchestrator.connection.Connection(C1,
+          new org.defpi.orchestrator.connection.Endpoint(P1, "a/b", "v1", "aa", "bb", false, Optional.empty()),
+          new org.defpi.orchestrator.connection.Endpoint("65a1b2c30000000000000002", "c/d", "v1", "bb", "aa", false,
+              Optional.empty()), 5000, T0));
+      table().insert(in(State.PENDING, id(1), Kind.CONFIGURE_PROCESS, P1, T0));
+      table().insert(in(State.FAILED, id(2), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(1)));
+      table().insert(in(State.DONE, id(3), Kind.CONFIGURE_PROCESS, P1, T0.plusMillis(2)));
+      // an earlier unfinished change and a later finished one do not count
+      assertThat(retried(table().retry(id(2), T0.plusSeconds(1))).attempts()).isZero();
+
+      table().insert(in(State.RUNNING, id(4), Kind.UPGRADE_PROCESS, P1, T0.plusMillis(3)));
+      table().insert(in(State.FAILED, id(5), Kind.CREATE_CONNECTION, Optional.empty(), Optional.of(C1), T0.plusMillis(4)));
+      table().insert(in(State.PENDING, id(6), Kind.DELETE_CONNECTION, Optional.empty(), Optional.of(C1), T0.plusMillis(5)));
+      // the oldest of the later ones is named
+      assertThat(later(table().retry(id(1), T0.plusSeconds(2)))).isEqualTo(id(2));
+      assertThat(later(table().retry(id(2), T0.plusSeconds(2)))).isEqualTo(id(4));
+      assertThat(later(table().retry(id(5), T0.plusSeconds(2)))).as("by connection").isEqualTo(id(6));
+      assertThat(stored(id(5)).state()).isEqualTo(State.FAILED);
+    }
+  }
+
+  private static PendingChange retried(Retry r) {
+    assertThat(r).isInstanceOf(Retry.Retried.class);
+    return ((Retry.Retried) r).change();
+  }
+
+  private static String later(Retry r) {
+    assertThat(r).isInstanceOf(Retry.LaterQueued.class);
+    return ((Retry.LaterQueued) r).later().id();
+  }
+
+  private static String gone(Retry r) {
+    assertThat(r).isInstanceOf(Retry.SubjectGone.class);
+    return ((Retry.SubjectGone) r).why();
   }
 }

@@ -43,9 +43,9 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(7);
+    assertThat(RealStore.migrate(database())).isEqualTo(8);
     assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
-        "process_saved_state", "flyway_schema_history");
+        "process_saved_state", "process_position", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
     try (RealStore store = RealStore.open(database())) {
       assertThat(store.listProcesses()).isEmpty();
@@ -278,6 +278,78 @@ abstract class RealStoreContract {
       assertThat(store.savedStates().save(first)).isTrue();
       store.deleteProcess(P1);
       assertThat(store.savedStates().find(P1)).as("gone with its process").isEmpty();
+    }
+  }
+
+  @Test
+  void positionsArePerViewerReplacedAllOrNothingAndGoWithTheirProcessOrViewer() throws Exception {
+    String bob = "65a1b2c300000000000000b2";
+    Process alices = TestData.process(P1, ProcessState.RUNNING);
+    Process alices2 = TestData.process(P2, ProcessState.RUNNING);
+    Process bobs = new Process(P3, "s", "n", "1", bob, ProcessState.RUNNING, Optional.empty(), java.util.Map.of(),
+        Instant.parse("2026-01-01T00:00:00Z"), "img", List.of(), new org.defpi.orchestrator.process.Token("t"),
+        Placement.ANY_PUBLIC_NODE, List.of(), Optional.empty());
+    String admin = "65a1b2c300000000000000a1";
+    try (RealStore store = RealStore.open(database())) {
+      for (String user : List.of(admin, bob)) {
+        store.users().insertUser(new org.defpi.orchestrator.user.User(user, "u" + user.substring(20),
+            org.defpi.orchestrator.user.Role.USER, Optional.empty(), Instant.parse("2026-01-01T00:00:00Z")), "x");
+      }
+      store.insert(alices); // TestData's processes are "admin"'s
+      store.insert(alices2);
+      store.insert(bobs);
+      var layouts = store.layouts();
+      java.util.function.Predicate<String> anyone = u -> true;
+
+      assertThat(layouts.put(admin, List.of(new org.defpi.orchestrator.layout.Position(P1, 1.5, -2),
+          new org.defpi.orchestrator.layout.Position(P3, 1e6, -1e6)), anyone)).isEmpty();
+      assertThat(layouts.put(bob, List.of(new org.defpi.orchestrator.layout.Position(P3, 7, 8)), anyone)).isEmpty();
+      assertThat(layouts.positions(admin, java.util.Set.of())).containsExactly(
+          new org.defpi.orchestrator.layout.Position(P1, 1.5, -2), new org.defpi.orchestrator.layout.Position(P3, 1e6, -1e6));
+      assertThat(layouts.positions(admin, java.util.Set.of(bob)))
+          .containsExactly(new org.defpi.orchestrator.layout.Position(P3, 1e6, -1e6));
+      assertThat(layouts.positions(bob, java.util.Set.of())).as("each viewer their own")
+          .containsExactly(new org.defpi.orchestrator.layout.Position(P3, 7, 8));
+
+      // replaced where given, the others kept
+      assertThat(layouts.put(admin, List.of(new org.defpi.orchestrator.layout.Position(P1, 3, 4),
+          new org.defpi.orchestrator.layout.Position(P2, 5, 6)), anyone)).isEmpty();
+      assertThat(layouts.positions(admin, java.util.Set.of("admin"))).containsExactly(
+          new org.defpi.orchestrator.layout.Position(P1, 3, 4), new org.defpi.orchestrator.layout.Position(P2, 5, 6));
+
+      // all or nothing: a process not visible, or not there, refuses the lot and is named
+      assertThat(layouts.put(bob, List.of(new org.defpi.orchestrator.layout.Position(P3, 0, 0),
+          new org.defpi.orchestrator.layout.Position(P1, 0, 0)), bob::equals)).contains(P1);
+      assertThat(layouts.put(admin, List.of(new org.defpi.orchestrator.layout.Position(P1, 9, 9),
+          new org.defpi.orchestrator.layout.Position("65a1b2c300000000000000ff", 0, 0)), anyone))
+          .contains("65a1b2c300000000000000ff");
+      assertThat(layouts.positions(bob, java.util.Set.of())).containsExactly(new org.defpi.orchestrator.layout.Position(P3, 7, 8));
+      assertThat(layouts.positions(admin, java.util.Set.of("admin"))).containsExactly(
+          new org.defpi.orchestrator.layout.Position(P1, 3, 4), new org.defpi.orchestrator.layout.Position(P2, 5, 6));
+
+      // a process's positions go with it, a viewer's with them
+      store.deleteProcess(P3);
+      assertThat(layouts.positions(bob, java.util.Set.of())).isEmpty();
+      assertThat(layouts.positions(admin, java.util.Set.of())).hasSize(2);
+      store.deleteProcess(P1);
+      store.deleteProcess(P2);
+      assertThat(layouts.put(admin, List.of(), anyone)).isEmpty();
+    }
+    // deleting a user takes their positions (a user with processes cannot be deleted: bob's goes first)
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(TestData.process(P1, ProcessState.RUNNING));
+      store.insert(bobs);
+      assertThat(store.layouts().put(bob, List.of(new org.defpi.orchestrator.layout.Position(P1, 1, 1)), u -> true))
+          .isEmpty();
+      assertThat(store.layouts().put(admin, List.of(new org.defpi.orchestrator.layout.Position(P3, 1, 1)), u -> true))
+          .isEmpty();
+      store.deleteProcess(P3);
+      assertThat(store.users().deleteUser(bob)).isEqualTo(org.defpi.orchestrator.user.UserStore.UserDeletion.DELETED);
+      try (Connection c = DriverManager.getConnection(database().url(), database().user(), database().password());
+          ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM process_position")) {
+        r.next();
+        assertThat(r.getInt(1)).as("bob's position of P1 went with bob").isZero();
+      }
     }
   }
 }
