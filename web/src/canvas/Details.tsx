@@ -1,28 +1,54 @@
 import type { ReactNode } from "react";
 import type { Connection, Process } from "../api/client";
+import { href } from "../shell/route";
 import { CONNECTION_COLOURS, PROCESS_COLOURS } from "./graph";
+import type { ProcessAction } from "./ProcessDialogs";
+import type { Tone } from "./track";
 
 export type Selection = { kind: "process"; process: Process } | { kind: "connection"; connection: Connection };
 
 /** The selected process or connection: what it is, and what can be done to it. Escape closes it. */
-export function Details({ selection, processes, busy, onRemove, onClose }: {
+export function Details({ selection, processes, busy, progress, onRemove, onAction, onClose }: {
   selection: Selection;
   processes: ReadonlyMap<string, Process>;
   /** An action on it is under way. */
   busy: boolean;
+  /** How the last action on it is going, or came out. */
+  progress?: { tone: Tone; text: string };
   /** Terminate the process or delete the connection (the canvas asks first). */
   onRemove: () => void;
+  /** Reconfigure, rename, move or upgrade the process (each opens its dialog). */
+  onAction: (action: ProcessAction) => void;
   onClose: () => void;
 }) {
   const isProcess = selection.kind === "process";
+  const gone = isProcess && selection.process.state === "TERMINATED";
   return (
     <aside className="details" aria-label={isProcess ? "Process details" : "Connection details"}>
       <div className="details-head">
         <h2>{isProcess ? selection.process.name : "Connection"}</h2>
         <button type="button" className="close" aria-label="Close the details (Escape)" title="Close (Escape)" onClick={onClose}>×</button>
       </div>
+      {progress && (
+        <div className={`details-progress ${progress.tone}`} role={progress.tone === "error" ? "alert" : "status"}>
+          {progress.tone === "busy" && <span className="spinner" aria-hidden="true" />}
+          <span>{progress.text}</span>
+        </div>
+      )}
       {isProcess ? <ProcessDetails p={selection.process} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
-      <div className="details-actions">
+      <div className="details-actions" role="group" aria-label={isProcess ? "Process actions" : "Connection actions"}>
+        {isProcess && (
+          <>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("reconfigure")}
+              title="Change its configuration (the same form as a new process's)">Reconfigure…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("rename")}>Rename…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("move")}
+              title="Run it on another node pool or private node, with its state">Move…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("upgrade")}
+              title="Run another version of its service, with its state">Upgrade…</button>
+            <a className="button" href={href("logs", { id: selection.process.id })} title="Its container's output, live">Logs</a>
+          </>
+        )}
         <button type="button" className="danger" disabled={busy} onClick={onRemove}
           title={isProcess ? "Terminate this process (Delete)" : "Delete this connection (Delete)"}>
           {isProcess ? "Terminate…" : "Delete…"}
