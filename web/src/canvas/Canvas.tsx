@@ -34,6 +34,8 @@ import { useLayoutStore } from "./useLayoutStore";
 const NODE_TYPES: NodeTypes = { process: ProcessNode };
 /** From this many boxes on, React Flow draws only those in view (a small canvas draws all, so every box is in the page). */
 const VISIBLE_ONLY_FROM = 100;
+/** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
+const FAR_ZOOM = 0.45;
 /** The actions kept to show how they went. */
 const MAX_OPS = 20;
 
@@ -101,6 +103,7 @@ function CanvasView() {
   const [creating, setCreating] = useState<Creating | null>(null);
   const [acting, setActing] = useState<{ action: ProcessAction; process: Process } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [far, setFar] = useState(false);
 
   // --- boxes: where the user kept them, where one was dropped, else laid out
 
@@ -366,21 +369,26 @@ function CanvasView() {
     return () => document.removeEventListener("keydown", onKey);
   }, [modal, selection, busy, deselect]);
 
+  const selectedOp = selection?.kind === "process" ? opFor(selection.process.id)
+    : selection?.kind === "connection" ? opFor(selection.connection.id) : undefined;
+  // an action's progress is shown above the canvas, or in the details of what it acts on when they are open
   const shownNotice = notice && ("op" in notice
     ? (() => {
       const o = ops.find((x) => x.key === notice.op);
-      return o ? opStatus(o) : null;
+      return o && o !== selectedOp ? opStatus(o) : null;
     })()
     : notice);
-  const selectedOp = selection?.kind === "process" ? opFor(selection.process.id)
-    : selection?.kind === "connection" ? opFor(selection.connection.id) : undefined;
   const empty = ready && processes.size === 0;
+  const places = useMemo(() => new Map<string, string>([
+    ...catalog.pools.map((p): [string, string] => [p.id, p.name]),
+    ...catalog.nodes.map((n): [string, string] => [n.id, n.hostname]),
+  ]), [catalog.pools, catalog.nodes]);
   const admin = me.role === "admin";
 
   return (
     <div className="canvas-page">
       <Palette services={services} trouble={catalog.trouble} onAdd={addFromPalette} />
-      <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+      <div className={`canvas${selection ? " with-details" : ""}${far ? " far" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
         {live.trouble && <div className="trouble" role="status">{live.trouble}</div>}
         {shownNotice && (
           <div className={`notice-bar ${shownNotice.tone}`} role={shownNotice.tone === "error" ? "alert" : "status"}>
@@ -433,10 +441,11 @@ function CanvasView() {
             <Controls showInteractive={false} />
             <DropHint dragging={dragging} portAt={portAt} />
             <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
+            <FarAway onChange={setFar} />
           </ReactFlow>
         </DraggingContext.Provider>
         {selection && (
-          <Details selection={selection} processes={processes} busy={busy}
+          <Details selection={selection} processes={processes} places={places} busy={busy}
             progress={selectedOp ? opStatus(selectedOp) : undefined}
             onRemove={() => setConfirming(selection)}
             onAction={(action) => selection.kind === "process" && setActing({ action, process: selection.process })}
@@ -488,6 +497,13 @@ function ActionDialog({ acting, nodes, pools, connections, onDone, onCancel }: {
     case "move": return <MoveDialog {...props} nodes={nodes} pools={pools} />;
     case "upgrade": return <UpgradeDialog {...props} connections={connections} />;
   }
+}
+
+/** Whether the view is zoomed out so far that the boxes' small print cannot be read (it is then not drawn). */
+function FarAway({ onChange }: { onChange: (far: boolean) => void }) {
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
+  useEffect(() => onChange(far), [far, onChange]);
+  return null;
 }
 
 /**

@@ -8,9 +8,11 @@ import type { Tone } from "./track";
 export type Selection = { kind: "process"; process: Process } | { kind: "connection"; connection: Connection };
 
 /** The selected process or connection: what it is, and what can be done to it. Escape closes it. */
-export function Details({ selection, processes, busy, progress, onRemove, onAction, onClose }: {
+export function Details({ selection, processes, places, busy, progress, onRemove, onAction, onClose }: {
   selection: Selection;
   processes: ReadonlyMap<string, Process>;
+  /** Names of node pools and nodes, by id, to say where a process runs. */
+  places?: ReadonlyMap<string, string>;
   /** An action on it is under way. */
   busy: boolean;
   /** How the last action on it is going, or came out. */
@@ -35,7 +37,7 @@ export function Details({ selection, processes, busy, progress, onRemove, onActi
           <span>{progress.text}</span>
         </div>
       )}
-      {isProcess ? <ProcessDetails p={selection.process} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
+      {isProcess ? <ProcessDetails p={selection.process} places={places} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
       <div className="details-actions" role="group" aria-label={isProcess ? "Process actions" : "Connection actions"}>
         {isProcess && (
           <>
@@ -71,7 +73,7 @@ function State({ state, colour, reason }: { state: string; colour: string; reaso
   );
 }
 
-function ProcessDetails({ p }: { p: Process }) {
+function ProcessDetails({ p, places }: { p: Process; places?: ReadonlyMap<string, string> }) {
   const config = Object.entries(p.configuration).sort(([a], [b]) => a.localeCompare(b));
   return (
     <dl className="facts">
@@ -86,8 +88,8 @@ function ProcessDetails({ p }: { p: Process }) {
           </tbody></table>
         )}
       </Row>
-      <Row name="placement">{placement(p)}</Row>
-      {p.runsOn && <Row name="runs on"><code>{p.runsOn}</code></Row>}
+      <Row name="placement">{placement(p, places)}</Row>
+      {p.runsOn && <Row name="runs on">{places?.get(p.runsOn) ?? <code>{p.runsOn}</code>}</Row>}
       {(p.memoryMb !== undefined || p.cpus !== undefined) && (
         <Row name="reserved">{[p.memoryMb !== undefined && `${p.memoryMb} MiB`, p.cpus !== undefined && `${p.cpus} CPUs`]
           .filter(Boolean).join(", ")}</Row>
@@ -107,13 +109,13 @@ function ProcessDetails({ p }: { p: Process }) {
   );
 }
 
-/** Where a process was asked to run. */
-export function placement(p: Process): string {
+/** Where a process was asked to run, by name where known. */
+export function placement(p: Process, places?: ReadonlyMap<string, string>): string {
   if (p.nodeId) {
-    return `private node ${p.nodeId}`;
+    return `private node ${places?.get(p.nodeId) ?? p.nodeId}`;
   }
   if (p.nodePoolId) {
-    return `node pool ${p.nodePoolId}`;
+    return `node pool ${places?.get(p.nodePoolId) ?? p.nodePoolId}`;
   }
   return "any public node";
 }

@@ -120,7 +120,7 @@ export function RenameDialog({ api, process: p, onDone, onCancel }: {
       body={() => (name === p.name ? null : { name })} onDone={onDone} onCancel={onCancel}>
       {(errors, _busy, clear) => (
         <FieldRow id={id} label="Name" required error={errors[NAME]} hint="1 to 128 characters">
-          <input id={id} type="text" value={name} autoFocus autoComplete="off" spellCheck={false}
+          <input id={id} type="text" value={name} autoFocus autoComplete="off" spellCheck={false} aria-required
             aria-invalid={errors[NAME] ? true : undefined} aria-describedby={describedBy(id, true, errors[NAME])}
             onChange={(e) => {
               setName(e.target.value);

@@ -12,7 +12,8 @@ export function FieldRow({ id, label, required, hint, error, children }: {
 }) {
   return (
     <div className={`field${error ? " invalid" : ""}`}>
-      <label htmlFor={id}>{label}{required && <span className="required" aria-hidden="true"> *</span>}</label>
+      {/* the mark outside the label: the field's name is the parameter's name alone (aria-required says the rest) */}
+      <span className="field-label"><label htmlFor={id}>{label}</label>{required && <span className="required" aria-hidden="true"> *</span>}</span>
       {children}
       {hint && <small id={`${id}-hint`} className="hint">{hint}</small>}
       {error && <div id={`${id}-error`} className="field-error">{error}</div>}

@@ -14,7 +14,9 @@ export function Palette({ services, trouble, onAdd }: {
   onAdd: (service: Service) => void;
 }) {
   const [filter, setFilter] = useState("");
-  const [open, setOpen] = useState(true);
+  // a narrow screen (a tablet) starts with the canvas's room; "Services ›" shows them
+  const [open, setOpen] = useState(() => typeof window === "undefined" || !window.matchMedia
+    || window.matchMedia("(min-width: 900px)").matches);
   const shown = (services ?? []).filter((s) => `${s.name} ${s.id}`.toLowerCase().includes(filter.trim().toLowerCase()));
   if (!open) {
     return (
@@ -58,11 +60,11 @@ function PaletteItem({ service: s, onAdd }: { service: Service; onAdd: (s: Servi
         e.dataTransfer.setData("text/plain", s.id);
         e.dataTransfer.effectAllowed = "copy";
       }}>
-      <div className="palette-name">
-        <span>{s.name}</span>
-        {s.version && <span className="palette-version" title="the latest (default) version">{s.version}</span>}
+      <div className="palette-name">{s.name}</div>
+      <div className="palette-id">
+        {s.id}
+        {s.version && <> · <span className="palette-version" title="the latest (default) version">{s.version}</span></>}
       </div>
-      <div className="palette-id">{s.id}</div>
       <div className="palette-interfaces">{s.interfaces.length > 0 ? interfacesText(s) : "no interfaces"}</div>
       {!ok && <div className="palette-why">cannot be run: {why}</div>}
       <button type="button" disabled={!ok} aria-label={`Add ${label}…`} onClick={() => onAdd(s)}>Add…</button>
