@@ -223,12 +223,14 @@ export function UpgradeDialog({ api, process: p, connections, onDone, onCancel }
 }) {
   const { service, trouble } = useService(api, p.serviceId);
   const [version, setVersion] = useState("");
+  // the digest it runs: a tag of the same image (latest, often) is no upgrade
+  const digest = service?.versions.find((v) => v.version === p.version)?.digest;
   useEffect(() => {
     if (service && !version) {
-      setVersion(service.versions.find((v) => v.valid && v.version !== p.version && v.version === service.version)?.version
-        ?? service.versions.find((v) => v.valid && v.version !== p.version)?.version ?? p.version);
+      const candidates = service.versions.filter((v) => v.valid && v.version !== p.version && v.digest !== digest);
+      setVersion(candidates.find((v) => v.version === service.version)?.version ?? candidates[0]?.version ?? p.version);
     }
-  }, [service, version, p.version]);
+  }, [service, version, p.version, digest]);
   const mine = connectionsOf(p.id, connections);
   // the interfaces of the version chosen are known for the default one only (GET /service gives those)
   const broken = service && version === service.version ? brokenConnections(p, mine, service.interfaces) : null;
@@ -254,7 +256,8 @@ export function UpgradeDialog({ api, process: p, connections, onDone, onCancel }
                 }}>
                 {service.versions.map((v) => (
                   <option key={v.version} value={v.version} disabled={!v.valid}>
-                    {v.version}{v.version === service.version ? " (latest)" : ""}{v.version === p.version ? " (now)" : ""}
+                    {v.version}{v.version === service.version ? " (latest)" : ""}{v.version === p.version ? " (now)"
+                      : v.digest === digest ? " (the same image as now)" : ""}
                     {v.valid ? "" : ` (cannot be run: ${v.reason ?? "invalid"})`}
                   </option>
                 ))}
