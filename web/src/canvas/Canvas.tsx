@@ -115,13 +115,22 @@ function CanvasView() {
   const expected = useRef(new Map<string, Creating>());
   const ready = live.loaded && layoutStore.saved !== null;
   useEffect(() => {
-    if (layoutStore.saved) {
-      for (const [id, p] of layoutStore.saved) {
-        if (!placed.current.has(id)) {
-          placed.current.set(id, p);
-        }
+    const saved = layoutStore.saved;
+    if (!saved || saved.size === 0) {
+      return;
+    }
+    for (const [id, p] of saved) {
+      if (!placed.current.has(id)) {
+        placed.current.set(id, p);
       }
     }
+    // positions that came after the first layout (a slow answer) move the boxes there
+    setNodes((ns) => (ns.some((n) => saved.has(n.id))
+      ? ns.map((n) => {
+        const p = saved.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
+      })
+      : ns));
   }, [layoutStore.saved]);
   useEffect(() => {
     if (!ready) {

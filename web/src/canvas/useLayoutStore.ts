@@ -23,30 +23,34 @@ export interface LayoutStore {
  */
 export function useLayoutStore(api: Api, userId: string): LayoutStore {
   const [saved, setSaved] = useState<ReadonlyMap<string, Point> | null>(null);
-  // what the orchestrator has, as far as this page knows; null: nothing is to be written
-  const server = useRef<Map<string, Point> | null>(new Map());
+  // what the orchestrator has, as far as this page knows; null: nothing is written (not read yet, or no routes)
+  const server = useRef<Map<string, Point> | null>(null);
   const latest = useRef<readonly { id: string; position: Point; dragging?: boolean }[]>([]);
 
   useEffect(() => {
     let current = true;
-    const give = (positions: Map<string, Point>) => {
-      if (current) {
-        setSaved((s) => s ?? positions);
-      }
-    };
-    const timer = setTimeout(() => give(new Map()), WAIT_MS);
+    // the canvas goes on without them after a while; positions that come later still move the boxes
+    const timer = setTimeout(() => current && setSaved((s) => s ?? new Map()), WAIT_MS);
     api.GET("/user/me/layout", { params: { query: { userId: [userId] } } }).then(({ data, error, response }) => {
+      if (!current) {
+        return;
+      }
       if (response.ok && data) {
         const positions = fromLayout(data);
         server.current = new Map(positions);
-        give(positions);
-      } else {
-        if (noLayoutRoute(response.status, (error as { detail?: string } | undefined)?.detail)) {
-          server.current = null;
-        }
-        give(new Map());
+        setSaved(positions);
+        return;
       }
-    }, () => give(new Map()));
+      if (!noLayoutRoute(response.status, (error as { detail?: string } | undefined)?.detail)) {
+        server.current = new Map(); // refused or failed for now: what moves is written
+      }
+      setSaved((s) => s ?? new Map());
+    }, () => {
+      if (current) {
+        server.current = new Map();
+        setSaved((s) => s ?? new Map());
+      }
+    });
     return () => {
       current = false;
       clearTimeout(timer);
