@@ -305,7 +305,6 @@ function CanvasView() {
 
   const wrapper = useRef<HTMLDivElement>(null);
   const services = catalog.services;
-  const openCreate = (service: Service, at: Point, exact: boolean) => setCreating({ service, at, exact });
   const onDragOver = (e: DragEvent) => {
     if (e.dataTransfer.types.includes(SERVICE_TYPE)) {
       e.preventDefault();
@@ -321,13 +320,14 @@ function CanvasView() {
     e.preventDefault();
     const point = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     // the box's head under the pointer
-    openCreate(service, { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - 16) }, true);
+    setCreating({ service, at: { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - 16) }, exact: true });
   };
-  const addFromPalette = (service: Service) => {
+  // stable, so the palette is not drawn again on each frame of a drag
+  const addFromPalette = useCallback((service: Service) => {
     const r = wrapper.current?.getBoundingClientRect();
     const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 3 }) : { x: 0, y: 0 };
-    openCreate(service, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y) }, false);
-  };
+    setCreating({ service, at: { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y) }, exact: false });
+  }, [flow]);
 
   const created = (c: Creating, p: Process) => {
     setCreating(null);

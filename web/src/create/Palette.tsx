@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { memo, useState } from "react";
 import { interfacesText, runnable, type Service } from "./catalog";
 
 /** The drag's data type: a service's id. */
@@ -8,7 +8,7 @@ export const SERVICE_TYPE = "application/x-defpi-service";
  * The services of the registry, beside the canvas: drag one onto it, or press its "Add…" (keyboard,
  * tablet), to start a process of it. Each says its latest version and its interfaces.
  */
-export function Palette({ services, trouble, onAdd }: {
+export const Palette = memo(function Palette({ services, trouble, onAdd }: {
   services: Service[] | null;
   trouble: string | null;
   onAdd: (service: Service) => void;
@@ -46,7 +46,7 @@ export function Palette({ services, trouble, onAdd }: {
       </ul>
     </aside>
   );
-}
+});
 
 function PaletteItem({ service: s, onAdd }: { service: Service; onAdd: (s: Service) => void }) {
   const ok = runnable(s);
