@@ -1,12 +1,18 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
-  applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, useConnection,
+  applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useConnection, useNodesInitialized,
+  useReactFlow, useStore,
   type Connection as FlowConnection, type EdgeChange, type IsValidConnection, type NodeChange, type NodeTypes,
   type OnConnectStart,
 } from "@xyflow/react";
-import type { Process } from "../api/client";
+import type { ApiEvent, Connection, Process } from "../api/client";
+import { useCatalog, type Service } from "../create/catalog";
+import { CreateDialog } from "../create/CreateDialog";
+import { Palette, SERVICE_TYPE } from "../create/Palette";
 import { useShell } from "../shell/context";
-import { connect, connectionMessage, deleteConnection, pendingRemovalMessage, removalMessage, terminateProcess } from "./actions";
+import {
+  connect, connectionMessage, deleteConnection, latestChange, terminateProcess, type ProcessUpdate, type Update,
+} from "./actions";
 import { ChooseVersions } from "./ChooseVersions";
 import { Confirm } from "./Dialog";
 import { Details, type Selection } from "./Details";
@@ -16,16 +22,25 @@ import {
   CONNECTION_COLOURS, PROCESS_COLOURS, portOfHandle, toEdges, toNodes, type ConnectionEdge,
   type ProcessNode as ProcessNodeType,
 } from "./graph";
+import { NODE_WIDTH, type Point } from "./layout";
+import { markCanvasDrawn } from "./mark";
+import { MoveDialog, ReconfigureDialog, RenameDialog, UpgradeDialog, type ProcessAction } from "./ProcessDialogs";
 import { ProcessNode } from "./ProcessNode";
+import { CHANGE_KINDS, finished, opStatus, withChange, withEvent, withRecord, type Op, type OpKind, type Tone } from "./track";
+import { connectionsOf } from "./upgrade";
 import { useEnvironment } from "./useEnvironment";
+import { useLayoutStore } from "./useLayoutStore";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };
+/** From this many boxes on, React Flow draws only those in view (a small canvas draws all, so every box is in the page). */
+const VISIBLE_ONLY_FROM = 100;
+/** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
+const FAR_ZOOM = 0.45;
+/** The actions kept to show how they went. */
+const MAX_OPS = 20;
 
-/** What the last action is doing or came to, shown above the canvas. */
-interface Notice {
-  tone: "busy" | "done" | "error";
-  text: string;
-}
+/** What the bar above the canvas says: a sentence, or how an action is going. */
+type Notice = { tone: Tone; text: string } | { op: number };
 
 /** A drop that waits for the user to pick the versions. */
 interface Choice {
@@ -35,23 +50,49 @@ interface Choice {
   exact: boolean;
 }
 
+/** A new process being made: where its box goes (the drop's point, or near the middle of the view). */
+interface Creating {
+  service: Service;
+  at: Point;
+  exact: boolean;
+}
+
 /**
- * The wiring canvas: the user's processes and connections, as they change. Drag from a port to
- * another to connect them; select a process or a connection for its details and actions.
+ * The wiring canvas of the environment shown: the user's processes and connections, as they change,
+ * with the registry's services beside it. Its state starts afresh for another user's environment.
  */
 export function Canvas() {
-  const { api, viewUserId } = useShell();
+  const { viewUserId } = useShell();
+  return (
+    <ReactFlowProvider key={viewUserId}>
+      <CanvasView />
+    </ReactFlowProvider>
+  );
+}
+
+/**
+ * Drag a service from the palette onto the canvas (or press its Add…) to start a process; drag from
+ * a port to another to connect them; select a process or a connection for its details and actions.
+ */
+function CanvasView() {
+  const { api, me, viewUserId } = useShell();
+  const flow = useReactFlow();
+  const catalog = useCatalog(api);
+  const layoutStore = useLayoutStore(api, viewUserId);
   const [notice, setNotice] = useState<Notice | null>(null);
-  // A removal that went on as a pending change (202): its events say how it ends.
-  const [watching, setWatching] = useState<{ changeId: string; what: string } | null>(null);
-  const live = useEnvironment(api, viewUserId, (event) => {
-    if (watching && event.id === watching.changeId) {
-      const outcome = pendingRemovalMessage(watching.what, watching.changeId, event.state, event.reason);
-      setNotice(outcome);
-      if (outcome.tone !== "busy") {
-        setWatching(null);
-      }
-    }
+  const [ops, setOps] = useState<Op[]>([]);
+  const nextOp = useRef(1);
+
+  const live = useEnvironment(api, viewUserId, (event: ApiEvent) => {
+    setOps((os) => {
+      let changed = false;
+      const next = os.map((o) => {
+        const n = finished(o) ? o : withEvent(o, event);
+        changed ||= n !== o;
+        return n;
+      });
+      return changed ? next : os;
+    });
   });
   const { processes, connections } = live.env;
   const [nodes, setNodes] = useState<ProcessNodeType[]>([]);
@@ -59,13 +100,72 @@ export function Canvas() {
   const [dragging, setDragging] = useState<Dragging | null>(null);
   const [choice, setChoice] = useState<Choice | null>(null);
   const [confirming, setConfirming] = useState<Selection | null>(null);
+  const [creating, setCreating] = useState<Creating | null>(null);
+  const [acting, setActing] = useState<{ action: ProcessAction; process: Process } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [far, setFar] = useState(false);
 
+  // --- boxes: where the user kept them, where one was dropped, else laid out
+
+  /** Positions not drawn yet: kept for the user, or of a box dropped from the palette. */
+  const placed = useRef(new Map<string, Point>());
+  /** Boxes to put near a spot (a service added with "Add…"). */
+  const near = useRef(new Map<string, Point>());
+  /** The processes being created, by service and name: their box goes where asked as soon as it comes. */
+  const expected = useRef(new Map<string, Creating>());
+  const ready = live.loaded && layoutStore.saved !== null;
   useEffect(() => {
-    setNodes((previous) => toNodes(processes.values(), previous));
-  }, [processes]);
-  const edges = useMemo(() => toEdges(connections.values(), nodes)
-    .map((e): ConnectionEdge => (e.id === selectedEdge ? { ...e, selected: true } : e)), [connections, nodes, selectedEdge]);
+    const saved = layoutStore.saved;
+    if (!saved || saved.size === 0) {
+      return;
+    }
+    for (const [id, p] of saved) {
+      if (!placed.current.has(id)) {
+        placed.current.set(id, p);
+      }
+    }
+    // positions that came after the first layout (a slow answer) move the boxes there
+    setNodes((ns) => (ns.some((n) => saved.has(n.id))
+      ? ns.map((n) => {
+        const p = saved.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
+      })
+      : ns));
+  }, [layoutStore.saved]);
+  useEffect(() => {
+    if (!ready) {
+      return; // the first layout waits for the positions kept
+    }
+    if (expected.current.size > 0) {
+      for (const p of processes.values()) {
+        const key = `${p.serviceId}\u0000${p.name}`;
+        const e = expected.current.get(key);
+        if (e) {
+          (e.exact ? placed.current : near.current).set(p.id, e.at);
+          expected.current.delete(key);
+        }
+      }
+    }
+    setNodes((previous) => toNodes(processes.values(), previous, {
+      saved: placed.current, near: near.current, connections: connections.values(),
+    }));
+    // connections matter to new boxes only: a change of theirs alone lays nothing out
+  }, [processes, ready]);
+
+  // the boxes that moved are written back for the user once they stop
+  const layoutChanged = layoutStore.changed;
+  useEffect(() => {
+    if (ready) {
+      layoutChanged(nodes);
+    }
+  }, [nodes, ready, layoutChanged]);
+
+  const previousEdges = useRef(new Map<string, ConnectionEdge>());
+  const edges = useMemo(() => {
+    const list = toEdges(connections.values(), nodes, selectedEdge, previousEdges.current);
+    previousEdges.current = new Map(list.map((e) => [e.id, e]));
+    return list;
+  }, [connections, nodes, selectedEdge]);
 
   // What is selected, as it is now: a process or connection that is gone is no longer selected.
   const selectedNode = nodes.find((n) => n.selected)?.id;
@@ -82,6 +182,49 @@ export function Canvas() {
     setSelectedEdge(null);
     setNodes((ns) => (ns.some((n) => n.selected) ? ns.map((n) => (n.selected ? { ...n, selected: false } : n)) : ns));
   }, []);
+
+  // --- actions followed to their end
+
+  const startOp = (kind: OpKind, targetId: string, what: string, extra: Partial<Op> = {}): number => {
+    const key = nextOp.current++;
+    setOps((os) => [...os.slice(-(MAX_OPS - 1)), { key, kind, targetId, what, ...extra }]);
+    setNotice({ op: key });
+    return key;
+  };
+  const updateOp = (key: number, f: (o: Op) => Op) => setOps((os) => os.map((o) => (o.key === key ? f(o) : o)));
+
+  // the processes' states as the canvas has them: a new one runs, a moved one runs again, one is gone
+  useEffect(() => {
+    setOps((os) => {
+      let changed = false;
+      const next = os.map((o) => {
+        if (o.kind === "delete" || finished(o)) {
+          return o;
+        }
+        const n = withRecord(o, processes.get(o.targetId));
+        changed ||= n !== o;
+        return n;
+      });
+      return changed ? next : os;
+    });
+  }, [processes]);
+
+  /** Finds the pending change a request that answered at once started, to follow it. */
+  const followChange = async (key: number, kind: OpKind, processId: string, update?: Update) => {
+    const change = update?.change ?? (CHANGE_KINDS[kind] ? await latestChange(api, processId, CHANGE_KINDS[kind]) : undefined);
+    if (change) {
+      updateOp(key, (o) => withChange(o, change));
+    }
+  };
+
+  const opFor = (targetId: string) => {
+    for (let i = ops.length - 1; i >= 0; i--) {
+      if (ops[i]!.targetId === targetId) {
+        return ops[i];
+      }
+    }
+    return undefined;
+  };
 
   // --- connecting by drag and drop
 
@@ -145,22 +288,79 @@ export function Canvas() {
   const remove = async (s: Selection) => {
     setConfirming(null);
     setBusy(true);
-    const what = s.kind === "process" ? `Process “${s.process.name}”` : "The connection";
-    setNotice({ tone: "busy", text: s.kind === "process" ? `Terminating “${s.process.name}”…` : "Deleting the connection…" });
+    const isProcess = s.kind === "process";
+    const key = isProcess ? startOp("terminate", s.process.id, `“${s.process.name}”`)
+      : startOp("delete", s.connection.id, "The connection");
     try {
-      const r = s.kind === "process" ? await terminateProcess(api, s.process.id) : await deleteConnection(api, s.connection.id);
-      setNotice({ tone: r.done ? "done" : "busy", text: removalMessage(what, r) });
-      setWatching(r.done ? null : { changeId: r.change.id, what });
+      const r = isProcess ? await terminateProcess(api, s.process.id) : await deleteConnection(api, s.connection.id);
+      updateOp(key, (o) => (r.done ? { ...o, seen: "gone" } : withChange(o, r.change)));
     } catch (e) {
-      setNotice({ tone: "error", text: `${s.kind === "process" ? "Not terminated" : "Not deleted"}: ${e instanceof Error ? e.message : String(e)}` });
+      setNotice({ tone: "error", text: `${isProcess ? "Not terminated" : "Not deleted"}: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
       setBusy(false);
     }
   };
 
+  // --- creating: a service dropped on the canvas, or added
+
+  const wrapper = useRef<HTMLDivElement>(null);
+  const services = catalog.services;
+  const onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer.types.includes(SERVICE_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    const id = e.dataTransfer.getData(SERVICE_TYPE);
+    const service = services?.find((s) => s.id === id);
+    if (!service) {
+      return;
+    }
+    e.preventDefault();
+    const point = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    // the box's head under the pointer
+    setCreating({ service, at: { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - 16) }, exact: true });
+  };
+  // stable, so the palette is not drawn again on each frame of a drag
+  const addFromPalette = useCallback((service: Service) => {
+    const r = wrapper.current?.getBoundingClientRect();
+    const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 3 }) : { x: 0, y: 0 };
+    setCreating({ service, at: { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y) }, exact: false });
+  }, [flow]);
+
+  const created = (c: Creating, p: Process) => {
+    setCreating(null);
+    expected.current.clear();
+    if (c.exact) {
+      placed.current.set(p.id, c.at);
+      // its event came first: the box is drawn already, elsewhere
+      setNodes((ns) => ns.map((n) => (n.id === p.id && (n.position.x !== c.at.x || n.position.y !== c.at.y) ? { ...n, position: c.at } : n)));
+    } else if (!nodesRef.current.some((n) => n.id === p.id)) {
+      near.current.set(p.id, c.at);
+    }
+    const key = startOp("create", p.id, `“${p.name}”`);
+    updateOp(key, (o) => withRecord(o, p));
+    void followChange(key, "create", p.id);
+  };
+
+  // --- the details panel's actions
+
+  const updated = (action: ProcessAction, p: Process, update: Update, body: ProcessUpdate) => {
+    setActing(null);
+    const what = `“${body.name ?? update.process?.name ?? p.name}”`;
+    const key = startOp(action, p.id, what, action === "upgrade" && body.version ? { version: body.version } : {});
+    if (update.process) {
+      updateOp(key, (o) => withRecord(o, update.process));
+    }
+    if (action !== "rename") {
+      void followChange(key, action, p.id, update);
+    }
+  };
+
   // Delete asks to remove what is selected; Escape closes its details. Not while a dialog is open
   // (it has the keyboard) or the key is for a field.
-  const modal = choice !== null || confirming !== null;
+  const modal = choice !== null || confirming !== null || creating !== null || acting !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -178,68 +378,90 @@ export function Canvas() {
     return () => document.removeEventListener("keydown", onKey);
   }, [modal, selection, busy, deselect]);
 
-  const empty = live.loaded && nodes.length === 0;
+  const selectedOp = selection?.kind === "process" ? opFor(selection.process.id)
+    : selection?.kind === "connection" ? opFor(selection.connection.id) : undefined;
+  // an action's progress is shown above the canvas, or in the details of what it acts on when they are open
+  const shownNotice = notice && ("op" in notice
+    ? (() => {
+      const o = ops.find((x) => x.key === notice.op);
+      return o && o !== selectedOp ? opStatus(o) : null;
+    })()
+    : notice);
+  const empty = ready && processes.size === 0;
+  const places = useMemo(() => new Map<string, string>([
+    ...catalog.pools.map((p): [string, string] => [p.id, p.name]),
+    ...catalog.nodes.map((n): [string, string] => [n.id, n.hostname]),
+  ]), [catalog.pools, catalog.nodes]);
+  const admin = me.role === "admin";
+
   return (
-    <div className="canvas">
-      {live.trouble && <div className="trouble" role="status">{live.trouble}</div>}
-      {notice && (
-        <div className={`notice-bar ${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"}>
-          {notice.tone === "busy" && <span className="spinner" aria-hidden="true" />}
-          <span>{notice.text}</span>
-          {(notice.tone !== "busy" || watching) && (
-            <button type="button" className="close" aria-label="Dismiss" onClick={() => {
-              setNotice(null);
-              setWatching(null);
-            }}>×</button>
-          )}
-        </div>
-      )}
-      {!live.loaded && !live.trouble && <div className="placeholder">Loading your processes…</div>}
-      {empty && (
-        <div className="placeholder">
-          <p>You have no processes yet.</p>
-          <p>Start one with the CLI, <code>defpi processes create &lt;service&gt;</code>; it appears here as it starts.</p>
-        </div>
-      )}
-      <DraggingContext.Provider value={dragging}>
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={NODE_TYPES}
-          onNodesChange={(changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
-          onEdgesChange={(changes: EdgeChange<ConnectionEdge>[]) => {
-            for (const c of changes) {
-              if (c.type === "select") {
-                setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
+    <div className="canvas-page">
+      <Palette services={services} trouble={catalog.trouble} onAdd={addFromPalette} />
+      <div className={`canvas${selection ? " with-details" : ""}${far ? " far" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+        {live.trouble && <div className="trouble" role="status">{live.trouble}</div>}
+        {shownNotice && (
+          <div className={`notice-bar ${shownNotice.tone}`} role={shownNotice.tone === "error" ? "alert" : "status"}>
+            {shownNotice.tone === "busy" && <span className="spinner" aria-hidden="true" />}
+            <span>{shownNotice.text}</span>
+            {(shownNotice.tone !== "busy" || "op" in (notice ?? {})) && (
+              <button type="button" className="close" aria-label="Dismiss" onClick={() => setNotice(null)}>×</button>
+            )}
+          </div>
+        )}
+        {!ready && !live.trouble && <div className="placeholder">Loading the processes…</div>}
+        {empty && (
+          <div className="placeholder empty">
+            <p><strong>{viewUserId === me.id ? "You have no processes yet." : "This user has no processes yet."}</strong></p>
+            <p>Drag a service from the palette on the left onto the canvas to start a process of it,<br />
+              or press a service's <em>Add…</em> button.</p>
+            <p className="muted">Then drag from a port of one box to a port of another to connect them.</p>
+          </div>
+        )}
+        <DraggingContext.Provider value={dragging}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={(changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
+            onEdgesChange={(changes: EdgeChange<ConnectionEdge>[]) => {
+              for (const c of changes) {
+                if (c.type === "select") {
+                  setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
+                }
               }
-            }
-          }}
-          onPaneClick={deselect}
-          // a port's handles are all of one type: a connection has no direction, and joins them as they are
-          connectionMode={ConnectionMode.Loose}
-          onConnectStart={onConnectStart}
-          isValidConnection={isValidConnection}
-          onConnect={onConnect}
-          onConnectEnd={() => setDragging(null)}
-          connectionRadius={30}
-          // removing goes through the API, after asking (our own Delete key handling)
-          deleteKeyCode={null}
-          multiSelectionKeyCode={null}
-          selectionKeyCode={null}
-          fitView
-          minZoom={0.1}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-          <DropHint dragging={dragging} portAt={portAt} />
-        </ReactFlow>
-      </DraggingContext.Provider>
-      {selection && (
-        <Details selection={selection} processes={processes} busy={busy}
-          onRemove={() => setConfirming(selection)} onClose={deselect} />
-      )}
-      {!selection && <Legend />}
+            }}
+            onPaneClick={deselect}
+            // a port's handles are all of one type: a connection has no direction, and joins them as they are
+            connectionMode={ConnectionMode.Loose}
+            onConnectStart={onConnectStart}
+            isValidConnection={isValidConnection}
+            onConnect={onConnect}
+            onConnectEnd={() => setDragging(null)}
+            connectionRadius={30}
+            // removing goes through the API, after asking (our own Delete key handling)
+            deleteKeyCode={null}
+            multiSelectionKeyCode={null}
+            selectionKeyCode={null}
+            onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
+            minZoom={0.1}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls showInteractive={false} />
+            <DropHint dragging={dragging} portAt={portAt} />
+            <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
+            <FarAway onChange={setFar} />
+          </ReactFlow>
+        </DraggingContext.Provider>
+        {selection && (
+          <Details selection={selection} processes={processes} places={places} busy={busy}
+            progress={selectedOp ? opStatus(selectedOp) : undefined}
+            onRemove={() => setConfirming(selection)}
+            onAction={(action) => selection.kind === "process" && setActing({ action, process: selection.process })}
+            onClose={deselect} />
+        )}
+        {!selection && <Legend />}
+      </div>
       {choice && (
         <ChooseVersions fromName={name(choice.from)} toName={name(choice.to)} pairs={choice.pairs} exact={choice.exact}
           onCancel={() => setChoice(null)}
@@ -249,20 +471,73 @@ export function Canvas() {
           }} />
       )}
       {confirming && <ConfirmRemoval selection={confirming} processes={processes} connectionCount={
-        confirming.kind === "process" ? countConnections(confirming.process, connections.values()) : 0}
+        confirming.kind === "process" ? connectionsOf(confirming.process.id, connections.values()).length : 0}
         onConfirm={() => void remove(confirming)} onCancel={() => setConfirming(null)} />}
+      {creating && (
+        <CreateDialog api={api} service={creating.service} nodes={catalog.nodes} pools={catalog.pools}
+          userId={viewUserId} onBehalf={admin && viewUserId !== me.id}
+          takenNames={[...processes.values()].map((p) => p.name)}
+          onSubmit={(n) => expected.current.set(`${creating.service.id}\u0000${n}`, creating)}
+          onCreated={(p) => created(creating, p)}
+          onCancel={() => {
+            expected.current.clear();
+            setCreating(null);
+          }} />
+      )}
+      {acting && <ActionDialog acting={acting} nodes={catalog.nodes} pools={catalog.pools} connections={connections.values()}
+        onDone={(u, b) => updated(acting.action, acting.process, u, b)} onCancel={() => setActing(null)} />}
     </div>
   );
 }
 
-function countConnections(p: Process, connections: Iterable<{ endpoint1: { processId: string }; endpoint2: { processId: string } }>): number {
-  let n = 0;
-  for (const c of connections) {
-    if (c.endpoint1.processId === p.id || c.endpoint2.processId === p.id) {
-      n++;
-    }
+function ActionDialog({ acting, nodes, pools, connections, onDone, onCancel }: {
+  acting: { action: ProcessAction; process: Process };
+  nodes: Parameters<typeof MoveDialog>[0]["nodes"];
+  pools: Parameters<typeof MoveDialog>[0]["pools"];
+  connections: Iterable<Connection>;
+  onDone: (u: Update, b: ProcessUpdate) => void;
+  onCancel: () => void;
+}) {
+  const { api } = useShell();
+  const props = { api, process: acting.process, onDone, onCancel };
+  switch (acting.action) {
+    case "reconfigure": return <ReconfigureDialog {...props} />;
+    case "rename": return <RenameDialog {...props} />;
+    case "move": return <MoveDialog {...props} nodes={nodes} pools={pools} />;
+    case "upgrade": return <UpgradeDialog {...props} connections={connections} />;
   }
-  return n;
+}
+
+/** Whether the view is zoomed out so far that the boxes' small print cannot be read (it is then not drawn). */
+function FarAway({ onChange }: { onChange: (far: boolean) => void }) {
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
+  useEffect(() => onChange(far), [far, onChange]);
+  return null;
+}
+
+/**
+ * Once every box of the first environment loaded is measured and drawn: the view fits them, and the
+ * page gets the `defpi:canvas-drawn` mark (once per page load) that the benchmark waits for.
+ */
+function FirstDraw({ ready, processes, connections }: { ready: boolean; processes: number; connections: number }) {
+  const initialized = useNodesInitialized();
+  const count = useStore((s) => s.nodeLookup.size);
+  const { fitView } = useReactFlow();
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || !ready || !(processes === 0 || (initialized && count === processes))) {
+      return;
+    }
+    done.current = true;
+    const frame = requestAnimationFrame(() => {
+      markCanvasDrawn(processes, connections);
+      if (processes > 0) {
+        void fitView({ maxZoom: 1, padding: 0.1 });
+      }
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [ready, initialized, count, processes, connections, fitView]);
+  return null;
 }
 
 function ConfirmRemoval({ selection, processes, connectionCount, onConfirm, onCancel }: {

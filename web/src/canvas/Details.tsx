@@ -1,28 +1,56 @@
 import type { ReactNode } from "react";
 import type { Connection, Process } from "../api/client";
+import { href } from "../shell/route";
 import { CONNECTION_COLOURS, PROCESS_COLOURS } from "./graph";
+import type { ProcessAction } from "./ProcessDialogs";
+import type { Tone } from "./track";
 
 export type Selection = { kind: "process"; process: Process } | { kind: "connection"; connection: Connection };
 
 /** The selected process or connection: what it is, and what can be done to it. Escape closes it. */
-export function Details({ selection, processes, busy, onRemove, onClose }: {
+export function Details({ selection, processes, places, busy, progress, onRemove, onAction, onClose }: {
   selection: Selection;
   processes: ReadonlyMap<string, Process>;
+  /** Names of node pools and nodes, by id, to say where a process runs. */
+  places?: ReadonlyMap<string, string>;
   /** An action on it is under way. */
   busy: boolean;
+  /** How the last action on it is going, or came out. */
+  progress?: { tone: Tone; text: string };
   /** Terminate the process or delete the connection (the canvas asks first). */
   onRemove: () => void;
+  /** Reconfigure, rename, move or upgrade the process (each opens its dialog). */
+  onAction: (action: ProcessAction) => void;
   onClose: () => void;
 }) {
   const isProcess = selection.kind === "process";
+  const gone = isProcess && selection.process.state === "TERMINATED";
   return (
     <aside className="details" aria-label={isProcess ? "Process details" : "Connection details"}>
       <div className="details-head">
         <h2>{isProcess ? selection.process.name : "Connection"}</h2>
         <button type="button" className="close" aria-label="Close the details (Escape)" title="Close (Escape)" onClick={onClose}>×</button>
       </div>
-      {isProcess ? <ProcessDetails p={selection.process} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
-      <div className="details-actions">
+      {progress && (
+        <div className={`details-progress ${progress.tone}`} role={progress.tone === "error" ? "alert" : "status"}>
+          {progress.tone === "busy" && <span className="spinner" aria-hidden="true" />}
+          <span>{progress.text}</span>
+        </div>
+      )}
+      {isProcess ? <ProcessDetails p={selection.process} places={places} /> : <ConnectionDetails c={selection.connection} processes={processes} />}
+      <div className="details-actions" role="group" aria-label={isProcess ? "Process actions" : "Connection actions"}>
+        {isProcess && (
+          <>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("reconfigure")}
+              title="Change its configuration (the same form as a new process's)">Reconfigure…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("rename")}>Rename…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("move")}
+              title="Run it on another node pool or private node, with its state">Move…</button>
+            <button type="button" disabled={busy || gone} onClick={() => onAction("upgrade")}
+              title="Run another version of its service, with its state">Upgrade…</button>
+            <a className="button" href={href("logs", { id: selection.process.id })} title="Its container's output, live">Logs</a>
+          </>
+        )}
         <button type="button" className="danger" disabled={busy} onClick={onRemove}
           title={isProcess ? "Terminate this process (Delete)" : "Delete this connection (Delete)"}>
           {isProcess ? "Terminate…" : "Delete…"}
@@ -45,7 +73,7 @@ function State({ state, colour, reason }: { state: string; colour: string; reaso
   );
 }
 
-function ProcessDetails({ p }: { p: Process }) {
+function ProcessDetails({ p, places }: { p: Process; places?: ReadonlyMap<string, string> }) {
   const config = Object.entries(p.configuration).sort(([a], [b]) => a.localeCompare(b));
   return (
     <dl className="facts">
@@ -60,8 +88,8 @@ function ProcessDetails({ p }: { p: Process }) {
           </tbody></table>
         )}
       </Row>
-      <Row name="placement">{placement(p)}</Row>
-      {p.runsOn && <Row name="runs on"><code>{p.runsOn}</code></Row>}
+      <Row name="placement">{placement(p, places)}</Row>
+      {p.runsOn && <Row name="runs on">{places?.get(p.runsOn) ?? <code>{p.runsOn}</code>}</Row>}
       {(p.memoryMb !== undefined || p.cpus !== undefined) && (
         <Row name="reserved">{[p.memoryMb !== undefined && `${p.memoryMb} MiB`, p.cpus !== undefined && `${p.cpus} CPUs`]
           .filter(Boolean).join(", ")}</Row>
@@ -81,13 +109,13 @@ function ProcessDetails({ p }: { p: Process }) {
   );
 }
 
-/** Where a process was asked to run. */
-export function placement(p: Process): string {
+/** Where a process was asked to run, by name where known. */
+export function placement(p: Process, places?: ReadonlyMap<string, string>): string {
   if (p.nodeId) {
-    return `private node ${p.nodeId}`;
+    return `private node ${places?.get(p.nodeId) ?? p.nodeId}`;
   }
   if (p.nodePoolId) {
-    return `node pool ${p.nodePoolId}`;
+    return `node pool ${places?.get(p.nodePoolId) ?? p.nodePoolId}`;
   }
   return "any public node";
 }

@@ -4,8 +4,10 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
  * A modal dialog on the browser's own {@code <dialog>}: it keeps focus inside, Escape closes it,
  * and the page behind cannot be clicked. No UI kit.
  */
-export function Dialog({ title, children, actions, onClose }: {
+export function Dialog({ title, children, actions, onClose, className }: {
   title: string;
+  /** "wide" for a form. */
+  className?: string;
   children: ReactNode;
   /** The buttons, last the one Enter should not press by accident. */
   actions: ReactNode;
@@ -21,7 +23,7 @@ export function Dialog({ title, children, actions, onClose }: {
     return () => dialog?.close();
   }, []);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId}
+    <dialog ref={ref} className={`dialog${className ? ` ${className}` : ""}`} aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault(); // Escape: the owner decides, and unmounts it
         onClose();

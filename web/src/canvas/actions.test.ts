@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createApi } from "../api/client";
 import { ApiError } from "../api/problem";
 import { connection } from "../test/fixtures";
-import { connect, connectionMessage, deleteConnection, pendingRemovalMessage, removalMessage, terminateProcess, type PendingChange } from "./actions";
+import {
+  connect, connectionMessage, createProcess, deleteConnection, latestChange, pendingRemovalMessage, removalMessage, terminateProcess,
+  updateProcess, type PendingChange,
+} from "./actions";
 
 function json(status: number, body: unknown, type = "application/json"): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": type } });
@@ -106,5 +109,52 @@ describe("pendingRemovalMessage", () => {
     expect(pendingRemovalMessage("The connection", "pc1", "FAILED", "Swarm refused"))
       .toEqual({ tone: "error", text: "The connection could not be removed: pending change pc1 failed: Swarm refused" });
     expect(pendingRemovalMessage("The connection", "pc1", "CANCELLED").tone).toBe("error");
+  });
+});
+
+describe("createProcess", () => {
+  it("posts the new process and answers the process", async () => {
+    const c = client(() => json(201, { id: "a1", name: "m" }));
+    const made = await createProcess(c.api, { serviceId: "power-meter", name: "m", configuration: { count: "3" }, nodePoolId: "p1" });
+    expect(made).toMatchObject({ id: "a1" });
+    expect(c.requests[0]).toMatchObject({ method: "POST", url: "http://o.test/process" });
+    expect(JSON.parse(c.requests[0]!.body)).toEqual({ serviceId: "power-meter", name: "m", configuration: { count: "3" }, nodePoolId: "p1" });
+  });
+
+  it("throws the problem with its detail, for the form to put beside its field", async () => {
+    const problem = { type: "urn:defpi:problem:unprocessable", title: "Unprocessable request", status: 422,
+      detail: "configuration does not fit m:1: parameter 'count' is 'x', not a integer", instance: "/process" };
+    const c = client(() => json(422, problem, "application/problem+json"));
+    const e = await createProcess(c.api, { serviceId: "m" }).catch((x: unknown) => x);
+    expect((e as ApiError).problem?.detail).toBe(problem.detail);
+  });
+});
+
+describe("updateProcess", () => {
+  it("puts the update and answers the process (200)", async () => {
+    const c = client(() => json(200, { id: "a1", version: "2" }));
+    expect(await updateProcess(c.api, "a1", { version: "2" })).toEqual({ process: { id: "a1", version: "2" } });
+    expect(c.requests[0]).toMatchObject({ method: "PUT", url: "http://o.test/process/a1" });
+    expect(JSON.parse(c.requests[0]!.body)).toEqual({ version: "2" });
+  });
+
+  it("takes a pending change still going (202)", async () => {
+    const c = client(() => json(202, change));
+    expect(await updateProcess(c.api, "a1", { nodePoolId: "p1" })).toEqual({ change });
+  });
+});
+
+describe("latestChange", () => {
+  it("asks for the newest change of the kind for the process", async () => {
+    const c = client(() => json(200, [change]));
+    expect(await latestChange(c.api, "a1", "MOVE_PROCESS")).toEqual(change);
+    const url = new URL(c.requests[0]!.url);
+    expect(url.pathname).toBe("/pendingchange");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ processId: "a1", kind: "MOVE_PROCESS", sort: "-createdAt", limit: "1" });
+  });
+
+  it("is undefined when there is none or it cannot be read", async () => {
+    expect(await latestChange(client(() => json(200, [])).api, "a1", "X")).toBeUndefined();
+    expect(await latestChange(client(() => json(500, {})).api, "a1", "X")).toBeUndefined();
   });
 });

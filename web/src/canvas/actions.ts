@@ -1,4 +1,4 @@
-import { data, type Api, type Connection } from "../api/client";
+import { data, type Api, type Connection, type Process } from "../api/client";
 import type { components } from "../generated/openapi";
 import type { PortRef, VersionPair } from "./drop";
 
@@ -86,5 +86,59 @@ export function pendingRemovalMessage(what: string, changeId: string, state: str
         tone: "busy",
         text: `${what} is being removed: pending change ${changeId} is ${state.toLowerCase()}${reason ? ` (last error: ${reason})` : ""}.`,
       };
+  }
+}
+
+export type NewProcess = components["schemas"]["NewProcess"];
+export type ProcessUpdate = components["schemas"]["ProcessUpdate"];
+
+/**
+ * Starts a process (POST /process). The orchestrator answers once its Swarm service is created (or
+ * after a while): the process, STARTING; its events then say when it runs. A refusal throws an
+ * ApiError with the problem, whose detail names the field (see create/form.ts problemFields).
+ */
+export function createProcess(api: Api, body: NewProcess): Promise<Process> {
+  return data(api.POST("/process", { body }));
+}
+
+/** What a PUT /process/{id} came to: the process as it is now (200), and/or a pending change still going (202). */
+export interface Update {
+  process?: Process;
+  change?: PendingChange;
+}
+
+/**
+ * Renames, reconfigures, upgrades or moves a process (PUT /process/{id}). The API answers 200 with the
+ * process once the change is carried out or has waited its while; an answer 202 with the pending
+ * change (as DELETE does) is taken too.
+ */
+export async function updateProcess(api: Api, id: string, body: ProcessUpdate): Promise<Update> {
+  let status = 0;
+  const answer: unknown = await data(api.PUT("/process/{id}", { params: { path: { id } }, body }).then((a) => {
+    status = a.response.status;
+    return a;
+  }));
+  if (status === 202 && isChange(answer)) {
+    return { change: answer };
+  }
+  return { process: answer as Process };
+}
+
+function isChange(x: unknown): x is PendingChange {
+  return typeof x === "object" && x !== null && "kind" in x && "attempts" in x && "state" in x;
+}
+
+/**
+ * The newest pending change of this kind for the process: the one a request that answered without it
+ * started (it may be done already). Undefined when there is none, or it cannot be read.
+ */
+export async function latestChange(api: Api, processId: string, kind: string): Promise<PendingChange | undefined> {
+  try {
+    const list = await data(api.GET("/pendingchange", {
+      params: { query: { processId: [processId], kind: [kind], sort: "-createdAt", limit: 1 } },
+    }));
+    return list[0];
+  } catch {
+    return undefined;
   }
 }

@@ -93,3 +93,57 @@ describe("portOfHandle", () => {
     expect(portOfHandle(undefined, handleId("meter/power@v2", "left"))).toBeUndefined();
   });
 });
+
+describe("toNodes, placed", () => {
+  it("puts a new box where the user kept it, and names it for screen readers", () => {
+    const nodes = toNodes([meter, logger], [], { saved: new Map([["b2", { x: -50, y: 900 }]]) });
+    expect(nodes[1]).toMatchObject({ id: "b2", position: { x: -50, y: 900 }, ariaLabel: "process p-b2" });
+    expect(nodes[0]?.position).toEqual({ x: 0, y: 0 });
+  });
+
+  it("keeps a drawn box where it is, whatever is saved", () => {
+    const first = toNodes([meter], []);
+    const next = toNodes([{ ...meter, state: "FAILED" }], first, { saved: new Map([["a1", { x: 5, y: 5 }]]) });
+    expect(next[0]?.position).toEqual(first[0]?.position);
+  });
+
+  it("puts a new box beside the box it is connected to", () => {
+    const first = toNodes([meter], []).map((n) => ({ ...n, position: { x: 2000, y: 2000 } }));
+    const c = connection("c1", ["a1", "meter/power", "v2"], ["b2", "logger/power", "v2"]);
+    const next = toNodes([meter, logger], first, { connections: [c] });
+    expect(next[1]?.position).toEqual({ x: 2380, y: 2000 });
+  });
+
+  it("puts a box added near a spot there", () => {
+    const next = toNodes([meter, logger], [], { near: new Map([["b2", { x: 700, y: 700 }]]) });
+    expect(next[1]?.position).toEqual({ x: 700, y: 700 });
+  });
+
+  it("gives a renamed process's box its new name, and keeps its ports", () => {
+    const first = toNodes([meter], []);
+    const next = toNodes([{ ...meter, name: "renamed", interfaces: [...meter.interfaces] }], first);
+    expect(next[0]?.ariaLabel).toBe("process renamed");
+    expect(next[0]?.data.ports).toBe(first[0]?.data.ports);
+  });
+});
+
+describe("toEdges, again", () => {
+  const nodes = toNodes([meter, logger], []);
+  const c = connection("c1", ["a1", "meter/power", "v2"], ["b2", "logger/power", "v2"]);
+
+  it("keeps a line that did not change the very same object", () => {
+    const first = toEdges([c], nodes);
+    const previous = new Map(first.map((e) => [e.id, e]));
+    const moved = nodes.map((n) => (n.id === "b2" ? { ...n, position: { x: n.position.x + 10, y: 50 } } : n));
+    expect(toEdges([c], moved, null, previous)[0]).toBe(first[0]);
+  });
+
+  it("draws a line anew when its record, sides or selection changed", () => {
+    const first = toEdges([c], nodes);
+    const previous = new Map(first.map((e) => [e.id, e]));
+    expect(toEdges([{ ...c, state: "FAILED" }], nodes, null, previous)[0]).not.toBe(first[0]);
+    expect(toEdges([c], nodes, "c1", previous)[0]).toMatchObject({ selected: true });
+    const swapped = nodes.map((n) => ({ ...n, position: { x: n.id === "a1" ? 900 : 0, y: 0 } }));
+    expect(toEdges([c], swapped, null, previous)[0]?.sourceHandle).toBe("meter/power@v2:left");
+  });
+});

@@ -1,6 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { Connection, ConnectionState, Process, ProcessState } from "../api/client";
-import { nodeHeight, place } from "./layout";
+import { linksOf, nodeHeight, place, type Point } from "./layout";
 
 /** One port of a process box: an interface version, which a connection uses one of. */
 export interface Port {
@@ -58,34 +58,82 @@ export const CONNECTION_COLOURS: Record<ConnectionState, string> = {
   FAILED: "#dc2626",
 };
 
+/** Where boxes not drawn yet go: where the user kept them, where one was asked for, beside what they connect to. */
+export interface Placement {
+  /** Positions kept for the user (GET /user/me/layout) and of boxes dropped from the palette. */
+  saved?: ReadonlyMap<string, Point>;
+  /** A spot to put a box near (a service added with "Add…"). */
+  near?: ReadonlyMap<string, Point>;
+  /** The connections, to put new connected boxes together. */
+  connections?: Iterable<Connection>;
+}
+
+/** What a screen reader (and the browser test) calls a box. */
+export function processLabel(p: Process): string {
+  return `process ${p.name}`;
+}
+
 /**
  * Process boxes, oldest first. A process drawn before keeps its box (where it was dragged to, what
  * React Flow measured), and the very same node object while its record is the same, so an event
- * about one process redraws one box; a new process is laid out in the first free cell.
+ * about one process redraws one box; a new process goes where it was kept or dropped, else is laid
+ * out ({@link place}) without landing on another box.
  */
-export function toNodes(processes: Iterable<Process>, previous: readonly ProcessNode[]): ProcessNode[] {
+export function toNodes(processes: Iterable<Process>, previous: readonly ProcessNode[], placement: Placement = {}):
+    ProcessNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
   const sorted = [...processes].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  const portsOf = new Map(sorted.map((p) => [p.id, ports(p)]));
-  const heights = new Map(sorted.map((p) => [p.id, nodeHeight(portsOf.get(p.id)?.length ?? 0)]));
-  const kept = new Map(previous.map((n) => [n.id, n.position]));
-  const positions = place(sorted.map((p) => p.id), heights, kept);
+  const portsOf = new Map<string, Port[]>();
+  const portsFor = (p: Process) => {
+    let list = portsOf.get(p.id);
+    if (!list) {
+      list = ports(p);
+      portsOf.set(p.id, list);
+    }
+    return list;
+  };
+  let positions: ReadonlyMap<string, Point> = new Map();
+  const unplaced = sorted.filter((p) => !before.has(p.id) && !placement.saved?.has(p.id));
+  if (unplaced.length > 0) {
+    const kept = new Map<string, Point>();
+    for (const p of sorted) {
+      const at = before.get(p.id)?.position ?? placement.saved?.get(p.id);
+      if (at) {
+        kept.set(p.id, at);
+      }
+    }
+    const heights = new Map(sorted.map((p) => [p.id, nodeHeight(portsFor(p).length)]));
+    const links = placement.connections ? linksOf(placement.connections, new Set(unplaced.map((p) => p.id))) : undefined;
+    positions = place(sorted.map((p) => p.id), heights, kept, { links, near: placement.near });
+  }
   return sorted.map((p) => {
     const old = before.get(p.id);
     if (old?.data.process === p) {
       return old;
     }
-    const data = { process: p, ports: portsOf.get(p.id) ?? [] };
-    return old ? { ...old, data } : { id: p.id, type: "process", position: positions.get(p.id) ?? { x: 0, y: 0 }, data };
+    const data = { process: p, ports: old && samePorts(old.data.process, p) ? old.data.ports : portsFor(p) };
+    if (old) {
+      return { ...old, data, ariaLabel: processLabel(p) };
+    }
+    const position = placement.saved?.get(p.id) ?? positions.get(p.id) ?? { x: 0, y: 0 };
+    return { id: p.id, type: "process", position, data, ariaLabel: processLabel(p) };
   });
+}
+
+/** Whether two records of a process have the same interfaces (a state change keeps its ports). */
+function samePorts(a: Process, b: Process): boolean {
+  return a.interfaces === b.interfaces || JSON.stringify(a.interfaces) === JSON.stringify(b.interfaces);
 }
 
 /**
  * A line per connection, from endpoint 1's port to endpoint 2's (the interface version each speaks),
  * on the sides that face each other. A connection one of whose ports is not drawn (its process is not
- * shown, or no longer has that version) is left out rather than drawn to nowhere.
+ * shown, or no longer has that version) is left out rather than drawn to nowhere. A line that is as
+ * it was in {@code previous} (same record, same sides, same selection) is the very same object, so
+ * dragging a box or an event about one connection redraws only the lines that changed.
  */
-export function toEdges(connections: Iterable<Connection>, nodes: readonly ProcessNode[]): ConnectionEdge[] {
+export function toEdges(connections: Iterable<Connection>, nodes: readonly ProcessNode[], selected: string | null = null,
+    previous?: ReadonlyMap<string, ConnectionEdge>): ConnectionEdge[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const edges: ConnectionEdge[] = [];
   for (const c of connections) {
@@ -97,13 +145,22 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
       continue;
     }
     const leftToRight = source.position.x <= target.position.x;
+    const sourceHandle = handleId(sourcePort, leftToRight ? "right" : "left");
+    const targetHandle = handleId(targetPort, leftToRight ? "left" : "right");
+    const isSelected = c.id === selected;
+    const old = previous?.get(c.id);
+    if (old && old.data?.connection === c && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle
+      && (old.selected ?? false) === isSelected) {
+      edges.push(old);
+      continue;
+    }
     const colour = CONNECTION_COLOURS[c.state];
     edges.push({
       id: c.id,
       source: source.id,
       target: target.id,
-      sourceHandle: handleId(sourcePort, leftToRight ? "right" : "left"),
-      targetHandle: handleId(targetPort, leftToRight ? "left" : "right"),
+      sourceHandle,
+      targetHandle,
       // ACTIVE is the normal state: only the others are written on the line
       label: c.state === "ACTIVE" ? undefined : c.state.toLowerCase(),
       // what a screen reader (and the browser test) reads: the state in words, "active" too
@@ -112,6 +169,7 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
       labelStyle: { fill: colour, fontWeight: 600 },
       animated: c.state === "STARTING",
       data: { connection: c },
+      ...(isSelected ? { selected: true } : {}),
     });
   }
   return edges;

@@ -14,13 +14,14 @@ export interface Live {
 /**
  * The user's processes and connections, kept up to date from GET /events: on each {@code ready} the
  * lists are read (events arriving meanwhile are applied after them), then each event applies at once
- * and its record is read again.
+ * and its record is read again. {@code onEvent} is told each event of the environment (pending
+ * changes too, which the canvas follows its actions by).
  */
-export function useEnvironment(api: Api, userId: string, onPendingChange?: (event: ApiEvent) => void): Live {
+export function useEnvironment(api: Api, userId: string, onEvent?: (event: ApiEvent) => void): Live {
   const [live, setLive] = useState<Live>({ env: EMPTY, loaded: false, trouble: null });
   // the latest callback, without following the stream anew when it changes
-  const pendingRef = useRef(onPendingChange);
-  pendingRef.current = onPendingChange;
+  const eventRef = useRef(onEvent);
+  eventRef.current = onEvent;
 
   useEffect(() => {
     const abort = new AbortController();
@@ -76,12 +77,11 @@ export function useEnvironment(api: Api, userId: string, onPendingChange?: (even
       if (event.userId !== userId) {
         return; // an admin's stream has every user's events; the canvas shows one environment
       }
-      if (event.subject === "pendingchange") {
-        pendingRef.current?.(event);
-      } else {
+      if (event.subject !== "pendingchange") {
         const key = `${event.subject}/${event.id}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
+      eventRef.current?.(event);
       const next = applyEvent(env, event);
       show(next.env);
       if (next.refetch) {
