@@ -25,7 +25,7 @@ export function ChooseVersions({ fromName, toName, pairs, exact, onChoose, onCan
         <legend>{fromName} ↔ {toName}</legend>
         {pairs.map((p, i) => (
           <label key={`${p.from}\u0000${p.to}`}>
-            <input type="radio" name="pair" checked={chosen === i} autoFocus={i === 0} onChange={() => setChosen(i)} />
+            <input type="radio" name="pair" checked={chosen === i} data-autofocus={i === 0 || undefined} onChange={() => setChosen(i)} />
             {" "}version {p.from} ↔ version {p.to}
             {exact && i === 0 && <span className="hint"> (the ports you dropped on)</span>}
             {i === orchestratorsChoice && <span className="hint"> (what the orchestrator would pick)</span>}

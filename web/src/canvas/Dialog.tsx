@@ -2,7 +2,9 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
  * A modal dialog on the browser's own {@code <dialog>}: it keeps focus inside, Escape closes it,
- * and the page behind cannot be clicked. No UI kit.
+ * and the page behind cannot be clicked. No UI kit. The element marked {@code data-autofocus} gets
+ * the focus (React's autoFocus would not do: showModal, which runs after it, moves the focus to the
+ * first control).
  */
 export function Dialog({ title, children, actions, onClose, className }: {
   title: string;
@@ -19,6 +21,7 @@ export function Dialog({ title, children, actions, onClose, className }: {
     const dialog = ref.current;
     if (dialog && !dialog.open) {
       dialog.showModal();
+      dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     }
     return () => dialog?.close();
   }, []);
@@ -46,7 +49,7 @@ export function Confirm({ title, children, confirm, onConfirm, onCancel }: {
   return (
     <Dialog title={title} onClose={onCancel} actions={<>
       <button type="button" className="danger" onClick={onConfirm}>{confirm}</button>
-      <button type="button" autoFocus onClick={onCancel}>Cancel</button>
+      <button type="button" data-autofocus onClick={onCancel}>Cancel</button>
     </>}>
       {children}
     </Dialog>

@@ -120,7 +120,7 @@ export function RenameDialog({ api, process: p, onDone, onCancel }: {
       body={() => (name === p.name ? null : { name })} onDone={onDone} onCancel={onCancel}>
       {(errors, _busy, clear) => (
         <FieldRow id={id} label="Name" required error={errors[NAME]} hint="1 to 128 characters">
-          <input id={id} type="text" value={name} autoFocus autoComplete="off" spellCheck={false} aria-required
+          <input id={id} type="text" value={name} data-autofocus autoComplete="off" spellCheck={false} aria-required
             aria-invalid={errors[NAME] ? true : undefined} aria-describedby={describedBy(id, true, errors[NAME])}
             onChange={(e) => {
               setName(e.target.value);
@@ -189,7 +189,7 @@ export function MoveDialog({ api, process: p, nodes, pools, onDone, onCancel }: 
       onDone={onDone} onCancel={onCancel}>
       {(errors, _busy, clear) => (
         <FieldRow id={id} label="Where" error={errors[PLACEMENT]} hint="a node pool, or one of the user's private nodes">
-          <select id={id} value={where} autoFocus aria-invalid={errors[PLACEMENT] ? true : undefined}
+          <select id={id} value={where} data-autofocus aria-invalid={errors[PLACEMENT] ? true : undefined}
             aria-describedby={describedBy(id, true, errors[PLACEMENT])}
             onChange={(e) => {
               setWhere(e.target.value);
@@ -248,7 +248,7 @@ export function UpgradeDialog({ api, process: p, connections, onDone, onCancel }
           {trouble && <p className="error">The service cannot be read: {trouble}</p>}
           {service && (
             <FieldRow id={id} label="Version" error={errors[VERSION]} hint={`of ${service.id}`}>
-              <select id={id} value={version} autoFocus aria-invalid={errors[VERSION] ? true : undefined}
+              <select id={id} value={version} data-autofocus aria-invalid={errors[VERSION] ? true : undefined}
                 aria-describedby={describedBy(id, true, errors[VERSION])}
                 onChange={(e) => {
                   setVersion(e.target.value);

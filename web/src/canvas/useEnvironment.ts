@@ -94,11 +94,9 @@ export function useEnvironment(api: Api, userId: string, onEvent?: (event: ApiEv
       try {
         const [processes, connections] = await Promise.all([
           all((offset, limit) => data(api.GET("/process", { params: { query: { offset, limit, userId: [userId] } }, signal }))),
-          all((offset, limit) => data(api.GET("/connection", { params: { query: { offset, limit } }, signal }))),
+          all((offset, limit) => data(api.GET("/connection", { params: { query: { offset, limit, userId: [userId] } }, signal }))),
         ]);
-        // a connection joins two processes of one user: it is in this environment when its ends are
-        const mine = new Set(processes.map((p) => p.id));
-        env = loaded(processes, connections.filter((c) => mine.has(c.endpoint1.processId)));
+        env = loaded(processes, connections);
         setLive({ env, loaded: true, trouble: null });
       } catch (e) {
         trouble(e);

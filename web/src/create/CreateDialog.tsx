@@ -135,7 +135,7 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
         <fieldset className="group" disabled={busy}>
           <legend>Process</legend>
           <FieldRow id={`${ids}-name`} label="Name" required error={errors[NAME]} hint="1 to 128 characters">
-            <input id={`${ids}-name`} type="text" value={name} autoComplete="off" spellCheck={false} autoFocus aria-required
+            <input id={`${ids}-name`} type="text" value={name} autoComplete="off" spellCheck={false} data-autofocus aria-required
               aria-invalid={errors[NAME] ? true : undefined} aria-describedby={describedBy(`${ids}-name`, true, errors[NAME])}
               onChange={(e) => {
                 setName(e.target.value);

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { Dialog } from "../canvas/Dialog";
 
 /**
@@ -54,15 +54,10 @@ export function AskFirst({ title, confirm, keep = "Cancel", onConfirm, onCancel,
   onCancel: () => void;
   children: ReactNode;
 }) {
-  const safe = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    // after the dialog's showModal (a parent's effect runs after its children's), which focuses the first button
-    queueMicrotask(() => safe.current?.focus());
-  }, []);
   return (
     <Dialog title={title} onClose={onCancel} actions={<>
       <button type="button" className="danger" onClick={onConfirm}>{confirm}</button>
-      <button type="button" ref={safe} onClick={onCancel}>{keep}</button>
+      <button type="button" data-autofocus onClick={onCancel}>{keep}</button>
     </>}>
       {children}
     </Dialog>

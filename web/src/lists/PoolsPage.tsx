@@ -150,7 +150,7 @@ function RenameDialog({ pool, rename, onDone, onClose }: {
         }
         return rename(trimmed);
       }}>
-      <Field label="New name">{(id) => <input id={id} value={name} autoFocus onChange={(e) => setName(e.target.value)} />}</Field>
+      <Field label="New name">{(id) => <input id={id} value={name} data-autofocus onChange={(e) => setName(e.target.value)} />}</Field>
     </FormDialog>
   );
 }

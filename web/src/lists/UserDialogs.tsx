@@ -20,7 +20,7 @@ export function CreateDialog({ create, onDone, onClose }: {
       }
       return create(made.body);
     }}>
-      <Field label="Name">{(id) => <input id={id} value={form.name} autoFocus autoComplete="off" onChange={(e) => set({ name: e.target.value })} />}</Field>
+      <Field label="Name">{(id) => <input id={id} value={form.name} data-autofocus autoComplete="off" onChange={(e) => set({ name: e.target.value })} />}</Field>
       <Field label="Password">{(id) => <input id={id} type="password" autoComplete="new-password" value={form.password}
         onChange={(e) => set({ password: e.target.value })} />}</Field>
       <Field label="Password again">{(id) => <input id={id} type="password" autoComplete="new-password" value={form.repeat}
@@ -58,11 +58,11 @@ export function PasswordDialog({ user, self, save, onDone, onClose }: {
         return save(made.body);
       }}>
       {self && <Field label="Your current password">{(id) => (
-        <input id={id} type="password" autoComplete="current-password" autoFocus value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <input id={id} type="password" autoComplete="current-password" data-autofocus value={current} onChange={(e) => setCurrent(e.target.value)} />
       )}</Field>}
       <Field label="New password" hint={self ? "Your sessions end: you log in again with it."
         : "Their sessions end: they log in again with it."}>{(id) => (
-        <input id={id} type="password" autoComplete="new-password" autoFocus={!self} value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input id={id} type="password" autoComplete="new-password" data-autofocus={!self || undefined} value={password} onChange={(e) => setPassword(e.target.value)} />
       )}</Field>
       <Field label="New password again">{(id) => (
         <input id={id} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} />
