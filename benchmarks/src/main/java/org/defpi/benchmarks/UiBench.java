@@ -202,10 +202,23 @@ public final class UiBench {
           + " return [m.startTime, c.startTime, JSON.stringify(m.detail ?? null)]; }", MARK);
       double drawn = ((Number) at.get(0)).doubleValue();
       double click = ((Number) at.get(1)).doubleValue();
-      String detail = byMark ? "detail " + at.get(2) : "";
+      String detail = (byMark ? "detail " + at.get(2) + " " : "") + apiTimes(page, click);
       screenshot.ifPresent(file -> page.screenshot(new Page.ScreenshotOptions().setPath(file)));
       return new Run(drawn - click, drawn, detail);
     }
+  }
+
+  /**
+   * Where the time went: each API call after the login click, as "path start→end" in ms from the
+   * click (the event stream's end is its first byte, since it stays open).
+   */
+  private static String apiTimes(Page page, double click) {
+    @SuppressWarnings("unchecked")
+    List<String> calls = (List<String>) page.evaluate("click => performance.getEntriesByType('resource')"
+        + ".filter(r => r.startTime >= click && !r.name.includes('/assets/'))"
+        + ".map(r => { const u = new URL(r.name); const end = u.pathname === '/events' ? r.responseStart : r.responseEnd;"
+        + " return u.pathname + ' ' + Math.round(r.startTime - click) + '→' + Math.round(end - click); })", click);
+    return "[" + String.join(", ", calls) + "]";
   }
 
   /** Null when the built main bundle sets the mark; else why not. */
