@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "pending", mixinStandardHelpOptions = true,
     description = "Pending changes the orchestrator is carrying out or retrying (list when no verb is given).",
-    subcommands = {PendingCommands.List.class, PendingCommands.Show.class, PendingCommands.Cancel.class})
+    subcommands = {PendingCommands.List.class, PendingCommands.Show.class, PendingCommands.Cancel.class,
+        PendingCommands.Retry.class})
 final class PendingCommands extends ListCommand {
   @Mixin Filters filters;
     @Mixin EventCommands.Watch watch;
@@ -121,6 +122,23 @@ final class PendingCommands extends ListCommand {
       cli().api().delete("pendingchange/" + segment(id));
       if (!json) {
         out().println("cancelled pending change " + id);
+      }
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true,
+      description = "Run a FAILED change again (attempts from zero), or a PENDING one now rather than after its back-off.")
+  static final class Retry extends ApiCommand {
+    @Parameters(paramLabel = "CHANGE", description = "The pending change's id.")
+    String id;
+
+    @Override
+    void run() throws CliException, InterruptedException {
+      Api.Response response = cli().api().post("pendingchange/" + segment(id) + "/retry");
+      if (json) {
+        show(this, response);
+      } else {
+        out().println("pending change " + id + " is PENDING again and due now");
       }
     }
   }

@@ -245,13 +245,16 @@ final class ProcessCommands extends ListCommand {
     @Option(names = "--pool", paramLabel = "POOL", description = "Move it to this pool of public nodes.")
     String pool;
 
+    @Option(names = "--any-public-node", description = "Move it to any public node.")
+    boolean anyPublicNode;
+
     @Override
     void run() throws CliException, InterruptedException {
-      if (name == null && config.isEmpty() && version == null && node == null && pool == null) {
-        throw new CliException.Usage("say what to change: --name, --config, --version, --node or --pool");
+      if (name == null && config.isEmpty() && version == null && node == null && pool == null && !anyPublicNode) {
+        throw new CliException.Usage("say what to change: --name, --config, --version, --node, --pool or --any-public-node");
       }
-      if (node != null && pool != null) {
-        throw new CliException.Usage("--node or --pool, not both");
+      if ((node != null ? 1 : 0) + (pool != null ? 1 : 0) + (anyPublicNode ? 1 : 0) > 1) {
+        throw new CliException.Usage("--node, --pool or --any-public-node: one place, not several");
       }
       Map<String, Object> body = new LinkedHashMap<>();
       if (name != null) {
@@ -272,6 +275,9 @@ final class ProcessCommands extends ListCommand {
       }
       if (pool != null) {
         body.put("nodePoolId", pool);
+      }
+      if (anyPublicNode) {
+        body.put("anyPublicNode", true);
       }
       show(this, cli().api().put("process/" + segment(id), body));
     }

@@ -300,7 +300,12 @@ class CliTest {
     assertThat(run("processes", "update", "p1", "--pool", "pool2").code()).isZero();
     assertThat(Api.JSON.readTree(api.requests("PUT /process/p1").getLast().body()))
         .isEqualTo(Api.JSON.readTree("{\"nodePoolId\":\"pool2\"}"));
-    assertThat(run("processes", "update", "p1", "--pool", "a", "--node", "b").err()).contains("not both");
+    assertThat(run("processes", "update", "p1", "--any-public-node").code()).isZero();
+    assertThat(Api.JSON.readTree(api.requests("PUT /process/p1").getLast().body()))
+        .isEqualTo(Api.JSON.readTree("{\"anyPublicNode\":true}"));
+    assertThat(run("processes", "update", "p1", "--pool", "a", "--node", "b").err()).contains("one place, not several");
+    assertThat(run("processes", "update", "p1", "--pool", "a", "--any-public-node").err())
+        .contains("one place, not several");
   }
 
   @Test
@@ -502,6 +507,7 @@ class CliTest {
       users set-role u1 root
       users passwd u1 --password-file f --password-stdin
       pending cancel
+      pending retry
       """)
   void usageErrorsExitTwoWithOneLine(String line) {
     login();
@@ -682,5 +688,16 @@ class CliTest {
     assertThat(run("pending", "cancel", "c1")).isEqualTo(new Result(0, "cancelled pending change c1\n", ""));
     assertThat(run("pending", "cancel", "c2"))
         .isEqualTo(new Result(Exit.REFUSED, "", "defpi: pending change 'c2' is RUNNING, not PENDING\n"));
+  }
+
+  @Test
+  void aFailedPendingChangeIsRetriedAndARefusalSaysWhy() {
+    login();
+    api.json("POST /pendingchange/c1/retry", 200, "{\"id\":\"c1\",\"state\":\"PENDING\",\"attempts\":0}");
+    api.problem("POST /pendingchange/c2/retry", 409, "pending change c2 is DONE: there is nothing to run again");
+
+    assertThat(run("pending", "retry", "c1")).isEqualTo(new Result(0, "pending change c1 is PENDING again and due now\n", ""));
+    assertThat(run("pending", "retry", "c2"))
+        .isEqualTo(new Result(Exit.REFUSED, "", "defpi: pending change c2 is DONE: there is nothing to run again\n"));
   }
 }

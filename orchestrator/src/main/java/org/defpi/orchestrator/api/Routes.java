@@ -493,11 +493,11 @@ public final class Routes {
   }
 
   private void updateProcess(Context ctx) throws Exception {
-    ObjectNode body = body(ctx, Set.of("name", "configuration", "version", "nodeId", "nodePoolId"));
+    ObjectNode body = body(ctx, Set.of("name", "configuration", "version", "nodeId", "nodePoolId", "anyPublicNode"));
     Optional<java.util.Map<String, String>> configuration = body.has("configuration")
         ? Optional.of(Bodies.stringMap(body, "configuration")) : Optional.empty();
     ProcessManager.ProcessUpdate update = new ProcessManager.ProcessUpdate(Bodies.optionalText(body, "name"),
-        configuration, Bodies.optionalText(body, "version"), target(body));
+        configuration, Bodies.optionalText(body, "version"), moveTarget(body));
     json(ctx, 200, Views.process(processes.update(ctx.pathParam("id"), update, user(ctx))));
   }
 
@@ -510,6 +510,26 @@ public final class Routes {
           + " not both; neither means any public node");
     }
     return nodeId.<Target>map(Target.PrivateNode::new).or(() -> poolId.map(Target.Pool::new));
+  }
+
+  /**
+   * Where a PUT moves a process: {@code nodeId}, {@code nodePoolId}, or {@code anyPublicNode: true}
+   * (a move needs a word for "anywhere public", which a new process says by naming neither); at
+   * most one of them; empty if none.
+   */
+  private static Optional<Target> moveTarget(ObjectNode body) throws Refusal.BadRequest {
+    Optional<Boolean> anyPublic = Bodies.optionalBoolean(body, "anyPublicNode");
+    if (anyPublic.isEmpty()) {
+      return target(body);
+    }
+    if (!anyPublic.get()) {
+      throw new Refusal.BadRequest("anyPublicNode can only be true (move to any public node); to move elsewhere give"
+          + " nodeId or nodePoolId instead");
+    }
+    if (body.has("nodeId") || body.has("nodePoolId")) {
+      throw new Refusal.BadRequest("give one of nodeId, nodePoolId or anyPublicNode, not several");
+    }
+    return Optional.of(Target.ANY_PUBLIC_NODE);
   }
 
   /** Whom a new thing is for: the caller, or for an admin anyone they name. */

@@ -194,6 +194,21 @@ class PlacementApiTest {
       assertThat(json(carol("GET", "/process/" + id, null)).path("state").asText()).isEqualTo("RUNNING");
       assertThat(json(carol("GET", "/pendingchange?processId=" + id + "&kind=MOVE_PROCESS", null)).get(0)
           .path("state").asText()).isEqualTo("DONE");
+
+      // Back to any public node, once the node is public again: neither nodeId nor nodePoolId.
+      fixture.makePublic();
+      assertProblem(carol("PUT", "/process/" + id, "{\"anyPublicNode\": true, \"nodePoolId\": \"" + emptyPool + "\"}"),
+          400, "give one of nodeId, nodePoolId or anyPublicNode, not several");
+      assertProblem(carol("PUT", "/process/" + id, "{\"anyPublicNode\": false}"), 400, "anyPublicNode can only be true");
+      JsonNode anywhere = ok(carol("PUT", "/process/" + id, "{\"anyPublicNode\": true}"), 200);
+      assertThat(anywhere.has("nodeId")).isFalse();
+      assertThat(anywhere.has("nodePoolId")).isFalse();
+      assertThat(fixture.store().findProcess(id).orElseThrow().placement().target())
+          .isEqualTo(org.defpi.orchestrator.process.Target.ANY_PUBLIC_NODE);
+      assertThat(task(id).getPlacement().getConstraints()).doesNotContain("node.id==" + nodeId);
+      trigger(id);
+      assertThat(json(carol("GET", "/process/" + id, null)).path("state").asText()).isEqualTo("RUNNING");
+
       assertThat(carol("DELETE", "/process/" + id, null).statusCode()).isEqualTo(204);
       assertThat(admin("DELETE", "/nodepool/" + emptyPool, null).statusCode()).isEqualTo(204);
     } finally {
