@@ -4,7 +4,7 @@ import { ApiError } from "../api/problem";
 import type { Service } from "../create/catalog";
 import { describedBy, FieldRow, ParameterFields } from "../create/Fields";
 import {
-  choiceOf, fieldsOf, initialValues, NAME, nameProblem, PLACEMENT, placeChoices, placementBody, problemFields,
+  choiceOf, fieldsOf, initialValues, NAME, nameProblem, PLACEMENT, placeChoices, moveBody, problemFields,
   sameConfiguration, toConfiguration, validate, VERSION, type Errors, type Field, type Node, type Pool, type Values,
 } from "../create/form";
 import { updateProcess, type ProcessUpdate, type Update } from "./actions";
@@ -176,26 +176,28 @@ export function MoveDialog({ api, process: p, nodes, pools, onDone, onCancel }: 
   api: Api; process: Process; nodes: readonly Node[]; pools: readonly Pool[];
   onDone: (u: Update, b: ProcessUpdate) => void; onCancel: () => void;
 }) {
-  const choices = placeChoices(nodes, pools, p.userId, true);
+  const choices = placeChoices(nodes, pools, p.userId);
   const current = choiceOf(p);
   const [where, setWhere] = useState(() => choices.find((c) => c.value !== current)?.value ?? "");
   const id = useId();
   return (
     <UpdateDialog api={api} process={p} title={`Move “${p.name}”`} submitLabel="Move"
       check={(): Errors => (where ? {} : { [PLACEMENT]: "Choose where." })}
-      body={() => (where === current ? null : placementBody(where))}
+      body={() => (where === current ? null : moveBody(where))}
       intro={<p className="muted form-intro">It is suspended, its state handed over, and resumed on the new place with its
         connections. It now runs on {current === "any" ? "any public node" : choices.find((c) => c.value === current)?.label ?? current}.</p>}
       onDone={onDone} onCancel={onCancel}>
       {(errors, _busy, clear) => (
-        <FieldRow id={id} label="Where" error={errors[PLACEMENT]} hint="a node pool, or one of the user's private nodes">
+        <FieldRow id={id} label="Where" error={errors[PLACEMENT]} hint="any public node, a node pool, or one of the user's private nodes">
           <select id={id} value={where} data-autofocus aria-invalid={errors[PLACEMENT] ? true : undefined}
             aria-describedby={describedBy(id, true, errors[PLACEMENT])}
             onChange={(e) => {
               setWhere(e.target.value);
               clear(PLACEMENT);
             }}>
-            {choices.length === 0 && <option value="">(no node pool or private node)</option>}
+            {choices.filter((c) => c.group === "any").map((c) => (
+              <option key={c.value} value={c.value}>{c.label}{c.value === current ? " (now)" : ""}</option>
+            ))}
             {choices.some((c) => c.group === "pool") && (
               <optgroup label="Node pools">
                 {choices.filter((c) => c.group === "pool").map((c) => (

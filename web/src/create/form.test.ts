@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/problem";
 import {
-  choiceOf, elements, fieldProblem, fieldsOf, initialValues, nameProblem, normalize, paramKey, placeChoices, placementBody,
+  choiceOf, elements, moveBody, fieldProblem, fieldsOf, initialValues, nameProblem, normalize, paramKey, placeChoices, placementBody,
   problemFields, resourceProblems, sameConfiguration, toConfiguration, toggle, typeProblem, uniqueName, validate,
   type Node, type Parameter,
 } from "./form";
@@ -212,8 +212,14 @@ describe("placeChoices", () => {
     ]);
   });
 
-  it("leaves out any public node for a move, which names a pool or a node", () => {
-    expect(placeChoices(nodes, pools, "u2", true).map((c) => c.value)).toEqual(["pool:p2", "pool:p1", "node:n4"]);
+  it("offers another user's own private nodes only", () => {
+    expect(placeChoices(nodes, pools, "u2").map((c) => c.value)).toEqual(["any", "pool:p2", "pool:p1", "node:n4"]);
+  });
+
+  it("says a move to any public node in so many words (naming no place means no move)", () => {
+    expect(moveBody("any")).toEqual({ anyPublicNode: true });
+    expect(moveBody("pool:p1")).toEqual({ nodePoolId: "p1" });
+    expect(moveBody("node:n3")).toEqual({ nodeId: "n3" });
   });
 
   it("turns a choice into the body's fields and back", () => {

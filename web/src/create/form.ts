@@ -349,15 +349,12 @@ export const ANY_PUBLIC = "any";
 
 /**
  * Where a process of {@code userId} can be put: any public node, each pool (with how many of its
- * nodes are ready), each of that user's private nodes. A move cannot name "any public node" (the API
- * takes a pool or a node), so {@code forMove} leaves it out.
+ * nodes are ready), each of that user's private nodes.
  */
-export function placeChoices(nodes: readonly Node[], pools: readonly Pool[], userId: string, forMove = false): PlaceChoice[] {
+export function placeChoices(nodes: readonly Node[], pools: readonly Pool[], userId: string): PlaceChoice[] {
   const choices: PlaceChoice[] = [];
-  if (!forMove) {
-    const ready = nodes.filter((n) => n.kind === "public" && n.status === "READY").length;
-    choices.push({ value: ANY_PUBLIC, label: `Any public node${nodes.length > 0 ? ` (${ready} ready)` : ""}`, group: "any" });
-  }
+  const ready = nodes.filter((n) => n.kind === "public" && n.status === "READY").length;
+  choices.push({ value: ANY_PUBLIC, label: `Any public node${nodes.length > 0 ? ` (${ready} ready)` : ""}`, group: "any" });
   for (const p of [...pools].sort((a, b) => a.name.localeCompare(b.name))) {
     const members = nodes.filter((n) => n.kind === "public" && n.poolId === p.id);
     const ready = members.filter((n) => n.status === "READY").length;
@@ -379,6 +376,11 @@ export function placementBody(choice: string): { nodeId?: string; nodePoolId?: s
     return { nodeId: choice.slice(5) };
   }
   return {};
+}
+
+/** A move's fields for a choice: as {@link placementBody}, but a move to any public node must say so. */
+export function moveBody(choice: string): { nodeId?: string; nodePoolId?: string; anyPublicNode?: true } {
+  return choice === ANY_PUBLIC ? { anyPublicNode: true } : placementBody(choice);
 }
 
 /** The choice a process's placement is. */
