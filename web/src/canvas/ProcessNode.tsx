@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { dropTitle, portKey } from "./drop";
 import { DraggingContext } from "./dragging";
 import { handleId, PROCESS_COLOURS, type Port, type ProcessNode as ProcessNodeType } from "./graph";
+import "./canvas.css";
 
 /** A hash as the box shows it: enough to tell two apart at a glance; the title has it whole. */
 function short(hash: string): string {
