@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
   applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useConnection, useReactFlow,
   useStore, useStoreApi, type FitViewOptions, type ReactFlowState,
@@ -32,6 +32,7 @@ import { useEnvironment } from "./useEnvironment";
 import { useLayoutStore } from "./useLayoutStore";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };
+const PRO_OPTIONS = { hideAttribution: true };
 /** From this many boxes on, React Flow draws only those in view (a small canvas draws all, so every box is in the page). */
 const VISIBLE_ONLY_FROM = 100;
 /** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
@@ -107,7 +108,6 @@ function CanvasView() {
   const [creating, setCreating] = useState<Creating | null>(null);
   const [acting, setActing] = useState<{ action: ProcessAction; process: Process } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [far, setFar] = useState(false);
 
   // --- boxes: where the user kept them, where one was dropped, else laid out
 
@@ -164,10 +164,16 @@ function CanvasView() {
     }
   }, [nodes, ready, layoutChanged]);
 
-  const previousEdges = useRef(new Map<string, ConnectionEdge>());
+  // The very same list while no line changed (a box dragged without its lines changing side): React
+  // Flow then takes no new lines, and does not index 1000 of them again on each frame of a drag.
+  const previousEdges = useRef<{ list: ConnectionEdge[]; byId: Map<string, ConnectionEdge> }>({ list: [], byId: new Map() });
   const edges = useMemo(() => {
-    const list = toEdges(connections.values(), nodes, selectedEdge, previousEdges.current);
-    previousEdges.current = new Map(list.map((e) => [e.id, e]));
+    const previous = previousEdges.current;
+    const list = toEdges(connections.values(), nodes, selectedEdge, previous.byId);
+    if (list.length === previous.list.length && list.every((e, i) => e === previous.list[i])) {
+      return previous.list;
+    }
+    previousEdges.current = { list, byId: new Map(list.map((e) => [e.id, e])) };
     return list;
   }, [connections, nodes, selectedEdge]);
 
@@ -287,6 +293,25 @@ function CanvasView() {
     }
   };
 
+  // The handlers React Flow is given are the same functions from draw to draw: each new one would
+  // be a change of React Flow's store, which every box, dot and line on the canvas is asked about.
+  const latest = useRef({ onConnectStart, isValidConnection, onConnect });
+  latest.current = { onConnectStart, isValidConnection, onConnect };
+  const flowHandlers = useMemo(() => ({
+    onNodesChange: (changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns)),
+    onEdgesChange: (changes: EdgeChange<ConnectionEdge>[]) => {
+      for (const c of changes) {
+        if (c.type === "select") {
+          setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
+        }
+      }
+    },
+    onConnectStart: ((event, params) => latest.current.onConnectStart(event, params)) as OnConnectStart,
+    isValidConnection: ((c) => latest.current.isValidConnection(c)) as IsValidConnection,
+    onConnect: (c: FlowConnection) => latest.current.onConnect(c),
+    onConnectEnd: () => setDragging(null),
+  }), []);
+
   // --- removing
 
   const remove = async (s: Selection) => {
@@ -401,7 +426,7 @@ function CanvasView() {
   return (
     <div className="canvas-page">
       <Palette services={services} trouble={catalog.trouble} onAdd={addFromPalette} />
-      <div className={`canvas${selection ? " with-details" : ""}${far ? " far" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+      <div className={`canvas${selection ? " with-details" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
         {live.trouble && <div className="trouble" role="status">{live.trouble}</div>}
         {shownNotice && (
           <div className={`notice-bar ${shownNotice.tone}`} role={shownNotice.tone === "error" ? "alert" : "status"}>
@@ -426,21 +451,15 @@ function CanvasView() {
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
-            onNodesChange={(changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
-            onEdgesChange={(changes: EdgeChange<ConnectionEdge>[]) => {
-              for (const c of changes) {
-                if (c.type === "select") {
-                  setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
-                }
-              }
-            }}
+            onNodesChange={flowHandlers.onNodesChange}
+            onEdgesChange={flowHandlers.onEdgesChange}
             onPaneClick={deselect}
             // a port's handles are all of one type: a connection has no direction, and joins them as they are
             connectionMode={ConnectionMode.Loose}
-            onConnectStart={onConnectStart}
-            isValidConnection={isValidConnection}
-            onConnect={onConnect}
-            onConnectEnd={() => setDragging(null)}
+            onConnectStart={flowHandlers.onConnectStart}
+            isValidConnection={flowHandlers.isValidConnection}
+            onConnect={flowHandlers.onConnect}
+            onConnectEnd={flowHandlers.onConnectEnd}
             connectionRadius={30}
             // removing goes through the API, after asking (our own Delete key handling)
             deleteKeyCode={null}
@@ -452,13 +471,13 @@ function CanvasView() {
             fitView
             fitViewOptions={FIT}
             minZoom={MIN_ZOOM}
-            proOptions={{ hideAttribution: true }}
+            proOptions={PRO_OPTIONS}
           >
             <Background />
             <Controls showInteractive={false} />
             <DropHint dragging={dragging} portAt={portAt} />
             <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
-            <FarAway onChange={setFar} />
+            <FarAway />
           </ReactFlow>
         </DraggingContext.Provider>
         {selection && (
@@ -516,10 +535,17 @@ function ActionDialog({ acting, nodes, pools, connections, onDone, onCancel }: {
   }
 }
 
-/** Whether the view is zoomed out so far that the boxes' small print cannot be read (it is then not drawn). */
-function FarAway({ onChange }: { onChange: (far: boolean) => void }) {
+/**
+ * Zoomed out so far that the boxes' small print cannot be read, the canvas says so by a class on
+ * React Flow's own element (`far`, canvas.css leaves the small print out): set in the frame the
+ * zoom crosses the line, without drawing the canvas's React tree again.
+ */
+function FarAway() {
   const far = useStore((s) => s.transform[2] < FAR_ZOOM);
-  useEffect(() => onChange(far), [far, onChange]);
+  const domNode = useStore((s) => s.domNode);
+  useLayoutEffect(() => {
+    domNode?.classList.toggle("far", far);
+  }, [far, domNode]);
   return null;
 }
 
