@@ -25,7 +25,7 @@ import {
 import { NODE_WIDTH, type Point } from "./layout";
 import { markCanvasDrawn } from "./mark";
 import { MoveDialog, ReconfigureDialog, RenameDialog, UpgradeDialog, type ProcessAction } from "./ProcessDialogs";
-import { ProcessNode } from "./ProcessNode";
+import { FLOW_ID, ProcessNode } from "./ProcessNode";
 import { CHANGE_KINDS, finished, opStatus, withChange, withEvent, withRecord, type Op, type OpKind, type Tone } from "./track";
 import { connectionsOf } from "./upgrade";
 import { useEnvironment } from "./useEnvironment";
@@ -448,6 +448,7 @@ function CanvasView() {
         )}
         <DraggingContext.Provider value={dragging}>
           <ReactFlow
+            id={FLOW_ID}
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
