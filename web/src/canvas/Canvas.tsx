@@ -25,7 +25,7 @@ import {
 import { NODE_WIDTH, type Point } from "./layout";
 import { markCanvasDrawn } from "./mark";
 import { MoveDialog, ReconfigureDialog, RenameDialog, UpgradeDialog, type ProcessAction } from "./ProcessDialogs";
-import { FLOW_ID, ProcessNode } from "./ProcessNode";
+import { FLOW_ID, ProcessNode, TinyContext } from "./ProcessNode";
 import { CHANGE_KINDS, finished, opStatus, withChange, withEvent, withRecord, type Op, type OpKind, type Tone } from "./track";
 import { connectionsOf } from "./upgrade";
 import { useEnvironment } from "./useEnvironment";
@@ -37,6 +37,8 @@ const PRO_OPTIONS = { hideAttribution: true };
 const VISIBLE_ONLY_FROM = 100;
 /** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
 const FAR_ZOOM = 0.45;
+/** Below this zoom no text of a box can be read (13 px is under 3): none is drawn (TinyContext). */
+const TINY_ZOOM = 0.2;
 /** How far out the user may zoom; further only if that is what it takes to see the whole environment. */
 const MIN_ZOOM = 0.1;
 /** The first view shows every box (React Flow fits them as they come, before drawing them). */
@@ -108,6 +110,9 @@ function CanvasView() {
   const [creating, setCreating] = useState<Creating | null>(null);
   const [acting, setActing] = useState<{ action: ProcessAction; process: Process } | null>(null);
   const [busy, setBusy] = useState(false);
+  // the boxes are drawn without text when it could not be read; the view's zoom decides, from the
+  // first frame on (the first boxes are fitted as React Flow takes them, before they are drawn)
+  const tiny = useStore((s) => s.transform[2] < TINY_ZOOM);
 
   // --- boxes: where the user kept them, where one was dropped, else laid out
 
@@ -446,41 +451,43 @@ function CanvasView() {
             <p className="muted">Then drag from a port of one box to a port of another to connect them.</p>
           </div>
         )}
-        <DraggingContext.Provider value={dragging}>
-          <ReactFlow
-            id={FLOW_ID}
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            onNodesChange={flowHandlers.onNodesChange}
-            onEdgesChange={flowHandlers.onEdgesChange}
-            onPaneClick={deselect}
-            // a port's handles are all of one type: a connection has no direction, and joins them as they are
-            connectionMode={ConnectionMode.Loose}
-            onConnectStart={flowHandlers.onConnectStart}
-            isValidConnection={flowHandlers.isValidConnection}
-            onConnect={flowHandlers.onConnect}
-            onConnectEnd={flowHandlers.onConnectEnd}
-            connectionRadius={30}
-            // removing goes through the API, after asking (our own Delete key handling)
-            deleteKeyCode={null}
-            multiSelectionKeyCode={null}
-            selectionKeyCode={null}
-            onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
-            // the first boxes are fitted into view as React Flow takes them, so the first frame that
-            // has them is the fitted one (they come measured: no frame of boxes still being measured)
-            fitView
-            fitViewOptions={FIT}
-            minZoom={MIN_ZOOM}
-            proOptions={PRO_OPTIONS}
-          >
-            <Background />
-            <Controls showInteractive={false} />
-            <DropHint dragging={dragging} portAt={portAt} />
-            <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
-            <FarAway />
-          </ReactFlow>
-        </DraggingContext.Provider>
+        <TinyContext.Provider value={tiny}>
+          <DraggingContext.Provider value={dragging}>
+            <ReactFlow
+              id={FLOW_ID}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={NODE_TYPES}
+              onNodesChange={flowHandlers.onNodesChange}
+              onEdgesChange={flowHandlers.onEdgesChange}
+              onPaneClick={deselect}
+              // a port's handles are all of one type: a connection has no direction, and joins them as they are
+              connectionMode={ConnectionMode.Loose}
+              onConnectStart={flowHandlers.onConnectStart}
+              isValidConnection={flowHandlers.isValidConnection}
+              onConnect={flowHandlers.onConnect}
+              onConnectEnd={flowHandlers.onConnectEnd}
+              connectionRadius={30}
+              // removing goes through the API, after asking (our own Delete key handling)
+              deleteKeyCode={null}
+              multiSelectionKeyCode={null}
+              selectionKeyCode={null}
+              onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
+              // the first boxes are fitted into view as React Flow takes them, so the first frame that
+              // has them is the fitted one (they come measured: no frame of boxes still being measured)
+              fitView
+              fitViewOptions={FIT}
+              minZoom={MIN_ZOOM}
+              proOptions={PRO_OPTIONS}
+            >
+              <Background />
+              <Controls showInteractive={false} />
+              <DropHint dragging={dragging} portAt={portAt} />
+              <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
+              <FarAway />
+            </ReactFlow>
+          </DraggingContext.Provider>
+        </TinyContext.Provider>
         {selection && (
           <Details selection={selection} processes={processes} places={places} busy={busy}
             progress={selectedOp ? opStatus(selectedOp) : undefined}

@@ -1,4 +1,4 @@
-import { memo, useContext, useState } from "react";
+import { createContext, memo, useContext, useState, type CSSProperties } from "react";
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { dropTitle, portKey } from "./drop";
 import { DraggingContext } from "./dragging";
@@ -7,6 +7,13 @@ import "./canvas.css";
 
 /** React Flow's id of the canvas (its `id`): a dot's `data-id` starts with it, as React Flow's own handles' do. */
 export const FLOW_ID = "defpi-canvas";
+
+/**
+ * Whether the view is zoomed out so far that no text of a box can be read (13 px is under 3): the
+ * boxes are then drawn without it, a third of the elements (the state shows as the head's colour,
+ * the ports as rows with their dots; the name is the box's accessible name still).
+ */
+export const TinyContext = createContext(false);
 
 /** A hash as the box shows it: enough to tell two apart at a glance; the title has it whole. */
 function short(hash: string): string {
@@ -35,13 +42,21 @@ function Dot({ nodeId, port, side, live, className }: {
   );
 }
 
-function PortRow({ processId, port, live }: { processId: string; port: Port; live: boolean }) {
+function PortRow({ processId, port, live, tiny }: { processId: string; port: Port; live: boolean; tiny: boolean }) {
   const dragging = useContext(DraggingContext);
   const key = portKey({ processId, interfaceId: port.interfaceId, versionName: port.versionName });
   const isFrom = dragging !== null && portKey(dragging.from) === key;
   const verdict = dragging && !isFrom ? dragging.verdicts.get(key) : undefined;
   const drop = isFrom ? " dragging" : verdict ? (verdict.ok ? " accepts" : " refuses") : "";
   const handleClass = drop.trim() || undefined;
+  if (tiny) {
+    return (
+      <li className={`port${drop}`}>
+        <Dot nodeId={processId} port={port.id} side="left" live={live} className={handleClass} />
+        <Dot nodeId={processId} port={port.id} side="right" live={live} className={handleClass} />
+      </li>
+    );
+  }
   const title = verdict ? dropTitle(verdict) : `${port.interfaceName} ${port.versionName} (${port.interfaceId})\n`
     + `sends ${port.sendsHash}\nreceives ${port.receivesHash}`
     + (port.allowMultiple ? "\ntakes several connections" : "\ntakes one connection")
@@ -66,20 +81,27 @@ export const ProcessNode = memo(function ProcessNode({ data, selected }: NodePro
   const colour = PROCESS_COLOURS[p.state];
   const [pointer, setPointer] = useState(false);
   const dragging = useContext(DraggingContext);
+  const tiny = useContext(TinyContext);
   // a line can be dragged from the box under the pointer, and goes on from the box it started at
   const live = pointer || dragging?.from.processId === p.id;
+  const portRows = ports.length > 0
+    ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} processId={p.id} port={port} live={live} tiny={tiny} />)}</ul>
+    : <div className="no-ports">{tiny ? null : "no interfaces"}</div>;
   return (
-    <div className={`process${selected ? " selected" : ""}`} style={{ borderColor: colour }}
+    <div className={`process${selected ? " selected" : ""}${tiny ? " tiny" : ""}`} style={{ borderColor: colour, "--state": colour } as CSSProperties}
       onPointerEnter={() => setPointer(true)} onPointerLeave={() => setPointer(false)}>
-      <div className="process-head">
-        <span className="process-name" title={`process ${p.id}`}>{p.name}</span>
-        <span className="state" style={{ background: colour }}>{p.state.toLowerCase()}</span>
-      </div>
-      <div className="process-service">{p.serviceId} <span className="process-version">{p.version}</span></div>
-      {p.reason && <div className="process-reason" title={p.reason}>{p.reason}</div>}
-      {ports.length > 0
-        ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} processId={p.id} port={port} live={live} />)}</ul>
-        : <div className="no-ports">no interfaces</div>}
+      {tiny
+        ? <div className="process-head" />
+        : <>
+          <div className="process-head">
+            <span className="process-name" title={`process ${p.id}`}>{p.name}</span>
+            <span className="state" style={{ background: colour }}>{p.state.toLowerCase()}</span>
+          </div>
+          <div className="process-service">{p.serviceId} <span className="process-version">{p.version}</span></div>
+        </>}
+      {tiny ? <div className="process-service" /> : null}
+      {p.reason && (tiny ? <div className="process-reason" /> : <div className="process-reason" title={p.reason}>{p.reason}</div>)}
+      {portRows}
     </div>
   );
 });
