@@ -28,6 +28,7 @@ import { MoveDialog, ReconfigureDialog, RenameDialog, UpgradeDialog, type Proces
 import { FLOW_ID, ProcessNode, TinyContext } from "./ProcessNode";
 import { CHANGE_KINDS, finished, opStatus, withChange, withEvent, withRecord, type Op, type OpKind, type Tone } from "./track";
 import { connectionsOf } from "./upgrade";
+import { Unobserved } from "./unobserved";
 import { useEnvironment } from "./useEnvironment";
 import { useLayoutStore } from "./useLayoutStore";
 
@@ -451,43 +452,45 @@ function CanvasView() {
             <p className="muted">Then drag from a port of one box to a port of another to connect them.</p>
           </div>
         )}
-        <TinyContext.Provider value={tiny}>
-          <DraggingContext.Provider value={dragging}>
-            <ReactFlow
-              id={FLOW_ID}
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={NODE_TYPES}
-              onNodesChange={flowHandlers.onNodesChange}
-              onEdgesChange={flowHandlers.onEdgesChange}
-              onPaneClick={deselect}
-              // a port's handles are all of one type: a connection has no direction, and joins them as they are
-              connectionMode={ConnectionMode.Loose}
-              onConnectStart={flowHandlers.onConnectStart}
-              isValidConnection={flowHandlers.isValidConnection}
-              onConnect={flowHandlers.onConnect}
-              onConnectEnd={flowHandlers.onConnectEnd}
-              connectionRadius={30}
-              // removing goes through the API, after asking (our own Delete key handling)
-              deleteKeyCode={null}
-              multiSelectionKeyCode={null}
-              selectionKeyCode={null}
-              onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
-              // the first boxes are fitted into view as React Flow takes them, so the first frame that
-              // has them is the fitted one (they come measured: no frame of boxes still being measured)
-              fitView
-              fitViewOptions={FIT}
-              minZoom={MIN_ZOOM}
-              proOptions={PRO_OPTIONS}
-            >
-              <Background />
-              <Controls showInteractive={false} />
-              <DropHint dragging={dragging} portAt={portAt} />
-              <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
-              <FarAway />
-            </ReactFlow>
-          </DraggingContext.Provider>
-        </TinyContext.Provider>
+        <Unobserved>
+          <TinyContext.Provider value={tiny}>
+            <DraggingContext.Provider value={dragging}>
+              <ReactFlow
+                id={FLOW_ID}
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={NODE_TYPES}
+                onNodesChange={flowHandlers.onNodesChange}
+                onEdgesChange={flowHandlers.onEdgesChange}
+                onPaneClick={deselect}
+                // a port's handles are all of one type: a connection has no direction, and joins them as they are
+                connectionMode={ConnectionMode.Loose}
+                onConnectStart={flowHandlers.onConnectStart}
+                isValidConnection={flowHandlers.isValidConnection}
+                onConnect={flowHandlers.onConnect}
+                onConnectEnd={flowHandlers.onConnectEnd}
+                connectionRadius={30}
+                // removing goes through the API, after asking (our own Delete key handling)
+                deleteKeyCode={null}
+                multiSelectionKeyCode={null}
+                selectionKeyCode={null}
+                onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
+                // the first boxes are fitted into view as React Flow takes them, so the first frame that
+                // has them is the fitted one (they come measured: no frame of boxes still being measured)
+                fitView
+                fitViewOptions={FIT}
+                minZoom={MIN_ZOOM}
+                proOptions={PRO_OPTIONS}
+              >
+                <Background />
+                <Controls showInteractive={false} />
+                <DropHint dragging={dragging} portAt={portAt} />
+                <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
+                <FarAway />
+              </ReactFlow>
+            </DraggingContext.Provider>
+          </TinyContext.Provider>
+        </Unobserved>
         {selection && (
           <Details selection={selection} processes={processes} places={places} busy={busy}
             progress={selectedOp ? opStatus(selectedOp) : undefined}

@@ -5,7 +5,7 @@ import { NODE_WIDTH } from "./layout";
  * A process box's size and where its ports' dots are, known before it is drawn: canvas.css gives
  * every part of the box a fixed height (these numbers), so React Flow is handed the box measured
  * (`width`, `height`, `measured`, `handles`): it draws the box at once, not hidden until measured,
- * and its lines in the same frame.
+ * and its lines in the same frame; and it is not measured in the page at all (unobserved.tsx).
  */
 
 /** The box's border, each side. */

@@ -127,7 +127,7 @@ export function toNodes(processes: Iterable<Process>, previous: readonly Process
 /**
  * A box as React Flow would measure it (its size, and where its dots are): the box's parts have
  * fixed heights ({@link boxGeometry}), so it is drawn at once, lines and all, in the first frame
- * that has it (React Flow measures it again when it mounts, and finds the same).
+ * that has it, and not measured in the page (unobserved.tsx).
  */
 function measured(p: Process, ports: readonly Port[]): Pick<ProcessNode, "width" | "height" | "measured" | "handles"> {
   const { width, height, handles } = boxGeometry(ports.map((port) => port.id), Boolean(p.reason), handleId);
