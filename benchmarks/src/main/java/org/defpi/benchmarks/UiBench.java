@@ -179,11 +179,12 @@ public final class UiBench {
       }
       List<Run> all = new ArrayList<>();
       for (int i = 1; i <= runs; i++) {
+        long started = System.nanoTime();
         Run run = once(browser, base, byMark, processes, fluid, i == runs ? screenshot : Optional.empty(),
             Optional.empty());
         all.add(run);
-        log("run %d/%d: navigation→drawn %4.0f ms (reload with a session), login→drawn %4.0f ms%s", i, runs,
-            run.fromNavigation(), run.fromLogin(), run.detail().isEmpty() ? "" : "  " + run.detail());
+        log("run %d/%d (%.1f s): navigation→drawn %4.0f ms (reload with a session), login→drawn %4.0f ms%s", i, runs,
+            msSince(started) / 1000.0, run.fromNavigation(), run.fromLogin(), run.detail().isEmpty() ? "" : "  " + run.detail());
         log("  reload api from navigation start %s", run.navigationApi());
         log("  login  api from the click        %s", run.loginApi());
         if (fluid) {
@@ -351,6 +352,8 @@ public final class UiBench {
     double moved = ((Number) node.evaluate(left)).doubleValue() - before;
     page.evaluate(DRIVE, Map.of("kind", "drag", "x", bx + moved, "y", by, "steps", 3, "px", -moved)); // back
     double fitted = ((Number) dragged.get("zoom")).doubleValue();
+    // in, not timed: big steps to 0.5, then wheel steps to 1
+    page.evaluate(DRIVE, Map.of("kind", "zoom", "x", cx, "y", cy, "delta", -400, "until", 0.5));
     Map<String, Object> in = (Map<String, Object>) page.evaluate(DRIVE,
         Map.of("kind", "zoom", "x", cx, "y", cy, "delta", -100, "until", 1));
     Map<String, Object> out = (Map<String, Object>) page.evaluate(DRIVE,
