@@ -38,8 +38,8 @@ const PRO_OPTIONS = { hideAttribution: true };
 const VISIBLE_ONLY_FROM = 100;
 /** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
 const FAR_ZOOM = 0.45;
-/** Below this zoom no text of a box can be read (13 px is under 3): none is drawn (TinyContext). */
-const TINY_ZOOM = 0.2;
+/** Below this zoom no text of a box can be read (13 px is under 4): none is drawn (TinyContext). */
+const TINY_ZOOM = 0.3;
 /** How far out the user may zoom; further only if that is what it takes to see the whole environment. */
 const MIN_ZOOM = 0.1;
 /** The first view shows every box (React Flow fits them as they come, before drawing them). */

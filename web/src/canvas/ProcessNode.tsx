@@ -9,7 +9,7 @@ import "./canvas.css";
 export const FLOW_ID = "defpi-canvas";
 
 /**
- * Whether the view is zoomed out so far that no text of a box can be read (13 px is under 3): the
+ * Whether the view is zoomed out so far that no text of a box can be read (13 px is under 4): the
  * boxes are then drawn without it, a third of the elements (the state shows as the head's colour,
  * the ports as rows with their dots; the name is the box's accessible name still).
  */
