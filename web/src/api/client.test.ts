@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { all, createApi, data } from "./client";
+import { all, createApi, data, totalOf } from "./client";
 import { ApiError } from "./problem";
 
 const BASE = "http://orchestrator.test";
@@ -74,5 +74,78 @@ describe("all", () => {
     });
     expect(items).toHaveLength(2500);
     expect(asked).toEqual([[0, 1000], [1000, 1000], [2000, 1000]]);
+  });
+
+  /** A list route over {@code size} numbers that says its total (X-Total-Count), as the API does. */
+  function numbers(size: number | (() => number), asked: Array<[number, number]>, counted = true) {
+    const c = client((r) => {
+      const n = typeof size === "number" ? size : size();
+      const u = new URL(r.url);
+      const offset = Number(u.searchParams.get("offset"));
+      const limit = Number(u.searchParams.get("limit"));
+      asked.push([offset, limit]);
+      const body = Array.from({ length: Math.max(0, Math.min(limit, n - offset)) }, (_, i) => offset + i);
+      return new Response(JSON.stringify(body), { status: 200, headers: {
+        "Content-Type": "application/json", ...(counted ? { "X-Total-Count": String(n) } : {}) } });
+    });
+    return (offset: number, limit: number) =>
+      data(c.api.GET("/process", { params: { query: { offset, limit } } })) as unknown as Promise<number[]>;
+  }
+
+  it("stops at a page exactly full when X-Total-Count says that was all: no round trip for an empty page", async () => {
+    const asked: Array<[number, number]> = [];
+    const items = await all(numbers(1000, asked));
+    expect(items).toHaveLength(1000);
+    expect(asked).toEqual([[0, 1000]]);
+  });
+
+  it("asks for the pages after the first at once, up to the total", async () => {
+    const asked: Array<[number, number]> = [];
+    const items = await all(numbers(3000, asked));
+    expect(items).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(asked).toEqual([[0, 1000], [1000, 1000], [2000, 1000]]);
+  });
+
+  it("has the pages after the first under way together", async () => {
+    const page = numbers(2500, []);
+    let running = 0;
+    let most = 0;
+    await all(async (offset, limit) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5));
+      try {
+        return await page(offset, limit);
+      } finally {
+        running--;
+      }
+    });
+    expect(most).toBe(2);
+  });
+
+  it("reads on while the last page is full and the list has grown past it", async () => {
+    const asked: Array<[number, number]> = [];
+    let size = 2000;
+    const page = numbers(() => size, asked);
+    const items = await all(async (offset, limit) => {
+      const list = await page(offset, limit);
+      size = 2500; // items added once the first page was read
+      return list;
+    });
+    expect(items).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    expect(asked).toEqual([[0, 1000], [1000, 1000], [2000, 1000]]);
+  });
+
+  it("reads one page after the other when the answer has no total", async () => {
+    const asked: Array<[number, number]> = [];
+    expect(await all(numbers(1000, asked, false))).toHaveLength(1000);
+    expect(asked).toEqual([[0, 1000], [1000, 1000]]);
+  });
+
+  it("keeps a list's X-Total-Count with the very array data gives", async () => {
+    const list = await numbers(1234, [])(0, 10);
+    expect(list).toHaveLength(10);
+    expect(totalOf(list)).toBe(1234);
+    expect(totalOf([1, 2])).toBeUndefined();
   });
 });

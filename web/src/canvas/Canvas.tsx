@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
-  applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useConnection, useNodesInitialized,
-  useReactFlow, useStore,
+  applyNodeChanges, Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useConnection, useReactFlow,
+  useStore, useStoreApi, type FitViewOptions, type ReactFlowState,
   type Connection as FlowConnection, type EdgeChange, type IsValidConnection, type NodeChange, type NodeTypes,
   type OnConnectStart,
 } from "@xyflow/react";
@@ -25,17 +25,25 @@ import {
 import { NODE_WIDTH, type Point } from "./layout";
 import { markCanvasDrawn } from "./mark";
 import { MoveDialog, ReconfigureDialog, RenameDialog, UpgradeDialog, type ProcessAction } from "./ProcessDialogs";
-import { ProcessNode } from "./ProcessNode";
+import { FLOW_ID, ProcessNode, TinyContext } from "./ProcessNode";
 import { CHANGE_KINDS, finished, opStatus, withChange, withEvent, withRecord, type Op, type OpKind, type Tone } from "./track";
 import { connectionsOf } from "./upgrade";
+import { Unobserved } from "./unobserved";
 import { useEnvironment } from "./useEnvironment";
 import { useLayoutStore } from "./useLayoutStore";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };
+const PRO_OPTIONS = { hideAttribution: true };
 /** From this many boxes on, React Flow draws only those in view (a small canvas draws all, so every box is in the page). */
 const VISIBLE_ONLY_FROM = 100;
 /** Below this zoom a box's hashes and versions are too small to read, and are left out (drawing stays quick). */
 const FAR_ZOOM = 0.45;
+/** Below this zoom no text of a box can be read (13 px is under 4): none is drawn (TinyContext). */
+const TINY_ZOOM = 0.3;
+/** How far out the user may zoom; further only if that is what it takes to see the whole environment. */
+const MIN_ZOOM = 0.1;
+/** The first view shows every box (React Flow fits them as they come, before drawing them). */
+const FIT: FitViewOptions = { padding: 0.1, maxZoom: 1, minZoom: 0.01 };
 /** The actions kept to show how they went. */
 const MAX_OPS = 20;
 
@@ -103,7 +111,9 @@ function CanvasView() {
   const [creating, setCreating] = useState<Creating | null>(null);
   const [acting, setActing] = useState<{ action: ProcessAction; process: Process } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [far, setFar] = useState(false);
+  // the boxes are drawn without text when it could not be read; the view's zoom decides, from the
+  // first frame on (the first boxes are fitted as React Flow takes them, before they are drawn)
+  const tiny = useStore((s) => s.transform[2] < TINY_ZOOM);
 
   // --- boxes: where the user kept them, where one was dropped, else laid out
 
@@ -160,10 +170,16 @@ function CanvasView() {
     }
   }, [nodes, ready, layoutChanged]);
 
-  const previousEdges = useRef(new Map<string, ConnectionEdge>());
+  // The very same list while no line changed (a box dragged without its lines changing side): React
+  // Flow then takes no new lines, and does not index 1000 of them again on each frame of a drag.
+  const previousEdges = useRef<{ list: ConnectionEdge[]; byId: Map<string, ConnectionEdge> }>({ list: [], byId: new Map() });
   const edges = useMemo(() => {
-    const list = toEdges(connections.values(), nodes, selectedEdge, previousEdges.current);
-    previousEdges.current = new Map(list.map((e) => [e.id, e]));
+    const previous = previousEdges.current;
+    const list = toEdges(connections.values(), nodes, selectedEdge, previous.byId);
+    if (list.length === previous.list.length && list.every((e, i) => e === previous.list[i])) {
+      return previous.list;
+    }
+    previousEdges.current = { list, byId: new Map(list.map((e) => [e.id, e])) };
     return list;
   }, [connections, nodes, selectedEdge]);
 
@@ -283,6 +299,25 @@ function CanvasView() {
     }
   };
 
+  // The handlers React Flow is given are the same functions from draw to draw: each new one would
+  // be a change of React Flow's store, which every box, dot and line on the canvas is asked about.
+  const latest = useRef({ onConnectStart, isValidConnection, onConnect });
+  latest.current = { onConnectStart, isValidConnection, onConnect };
+  const flowHandlers = useMemo(() => ({
+    onNodesChange: (changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns)),
+    onEdgesChange: (changes: EdgeChange<ConnectionEdge>[]) => {
+      for (const c of changes) {
+        if (c.type === "select") {
+          setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
+        }
+      }
+    },
+    onConnectStart: ((event, params) => latest.current.onConnectStart(event, params)) as OnConnectStart,
+    isValidConnection: ((c) => latest.current.isValidConnection(c)) as IsValidConnection,
+    onConnect: (c: FlowConnection) => latest.current.onConnect(c),
+    onConnectEnd: () => setDragging(null),
+  }), []);
+
   // --- removing
 
   const remove = async (s: Selection) => {
@@ -397,7 +432,7 @@ function CanvasView() {
   return (
     <div className="canvas-page">
       <Palette services={services} trouble={catalog.trouble} onAdd={addFromPalette} />
-      <div className={`canvas${selection ? " with-details" : ""}${far ? " far" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+      <div className={`canvas${selection ? " with-details" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
         {live.trouble && <div className="trouble" role="status">{live.trouble}</div>}
         {shownNotice && (
           <div className={`notice-bar ${shownNotice.tone}`} role={shownNotice.tone === "error" ? "alert" : "status"}>
@@ -417,42 +452,45 @@ function CanvasView() {
             <p className="muted">Then drag from a port of one box to a port of another to connect them.</p>
           </div>
         )}
-        <DraggingContext.Provider value={dragging}>
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            onNodesChange={(changes: NodeChange<ProcessNodeType>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
-            onEdgesChange={(changes: EdgeChange<ConnectionEdge>[]) => {
-              for (const c of changes) {
-                if (c.type === "select") {
-                  setSelectedEdge((s) => (c.selected ? c.id : s === c.id ? null : s));
-                }
-              }
-            }}
-            onPaneClick={deselect}
-            // a port's handles are all of one type: a connection has no direction, and joins them as they are
-            connectionMode={ConnectionMode.Loose}
-            onConnectStart={onConnectStart}
-            isValidConnection={isValidConnection}
-            onConnect={onConnect}
-            onConnectEnd={() => setDragging(null)}
-            connectionRadius={30}
-            // removing goes through the API, after asking (our own Delete key handling)
-            deleteKeyCode={null}
-            multiSelectionKeyCode={null}
-            selectionKeyCode={null}
-            onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
-            minZoom={0.1}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background />
-            <Controls showInteractive={false} />
-            <DropHint dragging={dragging} portAt={portAt} />
-            <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
-            <FarAway onChange={setFar} />
-          </ReactFlow>
-        </DraggingContext.Provider>
+        <Unobserved>
+          <TinyContext.Provider value={tiny}>
+            <DraggingContext.Provider value={dragging}>
+              <ReactFlow
+                id={FLOW_ID}
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={NODE_TYPES}
+                onNodesChange={flowHandlers.onNodesChange}
+                onEdgesChange={flowHandlers.onEdgesChange}
+                onPaneClick={deselect}
+                // a port's handles are all of one type: a connection has no direction, and joins them as they are
+                connectionMode={ConnectionMode.Loose}
+                onConnectStart={flowHandlers.onConnectStart}
+                isValidConnection={flowHandlers.isValidConnection}
+                onConnect={flowHandlers.onConnect}
+                onConnectEnd={flowHandlers.onConnectEnd}
+                connectionRadius={30}
+                // removing goes through the API, after asking (our own Delete key handling)
+                deleteKeyCode={null}
+                multiSelectionKeyCode={null}
+                selectionKeyCode={null}
+                onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM}
+                // the first boxes are fitted into view as React Flow takes them, so the first frame that
+                // has them is the fitted one (they come measured: no frame of boxes still being measured)
+                fitView
+                fitViewOptions={FIT}
+                minZoom={MIN_ZOOM}
+                proOptions={PRO_OPTIONS}
+              >
+                <Background />
+                <Controls showInteractive={false} />
+                <DropHint dragging={dragging} portAt={portAt} />
+                <FirstDraw ready={ready && nodes.length === processes.size} processes={processes.size} connections={connections.size} />
+                <FarAway />
+              </ReactFlow>
+            </DraggingContext.Provider>
+          </TinyContext.Provider>
+        </Unobserved>
         {selection && (
           <Details selection={selection} processes={processes} places={places} busy={busy}
             progress={selectedOp ? opStatus(selectedOp) : undefined}
@@ -508,36 +546,111 @@ function ActionDialog({ acting, nodes, pools, connections, onDone, onCancel }: {
   }
 }
 
-/** Whether the view is zoomed out so far that the boxes' small print cannot be read (it is then not drawn). */
-function FarAway({ onChange }: { onChange: (far: boolean) => void }) {
+/**
+ * Zoomed out so far that the boxes' small print cannot be read, the canvas says so by a class on
+ * React Flow's own element (`far`, canvas.css leaves the small print out): set in the frame the
+ * zoom crosses the line, without drawing the canvas's React tree again.
+ */
+function FarAway() {
   const far = useStore((s) => s.transform[2] < FAR_ZOOM);
-  useEffect(() => onChange(far), [far, onChange]);
+  const domNode = useStore((s) => s.domNode);
+  useLayoutEffect(() => {
+    domNode?.classList.toggle("far", far);
+  }, [far, domNode]);
   return null;
 }
 
 /**
- * Once every box of the first environment loaded is measured and drawn: the view fits them, and the
- * page gets the `defpi:canvas-drawn` mark (once per page load) that the benchmark waits for.
+ * Once the first environment loaded is drawn, the page gets the `defpi:canvas-drawn` mark (once per
+ * page load) that the benchmark waits for. Drawn means what the user sees: the view fitted to the
+ * boxes (React Flow fits them as it takes them), and in the page every box and every line that the
+ * fitted view shows (counted in the page, against what the view holds); the mark is set after that
+ * frame has been painted (in a task after the frame's animation callbacks, when the frame's
+ * rendering is done). Its detail says how many processes and connections, boxes and lines drawn,
+ * and the zoom. A view that the fit took further out than users may zoom lets them zoom out as far.
  */
 function FirstDraw({ ready, processes, connections }: { ready: boolean; processes: number; connections: number }) {
-  const initialized = useNodesInitialized();
-  const count = useStore((s) => s.nodeLookup.size);
-  const { fitView } = useReactFlow();
+  const store = useStoreApi();
+  const taken = useStore((s) => s.nodeLookup.size === processes && !s.fitViewQueued);
   const done = useRef(false);
   useEffect(() => {
-    if (done.current || !ready || !(processes === 0 || (initialized && count === processes))) {
+    if (done.current || !ready || !(processes === 0 || taken)) {
       return;
     }
-    done.current = true;
-    const frame = requestAnimationFrame(() => {
-      markCanvasDrawn(processes, connections);
-      if (processes > 0) {
-        void fitView({ maxZoom: 1, padding: 0.1 });
+    if (processes === 0) {
+      done.current = true;
+      store.setState({ fitViewQueued: false }); // an empty canvas: the first box added is not fitted to
+      markCanvasDrawn({ processes, connections, boxes: 0, lines: 0, zoom: store.getState().transform[2] });
+      return;
+    }
+    let frame = 0;
+    let frames = 0;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const drawn = countDrawn(store.getState());
+      if (drawn) {
+        done.current = true;
+        markCanvasDrawn({ processes, connections, ...drawn });
+        const { minZoom, setMinZoom } = store.getState();
+        if (drawn.zoom < minZoom) {
+          setMinZoom(drawn.zoom);
+        }
+      } else if (++frames < 600) {
+        frame = requestAnimationFrame(() => channel.port2.postMessage(null));
       }
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [ready, initialized, count, processes, connections, fitView]);
+    };
+    frame = requestAnimationFrame(() => channel.port2.postMessage(null));
+    return () => {
+      cancelAnimationFrame(frame);
+      channel.port1.close();
+    };
+  }, [ready, taken, processes, connections, store]);
   return null;
+}
+
+/**
+ * The boxes and lines in the page, if it has every one the view shows (a box that overlaps the
+ * view; a line whose two boxes' bounds do, as React Flow decides); else null.
+ */
+function countDrawn(s: ReactFlowState): { boxes: number; lines: number; zoom: number } | null {
+  const root = s.domNode;
+  const [tx, ty, zoom] = s.transform;
+  const viewport = root?.querySelector<HTMLElement>(".react-flow__viewport");
+  const shown = Number(/scale\(([^)]+)\)/.exec(viewport?.style.transform ?? "")?.[1]);
+  if (!root || !(Math.abs(shown - zoom) <= zoom * 1e-4)) {
+    return null; // the fitted view is not the one in the page yet
+  }
+  const view = { x: -tx / zoom, y: -ty / zoom, x2: (s.width - tx) / zoom, y2: (s.height - ty) / zoom };
+  const overlaps = (b: { x: number; y: number; x2: number; y2: number }) =>
+    b.x < view.x2 && b.x2 > view.x && b.y < view.y2 && b.y2 > view.y;
+  const boxOf = (id: string) => {
+    const n = s.nodeLookup.get(id);
+    if (!n) {
+      return undefined;
+    }
+    const { x, y } = n.internals.positionAbsolute;
+    return { x, y, x2: x + (n.measured.width ?? 0), y2: y + (n.measured.height ?? 0) };
+  };
+  let boxes = 0;
+  for (const id of s.nodeLookup.keys()) {
+    const b = boxOf(id);
+    if (b && overlaps(b)) {
+      boxes++;
+    }
+  }
+  let lines = 0;
+  for (const e of s.edges) {
+    const a = boxOf(e.source);
+    const b = boxOf(e.target);
+    if (a && b && overlaps({ x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), x2: Math.max(a.x2, b.x2), y2: Math.max(a.y2, b.y2) })) {
+      lines++;
+    }
+  }
+  const inPage = {
+    boxes: root.querySelectorAll(".react-flow__node").length,
+    lines: root.querySelectorAll(".react-flow__edge").length,
+  };
+  return inPage.boxes >= boxes && inPage.lines >= lines ? { ...inPage, zoom } : null;
 }
 
 function ConfirmRemoval({ selection, processes, connectionCount, onConfirm, onCancel }: {

@@ -1,5 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { Connection, ConnectionState, Process, ProcessState } from "../api/client";
+import { boxGeometry } from "./box";
 import { linksOf, nodeHeight, place, type Point } from "./layout";
 
 /** One port of a process box: an interface version, which a connection uses one of. */
@@ -111,13 +112,26 @@ export function toNodes(processes: Iterable<Process>, previous: readonly Process
     if (old?.data.process === p) {
       return old;
     }
-    const data = { process: p, ports: old && samePorts(old.data.process, p) ? old.data.ports : portsFor(p) };
+    const keepPorts = old !== undefined && samePorts(old.data.process, p);
+    const data = { process: p, ports: keepPorts ? old.data.ports : portsFor(p) };
     if (old) {
-      return { ...old, data, ariaLabel: processLabel(p) };
+      // the same size and dots while the ports and the reason line are the same
+      const sized = keepPorts && Boolean(old.data.process.reason) === Boolean(p.reason);
+      return { ...old, data, ariaLabel: processLabel(p), ...(sized ? {} : measured(p, data.ports)) };
     }
     const position = placement.saved?.get(p.id) ?? positions.get(p.id) ?? { x: 0, y: 0 };
-    return { id: p.id, type: "process", position, data, ariaLabel: processLabel(p) };
+    return { id: p.id, type: "process", position, data, ariaLabel: processLabel(p), ...measured(p, data.ports) };
   });
+}
+
+/**
+ * A box as React Flow would measure it (its size, and where its dots are): the box's parts have
+ * fixed heights ({@link boxGeometry}), so it is drawn at once, lines and all, in the first frame
+ * that has it, and not measured in the page (unobserved.tsx).
+ */
+function measured(p: Process, ports: readonly Port[]): Pick<ProcessNode, "width" | "height" | "measured" | "handles"> {
+  const { width, height, handles } = boxGeometry(ports.map((port) => port.id), Boolean(p.reason), handleId);
+  return { width, height, measured: { width, height }, handles };
 }
 
 /** Whether two records of a process have the same interfaces (a state change keeps its ports). */
