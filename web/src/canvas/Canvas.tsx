@@ -19,7 +19,7 @@ import { Details, type Selection } from "./Details";
 import { DraggingContext, type Dragging } from "./dragging";
 import { dropTitle, needsChoice, portKey, verdicts, type PortRef, type Verdict, type VersionPair } from "./drop";
 import {
-  CONNECTION_COLOURS, PROCESS_COLOURS, portOfHandle, toEdges, toNodes, type ConnectionEdge,
+  CONNECTION_COLOURS, PROCESS_COLOURS, portOfHandle, toEdges, toNodes, withConnected, type ConnectionEdge,
   type ProcessNode as ProcessNodeType,
 } from "./graph";
 import { NODE_WIDTH, type Point } from "./layout";
@@ -161,6 +161,11 @@ function CanvasView() {
     }));
     // connections matter to new boxes only: a change of theirs alone lays nothing out
   }, [processes, ready]);
+
+  // each port's active connections, on its box (after the boxes above: a new box gets its counts too)
+  useEffect(() => {
+    setNodes((ns) => withConnected(ns, connections.values()));
+  }, [connections, processes, ready]);
 
   // the boxes that moved are written back for the user once they stop
   const layoutChanged = layoutStore.changed;

@@ -42,16 +42,20 @@ function Dot({ nodeId, port, side, live, className }: {
   );
 }
 
-function PortRow({ processId, port, live, tiny }: { processId: string; port: Port; live: boolean; tiny: boolean }) {
+function PortRow({ processId, port, live, tiny, connected }: {
+  processId: string; port: Port; live: boolean; tiny: boolean; connected: number;
+}) {
   const dragging = useContext(DraggingContext);
   const key = portKey({ processId, interfaceId: port.interfaceId, versionName: port.versionName });
   const isFrom = dragging !== null && portKey(dragging.from) === key;
   const verdict = dragging && !isFrom ? dragging.verdicts.get(key) : undefined;
   const drop = isFrom ? " dragging" : verdict ? (verdict.ok ? " accepts" : " refuses") : "";
   const handleClass = drop.trim() || undefined;
+  // a port with an ACTIVE connection says so (its dots are filled), at both ends of the line
+  const linked = connected > 0 ? " connected" : "";
   if (tiny) {
     return (
-      <li className={`port${drop}`}>
+      <li className={`port${linked}${drop}`}>
         <Dot nodeId={processId} port={port.id} side="left" live={live} className={handleClass} />
         <Dot nodeId={processId} port={port.id} side="right" live={live} className={handleClass} />
       </li>
@@ -60,9 +64,10 @@ function PortRow({ processId, port, live, tiny }: { processId: string; port: Por
   const title = verdict ? dropTitle(verdict) : `${port.interfaceName} ${port.versionName} (${port.interfaceId})\n`
     + `sends ${port.sendsHash}\nreceives ${port.receivesHash}`
     + (port.allowMultiple ? "\ntakes several connections" : "\ntakes one connection")
+    + (connected > 0 ? `\nconnected: ${connected} active connection${connected === 1 ? "" : "s"}` : "")
     + "\ndrag from a dot to another process's port to connect";
   return (
-    <li className={`port${drop}`} title={title}>
+    <li className={`port${linked}${drop}`} title={title} data-connections={connected}>
       {/* a dot on each side, so a line leaves towards the box at its other end */}
       <Dot nodeId={processId} port={port.id} side="left" live={live} className={handleClass} />
       <span className="port-name">{port.interfaceName}</span>
@@ -77,7 +82,7 @@ function PortRow({ processId, port, live, tiny }: { processId: string; port: Por
 
 /** A process: name, service and version, state by colour and label, its interface versions as ports. */
 export const ProcessNode = memo(function ProcessNode({ data, selected }: NodeProps<ProcessNodeType>) {
-  const { process: p, ports } = data;
+  const { process: p, ports, connected } = data;
   const colour = PROCESS_COLOURS[p.state];
   const [pointer, setPointer] = useState(false);
   const dragging = useContext(DraggingContext);
@@ -85,7 +90,8 @@ export const ProcessNode = memo(function ProcessNode({ data, selected }: NodePro
   // a line can be dragged from the box under the pointer, and goes on from the box it started at
   const live = pointer || dragging?.from.processId === p.id;
   const portRows = ports.length > 0
-    ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} processId={p.id} port={port} live={live} tiny={tiny} />)}</ul>
+    ? <ul className="ports">{ports.map((port) => <PortRow key={port.id} processId={p.id} port={port} live={live} tiny={tiny}
+      connected={connected?.[port.id] ?? 0} />)}</ul>
     : <div className="no-ports">{tiny ? null : "no interfaces"}</div>;
   return (
     <div className={`process${selected ? " selected" : ""}${tiny ? " tiny" : ""}`} style={{ borderColor: colour, "--state": colour } as CSSProperties}

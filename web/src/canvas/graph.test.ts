@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connection, iface, process } from "../test/fixtures";
-import { handleId, portId, portOfHandle, ports, toEdges, toNodes } from "./graph";
+import { handleId, portId, portOfHandle, ports, toEdges, toNodes, withConnected } from "./graph";
 
 const meter = process("a1", [iface("meter/power", ["v1", "v2"], true), iface("meter/status", ["v1"])], "RUNNING",
   "2026-01-01T00:00:01.000000Z");
@@ -145,5 +145,24 @@ describe("toEdges, again", () => {
     expect(toEdges([c], nodes, "c1", previous)[0]).toMatchObject({ selected: true });
     const swapped = nodes.map((n) => ({ ...n, position: { x: n.id === "a1" ? 900 : 0, y: 0 } }));
     expect(toEdges([c], swapped, null, previous)[0]?.sourceHandle).toBe("meter/power@v2:left");
+  });
+});
+
+describe("withConnected", () => {
+  it("counts each port's active connections at both ends, and keeps unchanged boxes the same objects", () => {
+    const m = iface("meter/power", ["v1"], true);
+    const l = iface("logger/power", ["v1"], true);
+    const nodes = toNodes([process("a", [m]), process("b", [l]), process("c", [l])], []);
+    const active = connection("c1", ["a", "meter/power", "v1"], ["b", "logger/power", "v1"]);
+    const starting = connection("c2", ["a", "meter/power", "v1"], ["c", "logger/power", "v1"], "STARTING");
+
+    const once = withConnected(nodes, [active, starting]);
+    expect(once.find((n) => n.id === "a")?.data.connected).toEqual({ "meter/power@v1": 1 });
+    expect(once.find((n) => n.id === "b")?.data.connected).toEqual({ "logger/power@v1": 1 });
+    expect(once.find((n) => n.id === "c")).toBe(nodes[2]);
+    expect(withConnected(once, [active, starting])).toBe(once);
+
+    const gone = withConnected(once, []);
+    expect(gone[0]?.data.connected).toBeUndefined();
   });
 });

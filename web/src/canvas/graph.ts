@@ -15,7 +15,12 @@ export interface Port {
   allowMultiple: boolean;
 }
 
-export type ProcessNodeData = { process: Process; ports: Port[] };
+export type ProcessNodeData = {
+  process: Process;
+  ports: Port[];
+  /** Per port id, how many ACTIVE connections it has (absent: none). */
+  connected?: Readonly<Record<string, number>>;
+};
 export type ProcessNode = Node<ProcessNodeData, "process">;
 export type ConnectionEdge = Edge<{ connection: Connection }>;
 
@@ -113,7 +118,10 @@ export function toNodes(processes: Iterable<Process>, previous: readonly Process
       return old;
     }
     const keepPorts = old !== undefined && samePorts(old.data.process, p);
-    const data = { process: p, ports: keepPorts ? old.data.ports : portsFor(p) };
+    const data: ProcessNodeData = { process: p, ports: keepPorts ? old.data.ports : portsFor(p) };
+    if (old?.data.connected) {
+      data.connected = old.data.connected;
+    }
     if (old) {
       // the same size and dots while the ports and the reason line are the same
       const sized = keepPorts && Boolean(old.data.process.reason) === Boolean(p.reason);
@@ -201,4 +209,44 @@ export function portOfHandle(node: ProcessNode | undefined, handle: string | nul
   }
   const port = node.data.ports.find((p) => handle === handleId(p.id, "left") || handle === handleId(p.id, "right"));
   return port && { processId: node.id, interfaceId: port.interfaceId, versionName: port.versionName };
+}
+
+/**
+ * The boxes with each port's count of ACTIVE connections, so both ends of a line show that it is
+ * connected. A box whose counts are unchanged is the same object (it is not drawn again), and the
+ * same list comes back when none changed.
+ */
+export function withConnected(nodes: ProcessNode[], connections: Iterable<Connection>): ProcessNode[] {
+  const counts = new Map<string, Record<string, number>>();
+  const add = (processId: string, port: string) => {
+    const mine = counts.get(processId) ?? {};
+    mine[port] = (mine[port] ?? 0) + 1;
+    counts.set(processId, mine);
+  };
+  for (const c of connections) {
+    if (c.state === "ACTIVE") {
+      add(c.endpoint1.processId, portId(c.endpoint1.interfaceId, c.interfaceVersions.endpoint1));
+      add(c.endpoint2.processId, portId(c.endpoint2.interfaceId, c.interfaceVersions.endpoint2));
+    }
+  }
+  let changed = false;
+  const next = nodes.map((n) => {
+    const now = counts.get(n.id);
+    if (sameCounts(n.data.connected, now)) {
+      return n;
+    }
+    changed = true;
+    const data: ProcessNodeData = { process: n.data.process, ports: n.data.ports };
+    if (now) {
+      data.connected = now;
+    }
+    return { ...n, data };
+  });
+  return changed ? next : nodes;
+}
+
+function sameCounts(a: Readonly<Record<string, number>> | undefined, b: Readonly<Record<string, number>> | undefined): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  return ka.length === kb.length && ka.every((k) => a?.[k] === b?.[k]);
 }
