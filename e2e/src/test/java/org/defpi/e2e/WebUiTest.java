@@ -1,18 +1,23 @@
 package org.defpi.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.Position;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +194,244 @@ class WebUiTest {
     }
     // 5. Nothing went wrong in the page.
     assertThat(consoleErrors).as("browser console errors").isEmpty();
+  }
+
+  /**
+   * What a user does in the browser alone (issue 7): an empty canvas says what to do first; a process
+   * from the palette through the parameter form (a wrong value is refused beside its field), another
+   * from the Add… button; port dragged to port connects them and both ends show it; a drag the
+   * orchestrator would refuse is refused with its reason; the log page shows a process's output and
+   * finds a line; reconfigure from the details; a second user sees none of it; delete the connection
+   * and terminate both from the details. Every step waits on what the page shows, and checks the API
+   * agrees.
+   */
+  @Test
+  void aUserBuildsConnectsWatchesAndTakesDownTheirEnvironmentInTheBrowser() throws Exception {
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    Account alice = newUser("ui-alice-" + run);
+    Account bob = newUser("ui-bob-" + run);
+    List<String> consoleErrors = new ArrayList<>();
+    String meter = null;
+    String logger = null;
+    try (BrowserContext context = newContext(consoleErrors); BrowserContext bobs = newContext(consoleErrors)) {
+      Page page = context.newPage();
+      watchConsole(page, consoleErrors);
+      try {
+        logIn(page, alice);
+        PlaywrightAssertions.assertThat(page.locator(".placeholder.empty")).containsText("You have no processes yet.");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("user-empty-canvas.png")));
+
+        // 1. A meter dragged from the palette; its form refuses a wrong value beside the field.
+        page.locator("li[data-service-id='power-meter']").dragTo(page.locator(".react-flow__pane"),
+            new Locator.DragToOptions().setTargetPosition(new Position(250, 200)));
+        Locator form = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("New process of Power Meter"));
+        form.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("meter");
+        Locator interval = form.getByLabel("Milliseconds between measurements");
+        interval.fill("fast");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
+        PlaywrightAssertions.assertThat(interval).hasAttribute("aria-invalid", "true");
+        // beside the field, and what the field is described by
+        String errorId = interval.getAttribute("id") + "-error";
+        PlaywrightAssertions.assertThat(form.locator("[id='" + errorId + "']")).containsText("'fast' is not a whole number");
+        assertThat(interval.getAttribute("aria-describedby")).contains(errorId);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("create-form-refused.png")));
+        interval.fill("250");
+        form.getByLabel("Measurements to send per connection").fill("100000");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
+        PlaywrightAssertions.assertThat(form).hasCount(0);
+        Locator meterBox = boxNamed(page, "meter");
+        running(meterBox).waitFor(new Locator.WaitForOptions().setTimeout(90_000));
+        meter = idOf(meterBox);
+        assertThat(alice.api().get("process/" + meter).json().path("configuration").path("intervalMillis").asText())
+            .isEqualTo("250");
+
+        // 2. A logger from the Add… button (the keyboard's and a tablet's way).
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Power Logger (power-logger)…")
+            .setExact(true)).click();
+        form = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("New process of Power Logger"));
+        form.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("logger");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
+        Locator loggerBox = boxNamed(page, "logger");
+        running(loggerBox).waitFor(new Locator.WaitForOptions().setTimeout(90_000));
+        logger = idOf(loggerBox);
+
+        // 3. Port to port: connected, on the line and at both ends.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Fit View")).click();
+        dragLine(page, handle(meterBox, "right"), handle(loggerBox, "left"), null);
+        Locator edge = page.locator(".react-flow__edge[aria-label='connection active']");
+        edge.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.ATTACHED).setTimeout(30_000));
+        PlaywrightAssertions.assertThat(meterBox.locator(".port.connected")).hasCount(1);
+        PlaywrightAssertions.assertThat(loggerBox.locator(".port.connected")).hasCount(1);
+        JsonNode connections = alice.api().get("connection").json();
+        assertThat(connections).hasSize(1);
+        assertThat(connections.get(0).path("state").asText()).isEqualTo("ACTIVE");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("user-connected.png")));
+
+        // 4. A second line between the same ports: refused while dragging, with the reason.
+        String refusal = dragLine(page, handle(loggerBox, "left"), handle(meterBox, "right"), "already connected");
+        System.out.println("web-ui: a second drag between the same ports says: " + refusal);
+        assertThat(alice.api().get("connection").json()).as("nothing made by a refused drop").hasSize(1);
+
+        // 5. The logger's output on its log page, live; the search finds the received measurements.
+        select(loggerBox);
+        Locator details = page.getByRole(AriaRole.COMPLEMENTARY, new Page.GetByRoleOptions().setName("Process details"));
+        details.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Logs")).click();
+        Locator log = page.getByRole(AriaRole.LOG, new Page.GetByRoleOptions().setName("Log of logger"));
+        PlaywrightAssertions.assertThat(log).containsText("received", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        page.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search the log")).fill("PowerMeasurement from");
+        assertThat(log.locator("mark").first().textContent()).isEqualToIgnoringCase("PowerMeasurement from");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("logs.png")));
+        page.goBack(); // the browser's back button: the canvas again
+        meterBox.waitFor();
+
+        // 6. Reconfigure the meter from its details: the process says so in its log, the API agrees.
+        select(meterBox);
+        details.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Reconfigure…")).click();
+        form = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Reconfigure “meter”"));
+        form.getByLabel("Milliseconds between measurements").fill("400");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Reconfigure")).click();
+        PlaywrightAssertions.assertThat(form).hasCount(0);
+        String meterId = meter;
+        await("the meter reconfigured").atMost(Duration.ofSeconds(30)).until(() ->
+            alice.api().get("process/" + meterId + "/log").body().contains("intervalMillis=400"));
+        assertThat(alice.api().get("process/" + meter).json().path("configuration").path("intervalMillis").asText())
+            .isEqualTo("400");
+
+        // 7. Another user sees none of it: an empty canvas, an empty process list.
+        Page bobsPage = bobs.newPage();
+        watchConsole(bobsPage, consoleErrors);
+        logIn(bobsPage, bob);
+        PlaywrightAssertions.assertThat(bobsPage.locator(".placeholder.empty")).containsText("You have no processes yet.");
+        PlaywrightAssertions.assertThat(bobsPage.locator(".react-flow__node")).hasCount(0);
+        bobsPage.navigate("/#/processes");
+        PlaywrightAssertions.assertThat(bobsPage.locator("main")).containsText("no processes",
+            new LocatorAssertions.ContainsTextOptions().setIgnoreCase(true));
+        PlaywrightAssertions.assertThat(bobsPage.locator("main table tbody tr")).hasCount(0);
+        // An admin sees it all, and switches to Alice's environment to see her canvas.
+        Page adminsPage = bobs.newPage();
+        watchConsole(adminsPage, consoleErrors);
+        logIn(adminsPage, new Account("", "admin", adminPassword, api), "admin admin");
+        adminsPage.getByLabel("Environment of").selectOption(alice.id());
+        PlaywrightAssertions.assertThat(boxNamed(adminsPage, "meter")).isVisible();
+        PlaywrightAssertions.assertThat(boxNamed(adminsPage, "logger")).isVisible();
+        PlaywrightAssertions.assertThat(adminsPage.locator(".react-flow__node")).hasCount(2);
+        adminsPage.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("admin-sees-alice.png")));
+
+        // 8. Delete the connection from its details, then terminate both processes.
+        edge.focus();
+        page.keyboard().press("Enter");
+        Locator connectionDetails = page.getByRole(AriaRole.COMPLEMENTARY, new Page.GetByRoleOptions().setName("Connection details"));
+        connectionDetails.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete…")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete")).click();
+        PlaywrightAssertions.assertThat(page.locator(".react-flow__edge")).hasCount(0);
+        PlaywrightAssertions.assertThat(meterBox.locator(".port.connected")).hasCount(0);
+        assertThat(alice.api().get("connection").json()).isEmpty();
+        for (Locator box : List.of(meterBox, loggerBox)) {
+          select(box);
+          details.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminate…")).click();
+          page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminate")).click();
+          box.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED).setTimeout(60_000));
+        }
+        PlaywrightAssertions.assertThat(page.locator(".placeholder.empty")).isVisible();
+        assertThat(alice.api().get("process").json()).isEmpty();
+        meter = null;
+        logger = null;
+      } catch (RuntimeException | AssertionError e) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-user.png")));
+        throw e;
+      }
+    } finally {
+      for (String id : java.util.Arrays.asList(meter, logger)) {
+        if (id != null) {
+          api.delete("process/" + id);
+        }
+      }
+      for (Account a : List.of(alice, bob)) {
+        await("user " + a.name() + " deleted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .until(() -> api.delete("user/" + a.id()).status(), status -> status == 204 || status == 404);
+      }
+    }
+    assertThat(consoleErrors).as("browser console errors").isEmpty();
+  }
+
+  /** A user made for one test, and a client logged in as them. */
+  private record Account(String id, String name, String password, OrchestratorClient api) {}
+
+  private static Account newUser(String name) {
+    String password = "pw-" + java.util.UUID.randomUUID();
+    OrchestratorClient.Response made = api.post("user", Map.of("name", name, "password", password, "role", "user"));
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    return new Account(made.json().path("id").asText(), name, password,
+        new OrchestratorClient(Platform.ORCHESTRATOR, name, password));
+  }
+
+  private static BrowserContext newContext(List<String> consoleErrors) {
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+        .setBaseURL(Platform.ORCHESTRATOR.toString()).setViewportSize(1280, 800));
+    context.setDefaultTimeout(30_000);
+    return context;
+  }
+
+  private static void watchConsole(Page page, List<String> consoleErrors) {
+    page.onConsoleMessage(m -> {
+      if (m.type().equals("error")) {
+        consoleErrors.add(m.text() + " @ " + m.location());
+      }
+    });
+    page.onPageError(e -> consoleErrors.add("uncaught: " + e));
+  }
+
+  private static void logIn(Page page, Account account) {
+    logIn(page, account, account.name() + " user");
+  }
+
+  private static void logIn(Page page, Account account, String who) {
+    page.navigate("/");
+    page.getByLabel("Name").fill(account.name());
+    page.getByLabel("Password").fill(account.password());
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    PlaywrightAssertions.assertThat(page.locator("header .who")).hasText(who);
+    PlaywrightAssertions.assertThat(page.locator(".react-flow")).isVisible();
+  }
+
+  /** The box of the process with this name. */
+  private static Locator boxNamed(Page page, String name) {
+    return page.locator(".react-flow__node", new Page.LocatorOptions()
+        .setHas(page.locator(".process-name", new Page.LocatorOptions().setHasText(Pattern.compile("^" + name + "$")))));
+  }
+
+  /** The process id of a box (React Flow's test id is rf__node-<id>). */
+  private static String idOf(Locator box) {
+    return box.getAttribute("data-testid").substring("rf__node-".length());
+  }
+
+  private static Locator handle(Locator box, String side) {
+    return box.locator(".port .react-flow__handle-" + side).first();
+  }
+
+  private static void select(Locator box) {
+    box.locator(".process-name").click();
+  }
+
+  /**
+   * Drags a line from one port's dot to another's, with the mouse as a user would. With
+   * {@code refusedBecause}, the drop hint must refuse, saying so, before the mouse lets go; the
+   * hint's text is answered.
+   */
+  private static String dragLine(Page page, Locator from, Locator to, String refusedBecause) {
+    var a = from.boundingBox();
+    var b = to.boundingBox();
+    page.mouse().move(a.x + a.width / 2, a.y + a.height / 2);
+    page.mouse().down();
+    page.mouse().move(b.x + b.width / 2, b.y + b.height / 2, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(12));
+    String hint = "";
+    if (refusedBecause != null) {
+      Locator refuses = page.locator(".drop-hint.refuses");
+      PlaywrightAssertions.assertThat(refuses).containsText(refusedBecause);
+      hint = refuses.textContent();
+    }
+    page.mouse().up();
+    return hint;
   }
 
   /** A process's box on the canvas (React Flow's node, by the process's id). */
