@@ -25,7 +25,8 @@ function short(hash: string): string {
  * box under the pointer, or that a line is being dragged from: each Handle follows React Flow's
  * store, and 4000 of them (500 boxes) were most of the work of every change of it (a frame of a
  * drag, a zoom step). Elsewhere a plain element with the classes and data of a Handle: React Flow
- * measures it as one, and takes it as the end of a line dropped on it.
+ * takes it as the end of a line dropped on or near it (and would measure it as one, were it to
+ * measure the boxes: unobserved.tsx).
  */
 function Dot({ nodeId, port, side, live, className }: {
   nodeId: string; port: string; side: Side; live: boolean; className?: string;
