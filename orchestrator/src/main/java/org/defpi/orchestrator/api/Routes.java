@@ -252,6 +252,12 @@ public final class Routes {
       config.http.defaultContentType = JSON;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+      // Jetty's header cache matches a request's headers against the earlier ones on its connection
+      // ignoring case, and hands the handler the earlier spelling. Credentials are case-sensitive: a
+      // token starting like an earlier header but for case arrived changed and was refused, and a
+      // valid Basic header with its case changed (other credentials) was taken for the valid one.
+      // Every header is read from the bytes of its own request.
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
       var r = config.routes;
 
       // Javalin answers HEAD for every GET route itself, without the route's roles, so the access
