@@ -14,7 +14,7 @@ import {
   connect, connectionMessage, deleteConnection, latestChange, terminateProcess, type ProcessUpdate, type Update,
 } from "./actions";
 import { ChooseVersions } from "./ChooseVersions";
-import { Confirm } from "./Dialog";
+import { Confirm } from "../shell/Dialog";
 import { Details, type Selection } from "./Details";
 import { DraggingContext, type Dragging } from "./dragging";
 import { dropTitle, needsChoice, portKey, verdicts, type PortRef, type Verdict, type VersionPair } from "./drop";

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { VersionPair } from "./drop";
-import { Dialog } from "./Dialog";
+import { Dialog } from "../shell/Dialog";
 
 /** Which interface versions a new connection uses, when more than one pair fits (or not the ports dropped on). */
 export function ChooseVersions({ fromName, toName, pairs, exact, onChoose, onCancel }: {

@@ -8,7 +8,7 @@ import {
   sameConfiguration, toConfiguration, validate, VERSION, type Errors, type Field, type Node, type Pool, type Values,
 } from "../create/form";
 import { updateProcess, type ProcessUpdate, type Update } from "./actions";
-import { Dialog } from "./Dialog";
+import { Dialog } from "../shell/Dialog";
 import { brokenConnections, connectionsOf } from "./upgrade";
 
 /** What the details panel can do to a process, besides terminating it. */

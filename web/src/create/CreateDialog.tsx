@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "rea
 import { data, type Api, type Process } from "../api/client";
 import { ApiError } from "../api/problem";
 import { createProcess } from "../canvas/actions";
-import { Dialog } from "../canvas/Dialog";
+import { Dialog } from "../shell/Dialog";
 import type { Service } from "./catalog";
 import { describedBy, FieldRow, ParameterFields } from "./Fields";
 import {

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from "react";
-import { Dialog } from "../canvas/Dialog";
+import { Dialog } from "../shell/Dialog";
 
 /**
  * A dialog with a form: Save runs {@code act} with a progress note; a refusal stays in the dialog
