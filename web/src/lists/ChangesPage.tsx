@@ -2,7 +2,7 @@ import { useState } from "react";
 import { all, data, type Process } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
-import { href, type Route } from "../shell/route";
+import type { Route } from "../shell/route";
 import {
   actsOn, attemptsText, canCancel, cancelledMessage, canRetry, CHANGE_KINDS, CHANGE_STATES, changeName, OPEN_STATES,
   retriedMessage, waiting, type PendingChange,
@@ -14,7 +14,7 @@ import { formatTime, short, words } from "./format";
 import { useActions, useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, scopeUser, withAllUsers, withFilter, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
@@ -37,7 +37,7 @@ const STATE_OPTIONS = [
 /** The pending changes: cancel a PENDING one, retry a FAILED or PENDING one; live with their events. */
 export function ChangesPage({ route }: { route: Route }) {
   const { api } = useShell();
-  const { q, query, go, admin } = useListRoute("changes", route, SPEC);
+  const { q, query, go, admin, empty } = useListRoute("changes", route, SPEC);
   const users = useUsers();
   const params = apiQuery(q) as Query;
   const list = useLoad(async (signal) => {
@@ -135,8 +135,7 @@ export function ChangesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("changes", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No pending changes. They appear when the orchestrator carries out something that takes time: starting,
             configuring, moving or terminating a process, making or removing a connection.</p>
         </Empty>

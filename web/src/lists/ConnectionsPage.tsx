@@ -7,7 +7,7 @@ import { endText, usersOf } from "./connections";
 import { useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, scopeUser, withAllUsers, withFilter, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
@@ -26,7 +26,7 @@ const SPEC: ListSpec = {
 /** The connections, their ends by process and interface name; live with the connection events. */
 export function ConnectionsPage({ route }: { route: Route }) {
   const { api } = useShell();
-  const { q, query, go, admin } = useListRoute("connections", route, SPEC);
+  const { q, query, go, admin, empty } = useListRoute("connections", route, SPEC);
   const users = useUsers();
   const params = apiQuery(q) as Query;
   const list = useLoad(async (signal) => {
@@ -68,8 +68,7 @@ export function ConnectionsPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("connections", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No connections here yet. On the <a href={href("canvas")}>canvas</a>, drag from a process's port to
             another's to connect them.</p>
         </Empty>

@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from "react";
 import { all, data } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
-import { href, type Route } from "../shell/route";
+import type { Route } from "../shell/route";
 import { NODE_STATUS_COLOURS } from "./colours";
 import { AssignDialog } from "./AssignDialog";
 import { formatCpus, formatMemory } from "./format";
@@ -10,7 +10,7 @@ import { useActions, useListRoute, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { assignedMessage, NODE_KINDS, NODE_STATUSES, type Node } from "./nodes";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, withFilter, type ListSpec } from "./query";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, Time } from "./ui";
 
 type Query = NonNullable<paths["/node"]["get"]["parameters"]["query"]>;
@@ -25,7 +25,7 @@ const SPEC: ListSpec = {
 /** The Swarm's nodes; an admin makes one public in a pool, private for a user, or unidentified again. */
 export function NodesPage({ route }: { route: Route }) {
   const { api } = useShell();
-  const { q, query, go, admin } = useListRoute("nodes", route, SPEC);
+  const { q, query, go, admin, empty } = useListRoute("nodes", route, SPEC);
   const users = useUsers();
   const pools = useLoad((signal) => all((offset, limit) =>
     data(api.GET("/nodepool", { params: { query: { offset, limit, sort: "name" } }, signal }))), "pools");
@@ -96,8 +96,7 @@ export function NodesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("nodes", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No nodes to show. A machine that joins the Docker Swarm (<code>docker swarm join</code>) appears here as
             unidentified{admin ? "; then make it public in a node pool, or private for a user" : "; an admin then makes it public or private"}.</p>
         </Empty>

@@ -7,7 +7,7 @@ import { AskFirst, FormDialog } from "./FormDialog";
 import { useActions, useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
 import type { Pool } from "./nodes";
-import { apiQuery, hasFilters, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, type ListSpec } from "./query";
 import { Empty, Field, Id, ListHead, ListTable, LoadError, NoticeBar, Pager, SortHeader } from "./ui";
 
 const SPEC: ListSpec = { sortable: ["name"], defaultSort: "name", filters: {} };
@@ -15,7 +15,7 @@ const SPEC: ListSpec = { sortable: ["name"], defaultSort: "name", filters: {} };
 /** Node pools with how many nodes each has; an admin creates, renames and deletes (an empty) one. */
 export function PoolsPage({ route }: { route: Route }) {
   const { api } = useShell();
-  const { q, query, go, admin } = useListRoute("pools", route, SPEC);
+  const { q, query, go, admin, empty } = useListRoute("pools", route, SPEC);
   const params = apiQuery(q);
   const list = useLoad(async (signal) => {
     const page = await listPage(api.GET("/nodepool", { params: { query: params }, signal }), q.offset);
@@ -81,8 +81,7 @@ export function PoolsPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("pools", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No node pools yet. {admin
             ? "Create one above, then make nodes public in it on the Nodes page: processes can then run there."
             : "An admin creates them; processes run on the public nodes in them."}</p>

@@ -6,7 +6,7 @@ import { PROCESS_COLOURS } from "./colours";
 import { useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, scopeUser, withAllUsers, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, scopeUser, withAllUsers, withFilter, type ListSpec } from "./query";
 import { ScopeFilter } from "./ScopeFilter";
 import { Badge, Empty, Filters, Id, ListHead, ListTable, LoadError, Pager, SelectFilter, SortHeader, TextFilter, Time } from "./ui";
 
@@ -25,7 +25,7 @@ const SPEC: ListSpec = {
 /** The processes: page, sort and filters through the API; live with the process events. */
 export function ProcessesPage({ route }: { route: Route }) {
   const { api, setViewUserId } = useShell();
-  const { q, query, go, admin } = useListRoute("processes", route, SPEC);
+  const { q, query, go, admin, empty } = useListRoute("processes", route, SPEC);
   const users = useUsers();
   const services = useLoad((signal) => all((offset, limit) =>
     data(api.GET("/service", { params: { query: { offset, limit, sort: "id" } }, signal }))).then((l) => l.map((s) => s.id)),
@@ -69,8 +69,7 @@ export function ProcessesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("processes", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No processes here yet. Start one on the <a href={href("canvas")}>canvas</a>: it appears here as it starts.</p>
         </Empty>
       )}

@@ -2,11 +2,11 @@ import { Fragment, useState } from "react";
 import type { Interface } from "../api/client";
 import type { components, paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
-import { href, type Route } from "../shell/route";
+import type { Route } from "../shell/route";
 import { short } from "./format";
 import { useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
-import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, withFilter, type ListSpec } from "./query";
 import { allowedValues, parameterType } from "./services";
 import { Empty, Filters, ListHead, ListTable, LoadError, Pager, SortHeader, TextFilter } from "./ui";
 
@@ -18,7 +18,7 @@ const SPEC: ListSpec = { sortable: ["id", "name", "version"], defaultSort: "id",
 /** The registry's services: versions, interfaces with their hashes, typed parameters (a row opens to show them). */
 export function ServicesPage({ route }: { route: Route }) {
   const { api } = useShell();
-  const { q, query, go } = useListRoute("services", route, SPEC);
+  const { q, query, go, empty } = useListRoute("services", route, SPEC);
   const params = apiQuery(q) as Query;
   const list = useLoad((signal) => listPage(api.GET("/service", { params: { query: params }, signal }), q.offset),
     JSON.stringify(params));
@@ -86,8 +86,7 @@ export function ServicesPage({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("services", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>The registry has no services. Build a service with the defpi Maven plugin and push its image to the
             registry: it shows up here, and can then be started on the canvas.</p>
         </Empty>

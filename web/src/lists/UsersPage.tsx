@@ -2,12 +2,12 @@ import { useState } from "react";
 import { data, type User } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { isAdmin, useShell } from "../shell/context";
-import { href, type Route } from "../shell/route";
+import type { Route } from "../shell/route";
 import { AskFirst } from "./FormDialog";
 import { useActions, useListRoute, useLoad } from "./hooks";
 import { listPage } from "./load";
 import { enumOptions } from "./options";
-import { apiQuery, hasFilters, withFilter, withOffset, withoutFilters, type ListSpec } from "./query";
+import { apiQuery, withFilter, type ListSpec } from "./query";
 import { Empty, Filters, ListHead, ListTable, LoadError, NoticeBar, Pager, SelectFilter, SortHeader, TextFilter, Time } from "./ui";
 import { CreateDialog, PasswordDialog } from "./UserDialogs";
 import { otherRole, ROLES } from "./users";
@@ -37,7 +37,7 @@ export function UsersPage({ route }: { route: Route }) {
 
 function Users({ route }: { route: Route }) {
   const { api, me } = useShell();
-  const { q, query, go } = useListRoute("users", route, SPEC);
+  const { q, query, go, empty } = useListRoute("users", route, SPEC);
   const params = apiQuery(q) as Query;
   const list = useLoad((signal) => listPage(api.GET("/user", { params: { query: params }, signal }), q.offset),
     JSON.stringify(params));
@@ -120,8 +120,7 @@ function Users({ route }: { route: Route }) {
         </tbody>
       </ListTable>
       {list.value && items.length === 0 && (
-        <Empty filtered={hasFilters(q)} total={list.value.total} firstPage={href("users", { query: withOffset(query, 0) })}
-          onClear={() => go(withoutFilters(query, SPEC))}>
+        <Empty {...empty} total={list.value.total}>
           <p>No users. Create one with <strong>New user…</strong>.</p>
         </Empty>
       )}

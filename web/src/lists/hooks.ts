@@ -4,7 +4,7 @@ import { followEvents } from "../api/events";
 import { isAdmin, useShell } from "../shell/context";
 import { href, navigate, type Page, type Route } from "../shell/route";
 import { coalesce, concerns } from "./load";
-import { readQuery, type ListQuery, type ListSpec } from "./query";
+import { hasFilters, readQuery, withOffset, withoutFilters, type ListQuery, type ListSpec } from "./query";
 
 /** What a load has come to: the last value stays shown while the next one loads, and after it fails. */
 export interface Loaded<V> {
@@ -71,7 +71,10 @@ export function useLiveReload(api: Api, subjects: readonly ApiEvent["subject"][]
   return down;
 }
 
-/** A list's route: what it asks for, made safe (see {@link readQuery}), and a way to change it. */
+/**
+ * A list's route: what it asks for, made safe (see {@link readQuery}), a way to change it, and what
+ * its {@code Empty} needs (whether filters are on, the first page, clearing the filters).
+ */
 export function useListRoute(page: Page, route: Route, spec: ListSpec) {
   const { me, viewUserId } = useShell();
   const admin = isAdmin(me);
@@ -79,7 +82,12 @@ export function useListRoute(page: Page, route: Route, spec: ListSpec) {
   const q: ListQuery = useMemo(() => readQuery(new URLSearchParams(text), spec, { admin, viewUserId }),
     [text, spec, admin, viewUserId]);
   const go = useCallback((query: URLSearchParams, replace = false) => navigate(href(page, { query }), replace), [page]);
-  return { q, query: route.query, go, admin };
+  const empty = {
+    filtered: hasFilters(q),
+    firstPage: href(page, { query: withOffset(route.query, 0) }),
+    onClear: () => go(withoutFilters(route.query, spec)),
+  };
+  return { q, query: route.query, go, admin, empty };
 }
 
 /** What an action is doing or came to, for the notice bar. */
