@@ -1,12 +1,12 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { data, type Api, type Connection, type Process } from "../api/client";
-import { ApiError } from "../api/problem";
 import type { Service } from "../create/catalog";
 import { describedBy, FieldRow, ParameterFields } from "../create/Fields";
 import {
-  choiceOf, fieldsOf, initialValues, NAME, nameProblem, PLACEMENT, placeChoices, moveBody, problemFields,
+  choiceOf, fieldsOf, initialValues, moveBody, NAME, nameProblem, PLACEMENT, placeChoices,
   sameConfiguration, toConfiguration, validate, VERSION, type Errors, type Field, type Node, type Pool, type Values,
 } from "../create/form";
+import { useFormErrors } from "../create/useFormErrors";
 import { updateProcess, type ProcessUpdate, type Update } from "./actions";
 import { Dialog } from "../shell/Dialog";
 import { brokenConnections, connectionsOf } from "./upgrade";
@@ -30,32 +30,15 @@ function UpdateDialog({ api, process: p, title, submitLabel, fields = [], check,
   onDone: (update: Update, body: ProcessUpdate) => void;
   onCancel: () => void;
 }) {
-  const [errors, setErrors] = useState<Errors>({});
-  const [general, setGeneral] = useState<string | null>(null);
+  const { form, errors, general, show, clear, refused } = useFormErrors();
   const [busy, setBusy] = useState(false);
-  const [focus, setFocus] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
   const formId = `${useId()}-form`;
-  useEffect(() => {
-    if (focus > 0) {
-      form.current?.querySelector<HTMLElement>("[aria-invalid=true], .invalid input")?.focus();
-    }
-  }, [focus]);
-  const clear = (key: string) => setErrors((e) => {
-    if (!e[key]) {
-      return e;
-    }
-    const { [key]: _, ...rest } = e;
-    return rest;
-  });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const problems = check();
-    setErrors(problems);
-    setGeneral(null);
+    show(problems);
     if (Object.keys(problems).length > 0) {
-      setFocus((f) => f + 1);
       return;
     }
     const b = body();
@@ -67,12 +50,8 @@ function UpdateDialog({ api, process: p, title, submitLabel, fields = [], check,
     try {
       onDone(await updateProcess(api, p.id, b), b);
     } catch (x) {
-      const error = x instanceof ApiError ? x : new ApiError(0, String(x));
-      const mapped = problemFields(error.problem, error.message, fields);
-      setErrors(mapped.errors);
-      setGeneral(mapped.general ?? null);
+      refused(x, fields);
       setBusy(false);
-      setFocus((f) => f + 1);
     }
   };
 

@@ -1,15 +1,15 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useState, type FormEvent } from "react";
 import { data, type Api, type Process } from "../api/client";
-import { ApiError } from "../api/problem";
 import { createProcess } from "../canvas/actions";
 import { Dialog } from "../shell/Dialog";
 import type { Service } from "./catalog";
 import { describedBy, FieldRow, ParameterFields } from "./Fields";
 import {
   ANY_PUBLIC, CPUS, fieldsOf, initialValues, MEMORY, NAME, nameProblem, PLACEMENT, placeChoices, placementBody,
-  problemFields, resourceProblems, toConfiguration, uniqueName, validate, VERSION, type Errors, type Node, type Pool,
+  resourceProblems, toConfiguration, uniqueName, validate, VERSION, type Errors, type Node, type Pool,
   type Values,
 } from "./form";
+import { useFormErrors } from "./useFormErrors";
 
 /**
  * A new process of a service: its name, version, where it runs, its parameters (a form generated
@@ -40,11 +40,8 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
   const [where, setWhere] = useState(ANY_PUBLIC);
   const [memoryMb, setMemoryMb] = useState("");
   const [cpus, setCpus] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
-  const [general, setGeneral] = useState<string | null>(null);
+  const { form, errors, general, show, clear, refused } = useFormErrors();
   const [busy, setBusy] = useState(false);
-  const [focusError, setFocusError] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
   const ids = useId();
   const formId = `${ids}-form`;
 
@@ -62,22 +59,10 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
     };
   }, [api, listed]);
 
-  useEffect(() => {
-    if (focusError > 0) {
-      form.current?.querySelector<HTMLElement>("[aria-invalid=true], .invalid input")?.focus();
-    }
-  }, [focusError]);
-
   const choices = placeChoices(nodes, pools, userId);
   const change = (key: string, value: string) => {
     setValues((v) => ({ ...v, [key]: value }));
-    setErrors((e) => {
-      if (!e[key]) {
-        return e;
-      }
-      const { [key]: _, ...rest } = e;
-      return rest;
-    });
+    clear(key);
   };
 
   const submit = async (e: FormEvent) => {
@@ -87,10 +72,8 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
     if (n) {
       problems[NAME] = n;
     }
-    setErrors(problems);
-    setGeneral(null);
+    show(problems);
     if (Object.keys(problems).length > 0) {
-      setFocusError((x) => x + 1);
       return;
     }
     setBusy(true);
@@ -108,12 +91,8 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
       });
       onCreated(p);
     } catch (x) {
-      const error = x instanceof ApiError ? x : new ApiError(0, String(x));
-      const mapped = problemFields(error.problem, error.message, fields);
-      setErrors(mapped.errors);
-      setGeneral(mapped.general ?? null);
+      refused(x, fields);
       setBusy(false);
-      setFocusError((f) => f + 1);
     }
   };
 
@@ -139,7 +118,7 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
               aria-invalid={errors[NAME] ? true : undefined} aria-describedby={describedBy(`${ids}-name`, true, errors[NAME])}
               onChange={(e) => {
                 setName(e.target.value);
-                setErrors(({ [NAME]: _, ...rest }) => rest);
+                clear(NAME);
               }} />
           </FieldRow>
           <FieldRow id={`${ids}-version`} label="Version" error={errors[VERSION]}
@@ -148,7 +127,7 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
               aria-describedby={describedBy(`${ids}-version`, true, errors[VERSION])}
               onChange={(e) => {
                 setVersion(e.target.value);
-                setErrors(({ [VERSION]: _, ...rest }) => rest);
+                clear(VERSION);
               }}>
               {service.versions.length === 0 && <option value="">(the default)</option>}
               {service.versions.map((v) => (
@@ -164,7 +143,7 @@ export function CreateDialog({ api, service: listed, nodes, pools, userId, onBeh
               aria-describedby={describedBy(`${ids}-where`, true, errors[PLACEMENT])}
               onChange={(e) => {
                 setWhere(e.target.value);
-                setErrors(({ [PLACEMENT]: _, ...rest }) => rest);
+                clear(PLACEMENT);
               }}>
               {choices.filter((c) => c.group === "any").map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
               {choices.some((c) => c.group === "pool") && (
