@@ -3,7 +3,7 @@ import { createApi } from "../api/client";
 import { ApiError } from "../api/problem";
 import { connection } from "../test/fixtures";
 import {
-  connect, connectionMessage, createProcess, deleteConnection, latestChange, pendingRemovalMessage, removalMessage, terminateProcess,
+  connect, connectionMessage, createProcess, deleteConnection, latestChange, terminateProcess,
   updateProcess, type PendingChange,
 } from "./actions";
 
@@ -81,34 +81,12 @@ describe("removals", () => {
 });
 
 describe("messages", () => {
-  it("says a removal is done or still going", () => {
-    expect(removalMessage("Process “a”", { done: true })).toBe("Process “a” is gone.");
-    expect(removalMessage("The connection", { done: false, change }))
-      .toBe("The connection is being removed: it takes longer, and goes on as pending change pc1 (running, attempt 2 of 10; last error: unreachable).");
-    expect(removalMessage("X", { done: false, change: { ...change, state: "PENDING", attempts: 0, lastError: undefined } }))
-      .toBe("X is being removed: it takes longer, and goes on as pending change pc1 (pending).");
-  });
-
   it("says how a new connection came out", () => {
     const c = connection("c1", ["a", "i", "1"], ["b", "j", "2"]);
     expect(connectionMessage(c)).toBe("Connected (versions 1 and 2).");
     expect(connectionMessage({ ...c, state: "STARTING" })).toMatch(/^Connection made \(versions 1 and 2\); it is starting/);
     expect(connectionMessage({ ...c, state: "FAILED", reason: "refused" })).toBe("The connection was made but failed: refused");
     expect(connectionMessage({ ...c, state: "SUSPENDED" })).toBe("Connection made (versions 1 and 2); it is suspended.");
-  });
-});
-
-describe("pendingRemovalMessage", () => {
-  it("follows the pending change to its end", () => {
-    expect(pendingRemovalMessage("Process “a”", "pc1", "RUNNING", "unreachable"))
-      .toEqual({ tone: "busy", text: "Process “a” is being removed: pending change pc1 is running (last error: unreachable)." });
-    expect(pendingRemovalMessage("Process “a”", "pc1", "PENDING"))
-      .toEqual({ tone: "busy", text: "Process “a” is being removed: pending change pc1 is pending." });
-    expect(pendingRemovalMessage("Process “a”", "pc1", "DONE"))
-      .toEqual({ tone: "done", text: "Process “a” is gone (pending change pc1 is done)." });
-    expect(pendingRemovalMessage("The connection", "pc1", "FAILED", "Swarm refused"))
-      .toEqual({ tone: "error", text: "The connection could not be removed: pending change pc1 failed: Swarm refused" });
-    expect(pendingRemovalMessage("The connection", "pc1", "CANCELLED").tone).toBe("error");
   });
 });
 

@@ -42,17 +42,6 @@ async function removal(call: Promise<{ data?: PendingChange; error?: unknown; re
   return status === 202 && change ? { done: false, change } : { done: true };
 }
 
-/** The outcome of a removal, as a sentence. */
-export function removalMessage(what: string, r: Removal): string {
-  if (r.done) {
-    return `${what} is gone.`;
-  }
-  const c = r.change;
-  const tries = c.attempts > 0 ? `, attempt ${c.attempts} of ${c.maxAttempts}` : "";
-  const error = c.lastError ? `; last error: ${c.lastError}` : "";
-  return `${what} is being removed: it takes longer, and goes on as pending change ${c.id} (${c.state.toLowerCase()}${tries}${error}).`;
-}
-
 /** The outcome of a new connection, as a sentence. */
 export function connectionMessage(c: Connection): string {
   const versions = `versions ${c.interfaceVersions.endpoint1} and ${c.interfaceVersions.endpoint2}`;
@@ -65,27 +54,6 @@ export function connectionMessage(c: Connection): string {
       return `Connection made (${versions}); it is starting: its ends are told as soon as they run.`;
     default:
       return `Connection made (${versions}); it is ${c.state.toLowerCase()}.`;
-  }
-}
-
-/**
- * What a removal that went on as a pending change has come to, from the change's events: still
- * going (busy), done, failed with its reason, or cancelled.
- */
-export function pendingRemovalMessage(what: string, changeId: string, state: string, reason?: string):
-    { tone: "busy" | "done" | "error"; text: string } {
-  switch (state) {
-    case "DONE":
-      return { tone: "done", text: `${what} is gone (pending change ${changeId} is done).` };
-    case "FAILED":
-      return { tone: "error", text: `${what} could not be removed: pending change ${changeId} failed${reason ? `: ${reason}` : "."}` };
-    case "CANCELLED":
-      return { tone: "error", text: `The removal of ${what} was cancelled (pending change ${changeId}).` };
-    default:
-      return {
-        tone: "busy",
-        text: `${what} is being removed: pending change ${changeId} is ${state.toLowerCase()}${reason ? ` (last error: ${reason})` : ""}.`,
-      };
   }
 }
 
