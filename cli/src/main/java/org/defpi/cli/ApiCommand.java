@@ -40,6 +40,37 @@ abstract class ApiCommand implements Callable<Integer> {
     out().println(response.body().strip());
   }
 
+  /**
+   * A process as the API shows it, named by what the user typed: its id, or else its name when
+   * exactly one process the caller sees has that name (names need not be unique, so an ambiguous
+   * name is refused with the ids to choose from).
+   */
+  JsonNode process(String idOrName) throws CliException, InterruptedException {
+    try {
+      return cli().api().get("process/" + segment(idOrName)).json();
+    } catch (CliException.Refused e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+    JsonNode named = cli().api().get("process?name=" + segment(idOrName) + "&limit=6").json();
+    if (named.size() == 1) {
+      return named.get(0);
+    }
+    if (named.isEmpty()) {
+      throw new CliException.Refused(404, "no process has the id or the name '" + idOrName + "'");
+    }
+    List<String> ids = new ArrayList<>();
+    named.forEach(p -> ids.add(text(p, "id")));
+    throw new CliException.Refused(409, named.size() + (named.size() > 5 ? " or more" : "") + " processes are named '"
+        + idOrName + "' (" + String.join(", ", ids.subList(0, Math.min(5, ids.size()))) + "): give the id");
+  }
+
+  /** {@link #process}'s id. */
+  String processId(String idOrName) throws CliException, InterruptedException {
+    return process(idOrName).path("id").asText();
+  }
+
   static String segment(String id) {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }

@@ -44,8 +44,8 @@ final class ConnectionCommands extends ListCommand {
       public Endpoint convert(String value) {
         int colon = value.indexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
-          throw new TypeConversionException(
-              "expected PROCESS:INTERFACE, like 3f2a9c:power-meter/power-measurement, not '" + value + "'");
+          throw new TypeConversionException("expected PROCESS:INTERFACE, like 3f2a9c:power-meter/power-measurement"
+              + " or my-meter:power-measurement, not '" + value + "'");
         }
         return new Endpoint(value.substring(0, colon), value.substring(colon + 1));
       }
@@ -117,7 +117,9 @@ final class ConnectionCommands extends ListCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Connect two processes' interfaces.")
   static final class Create extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "PROCESS1:INTERFACE", converter = Endpoint.Converter.class)
+    @Parameters(index = "0", paramLabel = "PROCESS1:INTERFACE", converter = Endpoint.Converter.class, description = {
+        "A process (its id, or its name if no other process has it) and one of its interfaces (its id, or the"
+            + " part after the service id)."})
     Endpoint endpoint1;
 
     @Parameters(index = "1", paramLabel = "PROCESS2:INTERFACE", converter = Endpoint.Converter.class)
@@ -126,7 +128,18 @@ final class ConnectionCommands extends ListCommand {
     @Override
     void run() throws CliException, InterruptedException {
       show(this, cli().api().post("connection",
-          Map.of("endpoint1", endpoint1.body(), "endpoint2", endpoint2.body())));
+          Map.of("endpoint1", resolve(endpoint1).body(), "endpoint2", resolve(endpoint2).body())));
+    }
+
+    /**
+     * The ids the API takes: the process by id or unique name, the interface by id or by the part
+     * after its service id ({@code observations} for {@code grid-meter/observations}).
+     */
+    private Endpoint resolve(Endpoint typed) throws CliException, InterruptedException {
+      JsonNode process = process(typed.processId());
+      String interfaceId = typed.interfaceId().contains("/") ? typed.interfaceId()
+          : text(process, "serviceId") + "/" + typed.interfaceId();
+      return new Endpoint(text(process, "id"), interfaceId);
     }
   }
 

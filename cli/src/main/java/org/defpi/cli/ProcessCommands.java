@@ -98,12 +98,12 @@ final class ProcessCommands extends ListCommand {
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One process and its configuration.")
   static final class Show extends ApiCommand {
-    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    @Parameters(paramLabel = "PROCESS", description = "The process id, or its name if no other process has it.")
     String id;
 
     @Override
     void run() throws CliException, InterruptedException {
-      show(this, cli().api().get("process/" + segment(id)));
+      show(this, cli().api().get("process/" + segment(processId(id))));
     }
   }
 
@@ -227,7 +227,7 @@ final class ProcessCommands extends ListCommand {
           + " --node or --pool moves it, with its state: it is suspended, started anew and resumed from the state it"
           + " saved."})
   static final class Update extends ApiCommand {
-    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    @Parameters(paramLabel = "PROCESS", description = "The process id, or its name if no other process has it.")
     String id;
 
     @Option(names = "--name", description = "A new name.")
@@ -256,6 +256,7 @@ final class ProcessCommands extends ListCommand {
       if ((node != null ? 1 : 0) + (pool != null ? 1 : 0) + (anyPublicNode ? 1 : 0) > 1) {
         throw new CliException.Usage("--node, --pool or --any-public-node: one place, not several");
       }
+      String id = processId(this.id);
       Map<String, Object> body = new LinkedHashMap<>();
       if (name != null) {
         body.put("name", name);
@@ -291,7 +292,7 @@ final class ProcessCommands extends ListCommand {
       "When its teardown takes longer it goes on as a pending change: the command says which, and with --wait"
           + " follows it until it is over (exit 1 if it FAILED or was CANCELLED)."})
   static final class Delete extends ApiCommand {
-    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    @Parameters(paramLabel = "PROCESS", description = "The process id, or its name if no other process has it.")
     String id;
 
     @Option(names = "--wait", description = "If the teardown goes on as a pending change, follow the event stream until"
@@ -300,6 +301,7 @@ final class ProcessCommands extends ListCommand {
 
     @Override
     void run() throws CliException, InterruptedException {
+      id = processId(id); // from here on the id, also in what is printed
       Api.Response response = cli().api().delete("process/" + segment(id));
       if (response.status() != 202) {
         if (!json) {
@@ -345,7 +347,7 @@ final class ProcessCommands extends ListCommand {
 
   @Command(name = "log", mixinStandardHelpOptions = true, description = "The process's container output.")
   static class Log extends ApiCommand {
-    @Parameters(paramLabel = "PROCESS", description = "The process id.")
+    @Parameters(paramLabel = "PROCESS", description = "The process id, or its name if no other process has it.")
     String id;
 
     @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines (the API's default when absent).")
@@ -361,6 +363,7 @@ final class ProcessCommands extends ListCommand {
     @Override
     void run() throws CliException, InterruptedException {
       java.util.function.Predicate<String> wanted = lineFilter(grep);
+      id = processId(id);
       if (follow) {
         try (java.util.stream.Stream<String> lines = cli().api().followText("process/" + segment(id) + "/log?follow=true"
             + (tail == null ? "" : "&tail=" + tail))) {

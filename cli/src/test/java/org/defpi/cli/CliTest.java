@@ -365,21 +365,21 @@ class CliTest {
   @Test
   void logsFollowPrintsTheLinesAsTheyComeAndIsAlsoATopLevelCommand() {
     login();
-    api.text("GET /process/p1/log?follow=true&tail=5", 200, "line 1\nline 2\n");
+    api.process("p1", "a").text("GET /process/p1/log?follow=true&tail=5", 200, "line 1\nline 2\n");
 
     Result r = run("logs", "p1", "--follow", "--tail", "5");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("line 1\nline 2\n");
     assertThat(run("processes", "log", "p1", "-f", "--tail", "5").out()).isEqualTo("line 1\nline 2\n");
-    api.problem("GET /process/p9/log?follow=true", 404, "process 'p9' does not exist");
-    assertThat(run("logs", "p9", "--follow").err()).isEqualTo("defpi: process 'p9' does not exist\n");
+    api.problem("GET /process/p9", 404, "process 'p9' does not exist").json("GET /process?name=p9&limit=6", 200, "[]");
+    assertThat(run("logs", "p9", "--follow").err()).isEqualTo("defpi: no process has the id or the name 'p9'\n");
   }
 
   @Test
   void logsGrepKeepsTheMatchingLinesFollowedOrNot() {
     login();
-    api.text("GET /process/p1/log", 200, "sent 1\nERROR lost\nsent 2\nan error again");
+    api.process("p1", "a").text("GET /process/p1/log", 200, "sent 1\nERROR lost\nsent 2\nan error again");
     api.text("GET /process/p1/log?follow=true", 200, "sent 1\nERROR lost\nsent 2\n");
 
     Result r = run("logs", "p1", "--grep", "error");
@@ -405,7 +405,7 @@ class CliTest {
   @Test
   void processLogAsksForTheTailAndPrintsTheText() {
     login();
-    api.text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");
+    api.process("p1", "a").text("GET /process/p1/log?tail=5", 200, "line 1\nline 2");
 
     Result r = run("processes", "log", "p1", "--tail", "5");
 
@@ -415,6 +415,7 @@ class CliTest {
   @Test
   void connectionCreateSplitsEachEndpointAtItsFirstColon() throws Exception {
     login();
+    api.process("p1", "a").process("p2", "b");
     api.json("POST /connection", 201, """
         {"id":"c1","endpoint1":{"processId":"p1","interfaceId":"a/pm","listenPort":7000},
         "endpoint2":{"processId":"p2","interfaceId":"b/pm","listenPort":7000},
@@ -426,6 +427,34 @@ class CliTest {
     assertThat(Api.JSON.readTree(api.requests.getLast().body())).isEqualTo(Api.JSON.readTree("""
         {"endpoint1":{"processId":"p1","interfaceId":"a/pm"},"endpoint2":{"processId":"p2","interfaceId":"b/pm"}}"""));
     assertThat(r.out()).contains("endpoint1:    p1:a/pm");
+  }
+
+  @Test
+  void aProcessMayBeNamedAndAnInterfaceByThePartAfterItsServiceId() throws Exception {
+    login();
+    api.problem("GET /process/my-meter", 404, "process 'my-meter' does not exist")
+        .json("GET /process?name=my-meter&limit=6", 200, "[{\"id\":\"p1\",\"serviceId\":\"power-meter\",\"name\":\"my-meter\"}]")
+        .process("p2", "power-logger")
+        .json("POST /connection", 201, "{\"id\":\"c1\",\"state\":\"PENDING\"}");
+
+    Result r = run("connections", "create", "my-meter:power-measurement", "p2:power-logger/power-measurement");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Api.JSON.readTree(api.requests.getLast().body())).isEqualTo(Api.JSON.readTree("""
+        {"endpoint1":{"processId":"p1","interfaceId":"power-meter/power-measurement"},
+         "endpoint2":{"processId":"p2","interfaceId":"power-logger/power-measurement"}}"""));
+  }
+
+  @Test
+  void aNameSeveralProcessesHaveIsRefusedWithTheirIds() {
+    login();
+    api.problem("GET /process/twin", 404, "process 'twin' does not exist")
+        .json("GET /process?name=twin&limit=6", 200, "[{\"id\":\"p1\",\"name\":\"twin\"},{\"id\":\"p2\",\"name\":\"twin\"}]");
+
+    Result r = run("logs", "twin");
+
+    assertThat(r.code()).isEqualTo(Exit.REFUSED);
+    assertThat(r.err()).isEqualTo("defpi: 2 processes are named 'twin' (p1, p2): give the id\n");
   }
 
   @Test
@@ -451,7 +480,7 @@ class CliTest {
   @ParameterizedTest(name = "{0} -> exit {1}")
   @CsvSource(delimiter = '|', textBlock = """
       403 | 1 | only an admin may do this
-      404 | 1 | process 'p9' does not exist
+      404 | 1 | no process has the id or the name 'p9'
       409 | 1 | the interface is already connected
       422 | 1 | no service 'x'
       500 | 3 | the orchestrator failed (500): boom
@@ -461,6 +490,8 @@ class CliTest {
     login();
     String detail = line.startsWith("the orchestrator failed") ? line.substring(line.indexOf("): ") + 3) : line;
     api.problem("GET /process/p9", status, detail);
+
+    api.json("GET /process?name=p9&limit=6", 200, "[]"); // a 404 by id looks for the name
 
     Result r = run("processes", "show", "p9");
 

@@ -272,6 +272,7 @@ class EventCommandsTest {
 
   @Test
   void deleteSaysWhenTheTeardownGoesOnAsAPendingChange() {
+    api.process("p1", "a").process("p2", "a");
     api.json("DELETE /process/p1", 202, pendingChange(X1, "RUNNING", null));
     api.json("DELETE /process/p2", 204, "");
 
@@ -285,7 +286,7 @@ class EventCommandsTest {
 
   @Test
   void deleteWithWaitFollowsThePendingChangeUntilItIsDone() {
-    api.json("DELETE /process/p1", 202, pendingChange(X1, "PENDING", null));
+    api.process("p1", "a").json("DELETE /process/p1", 202, pendingChange(X1, "PENDING", null));
     api.jsonInTurn("GET /pendingchange/" + X1, pendingChange(X1, "RUNNING", null), pendingChange(X1, "DONE", null));
     api.stream(ready("r1", 0), change("r1", 1, "pendingchange", "changed", X2, "DONE", null),
         change("r1", 2, "pendingchange", "changed", X1, "RUNNING", null),
@@ -296,13 +297,13 @@ class EventCommandsTest {
 
     assertThat(r).isEqualTo(new Result(0, "the teardown of process p1 goes on as pending change " + X1
         + " (PENDING); waiting for it to end\ndeleted process p1\n", ""));
-    assertThat(api.requests).extracting(FakeOrchestrator.Request::route).containsExactly("DELETE /process/p1",
-        "GET /events", "GET /pendingchange/" + X1, "GET /pendingchange/" + X1);
+    assertThat(api.requests).extracting(FakeOrchestrator.Request::route).containsExactly("GET /process/p1",
+        "DELETE /process/p1", "GET /events", "GET /pendingchange/" + X1, "GET /pendingchange/" + X1);
   }
 
   @Test
   void deleteWithWaitExitsOneWithTheLastErrorWhenTheTeardownFailed() {
-    api.json("DELETE /process/p1", 202, pendingChange(X1, "RUNNING", null));
+    api.process("p1", "a").json("DELETE /process/p1", 202, pendingChange(X1, "RUNNING", null));
     api.jsonInTurn("GET /pendingchange/" + X1, pendingChange(X1, "RUNNING", null),
         pendingChange(X1, "FAILED", "swarm: no such service"));
     api.stream(ready("r1", 0), change("r1", 1, "pendingchange", "changed", X1, "FAILED", "swarm: no such service"));
@@ -316,7 +317,7 @@ class EventCommandsTest {
 
   @Test
   void deleteWithWaitLooksThePendingChangeUpOnceTheStreamListensSoAnEarlyEndIsNotMissed() {
-    api.json("DELETE /process/p1", 202, pendingChange(X1, "RUNNING", null));
+    api.process("p1", "a").json("DELETE /process/p1", 202, pendingChange(X1, "RUNNING", null));
     api.json("GET /pendingchange/" + X1, 200, pendingChange(X1, "DONE", null));
     api.stream(ready("r1", 7));
 

@@ -77,6 +77,12 @@ final class FakeOrchestrator implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  /** GET /process/{id} answers a process of the service (what commands that take a process look up first). */
+  FakeOrchestrator process(String id, String serviceId) {
+    return json("GET /process/" + id, 200, "{\"id\":\"" + id + "\",\"serviceId\":\"" + serviceId + "\",\"name\":\""
+        + id + "\",\"state\":\"RUNNING\"}");
+  }
+
   FakeOrchestrator json(String route, int status, String body) {
     answers.put(route, new Answer(status, "application/json", body, Map.of()));
     return this;
