@@ -107,8 +107,13 @@ final class ProcessCommands extends ListCommand {
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Start a process of a service.")
+  // --version is the service's version here, so picocli's standard -V/--version cannot be mixed in,
+  // and with it went -h/--help: declared by hand.
+  @Command(name = "create", description = "Start a process of a service.")
   static final class Create extends ApiCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--service", required = true, paramLabel = "SERVICE", description = "The service id, like power-meter.")
     String service;
 
@@ -221,12 +226,15 @@ final class ProcessCommands extends ListCommand {
    * PUT /process/{id}. The API takes the whole configuration; {@code --config} changes single keys,
    * so the command reads the process first and sends its configuration with those keys changed.
    */
-  @Command(name = "update", mixinStandardHelpOptions = true, description = {
+  @Command(name = "update", description = {
       "Rename, reconfigure, upgrade or move a process.",
       "--config changes the keys given and keeps the others. --version upgrades (or downgrades) the process and"
           + " --node or --pool moves it, with its state: it is suspended, started anew and resumed from the state it"
           + " saved."})
   static final class Update extends ApiCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Parameters(paramLabel = "PROCESS", description = "The process id, or its name if no other process has it.")
     String id;
 

@@ -445,6 +445,15 @@ class CliTest {
          "endpoint2":{"processId":"p2","interfaceId":"power-logger/power-measurement"}}"""));
   }
 
+  @ParameterizedTest
+  @CsvSource({"processes create", "processes update", "connections create"})
+  void helpIsShownEvenWhereRequiredOptionsAreMissingOrVersionMeansAServiceVersion(String command) {
+    Result r = run((command + " --help").split(" "));
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("Usage: defpi " + command);
+  }
+
   @Test
   void aNameSeveralProcessesHaveIsRefusedWithTheirIds() {
     login();
