@@ -140,12 +140,8 @@ date -d "$start" >/dev/null 2>&1 || die "--start takes an ISO-8601 time, like 20
 # --- 1 environment -------------------------------------------------------------------------------
 step "Environment: Docker engine, swarm, registry, base image"
 command -v jq >/dev/null || { say "installing jq"; apt-get install -y -q jq >/dev/null; }
-env_log=$(mktemp)
-if ! scripts/env.sh up >"$env_log" 2>&1; then
-  cat "$env_log" >&2
-  die "the environment could not be set up (above)"
-fi
-say "ready"
+# Their own progress lines, indented under the step.
+DEFPI_POSTGRES=0 scripts/env.sh up 2>&1 | sed -u -E 's/^\[env\] /      /' || die "the environment could not be set up (above)"
 
 # --- 2 build ---------------------------------------------------------------------------------------
 # The build is skipped when the sources are those of the last demo build and the images are still
@@ -192,12 +188,8 @@ fi
 
 # --- 3 orchestrator ----------------------------------------------------------------------------------
 step "Orchestrator: $API"
-orch_log=$(mktemp)
-if ! scripts/orchestrator.sh up >"$orch_log" 2>&1; then
-  cat "$orch_log" >&2
+scripts/orchestrator.sh up 2>&1 | sed -u -E '/^\[orchestrator\] (ready|log in)/d; s/^\[orchestrator\] /      /' ||
   die "the orchestrator did not start (above)"
-fi
-say "answering"
 
 # --- 4 node and user ---------------------------------------------------------------------------------
 step "This machine's node public in pool '$POOL'; the demo user"
@@ -270,7 +262,7 @@ running_demo() { # true when every demo process runs and every connection is ACT
 }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work" "$env_log" "${orch_log:-}"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 if ! $restart && running_demo; then
   STEPS=6

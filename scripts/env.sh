@@ -32,7 +32,8 @@
 # Environment: DEFPI_JDK (default /usr/lib/jvm/temurin-25-jdk-amd64), DEFPI_DOCKERD_TIMEOUT (s, 60),
 #              DEFPI_SWARM_TIMEOUT (s, 90), DEFPI_ARM64 (auto: arm64 when emulation can be set up
 #              here, else a note and amd64 only; 1: no emulation is an error; 0: amd64 only, no qemu),
-#              DEFPI_ARM64_CACHE (/var/cache/defpi/arm64: apt lists and .debs of the arm64 image);
+#              DEFPI_ARM64_CACHE (/var/cache/defpi/arm64: apt lists and .debs of the arm64 image),
+#              DEFPI_POSTGRES (1: also the tests' PostgreSQL on 127.0.0.1:54329; 0: not it);
 #              for tests of this script only: DEFPI_DOCKER_SOCK,
 #              DEFPI_DOCKERD_PIDFILE, DEFPI_DOCKERD_EXEC_ROOT, DEFPI_DOCKERD_DATA_ROOT,
 #              DEFPI_DOCKERD_LOG, DEFPI_REGISTRY_DATA, DEFPI_ENV_LOCK.
@@ -947,10 +948,13 @@ cmd_up() {
   step_jre_arm64
   step_jre_index
   # the store's tests also run against PostgreSQL: a throw-away cluster on 127.0.0.1:54329
-  local pg_url
-  # 9>&-: the server must not inherit our lock, or every later run waits for it to exit
-  pg_url=$(bash "$ENV_DIR/postgres.sh" up 9>&-)
-  printf '[env] postgres %s\n' "$pg_url"
+  # (DEFPI_POSTGRES=0 leaves it out: the demo runs on the embedded database)
+  if [[ ${DEFPI_POSTGRES:-1} != 0 ]]; then
+    local pg_url
+    # 9>&-: the server must not inherit our lock, or every later run waits for it to exit
+    pg_url=$(bash "$ENV_DIR/postgres.sh" up 9>&-)
+    printf '[env] postgres %s\n' "$pg_url"
+  fi
   printf '[env] ready in %s s: registry %s, base image %s, network %s\n' \
     "$(fmt_s $(($(now_us) - T_START)))" "$REG_ADDR" "$JRE_IMAGE" "$CONTROL_NET"
 }
