@@ -18,7 +18,8 @@
   };
   const DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4]];
   const LIMIT_COLOR = '#D55E00';
-  const EXCEEDED_FILL = 'rgba(213, 94, 0, 0.16)';
+  const EXCEEDED_BAND = 'rgba(213, 94, 0, 0.08)';
+  const EXCEEDED_FILL = 'rgba(213, 94, 0, 0.45)';
 
   const state = { epoch: null, seq: 0, view: null, series: new Map() };
   let powerPlot = null;
@@ -216,31 +217,97 @@
     return window.innerWidth < 600 ? 260 : Math.round(Math.min(420, Math.max(260, window.innerHeight * 0.42)));
   }
 
-  // Shades the time under every grid sample beyond a limit, below the lines.
+  // Marks every grid sample beyond a limit, under the lines: a light band over the time it holds
+  // (until the next sample) and a strong fill between the limit and the grid power. Each run of
+  // samples beyond the same limit is painted as one shape, so no pixel is painted twice.
   function shadeExceedances(u) {
     const view = state.view;
     if (!view) return;
     const importKw = view.limits.importWatts / 1000;
-    const exportKw = view.limits.exportWatts / 1000;
+    const exportKw = -view.limits.exportWatts / 1000;
     const xs = u.data[0];
     const ctx = u.ctx;
     const { top, height } = u.bbox;
+    const x = (t) => u.valToPos(t, 'x', true);
+    const y = (v) => u.valToPos(v, 'y', true);
+    const side = (v) => (v == null ? 0 : v > importKw ? 1 : v < exportKw ? -1 : 0);
     ctx.save();
-    ctx.fillStyle = EXCEEDED_FILL;
-    gridIndices.forEach((si) => {
+    for (const si of gridIndices) {
       const ys = u.data[si];
-      if (!ys) return;
-      for (let i = 0; i < xs.length; i++) {
-        const v = ys[i];
-        if (v == null || (v <= importKw && -v <= exportKw)) continue;
-        let j = i + 1;
-        while (j < xs.length && ys[j] == null) j++;
-        const x0 = u.valToPos(xs[i], 'x', true);
-        const x1 = j < xs.length ? u.valToPos(xs[j], 'x', true) : x0 + 2;
-        ctx.fillRect(x0, top, Math.max(2, x1 - x0), height);
+      if (!ys) continue;
+      let i = 0;
+      while (i < xs.length) {
+        const sd = side(ys[i]);
+        if (sd === 0) {
+          i++;
+          continue;
+        }
+        const limitY = y(sd > 0 ? importKw : exportKw);
+        const shape = new Path2D();
+        const x0 = x(xs[i]);
+        shape.moveTo(x0, limitY);
+        let end = x0;
+        // Through each sample of the run, holding its value until the next sample of any series.
+        while (i < xs.length && (ys[i] == null || side(ys[i]) === sd)) {
+          if (ys[i] != null) {
+            let j = i + 1;
+            while (j < xs.length && ys[j] == null) j++;
+            const next = j < xs.length ? x(xs[j]) : x(xs[i]) + 1;
+            shape.lineTo(x(xs[i]), y(ys[i]));
+            shape.lineTo(next, y(ys[i]));
+            end = next;
+            if (j < xs.length && side(ys[j]) !== sd) {
+              i = j;
+              break;
+            }
+            i = j;
+          } else {
+            i++;
+          }
+        }
+        shape.lineTo(end, limitY);
+        shape.closePath();
+        ctx.fillStyle = EXCEEDED_BAND;
+        ctx.fillRect(x0, top, end - x0, height);
+        ctx.fillStyle = EXCEEDED_FILL;
+        ctx.fill(shape);
       }
-    });
+    }
     ctx.restore();
+  }
+
+  const timeText = (t) => {
+    const d = new Date(t);
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  };
+
+  // The x axis in 24-hour UTC time, a date at midnight.
+  const timeAxis = {
+    values: (u, splits) => splits.map((t) => {
+      const d = new Date(t);
+      return d.getUTCHours() === 0 && d.getUTCMinutes() === 0
+        ? d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+        : `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+    }),
+  };
+
+  const timeSeries = {
+    label: 'Time (UTC)',
+    value: (u, v) => {
+      const t = v ?? (state.view && state.view.clock);
+      return t == null ? '–' : timeText(t);
+    },
+  };
+
+  // The legend shows the value under the cursor, or the latest one while the cursor is elsewhere.
+  function legendValue(unit, digits) {
+    return (u, v, si, idx) => {
+      if (idx == null) {
+        const ys = u.data[si];
+        for (let i = ys.length - 1; i >= 0 && v == null; i--) v = ys[i];
+      }
+      return v == null ? '–' : `${v.toFixed(digits)} ${unit}`;
+    };
   }
 
   const timeOpts = {
@@ -265,7 +332,7 @@
     }
     if (powerPlot) powerPlot.destroy();
     powerShape = shape;
-    const kwValue = (u, v) => (v == null ? '–' : `${v.toFixed(2)} kW`);
+    const kwValue = legendValue('kW', 2);
     powerPlot = new uPlot({
       ...timeOpts,
       ...size(el, powerHeight()),
@@ -274,9 +341,9 @@
         x: { time: true, range: (u, min, max) => (state.view && state.view.clock != null
           ? [state.view.clock - state.view.historyHours * HOUR, state.view.clock] : [min, max]) },
       },
-      axes: [{}, { label: 'kW', size: 56, values: (u, splits) => splits.map((v) => v.toFixed(1)) }],
+      axes: [{ ...timeAxis }, { label: 'kW', size: 56, values: (u, splits) => splits.map((v) => v.toFixed(1)) }],
       series: [
-        { label: 'Time (UTC)', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' },
+        { ...timeSeries },
         ...list.map((x) => ({
           label: x.label, stroke: x.color, width: x.s.meta.role === 'GRID_CONNECTION' ? 2.25 : 1.75,
           dash: x.dash, spanGaps: true, points: { show: false }, value: kwValue,
@@ -317,13 +384,13 @@
           ? [state.view.clock - state.view.historyHours * HOUR, state.view.clock] : [min, max]) },
         y: { range: [0, 100] },
       },
-      axes: [{}, { label: '%', size: 56 }],
+      axes: [{ ...timeAxis }, { label: '%', size: 56 }],
       series: [
-        { label: 'Time (UTC)', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' },
+        { ...timeSeries },
         ...storage.map((x) => ({
           label: `${x.label} state of charge`, stroke: x.color, fill: x.s.meta.live ? 'rgba(0, 158, 115, 0.10)' : undefined,
           width: 1.75, dash: x.dash, spanGaps: true, points: { show: false },
-          value: (u, v) => (v == null ? '–' : `${v.toFixed(1)} %`),
+          value: legendValue('%', 1),
         })),
       ],
     }, data, el);
