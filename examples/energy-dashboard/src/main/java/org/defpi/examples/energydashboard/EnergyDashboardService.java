@@ -27,7 +27,8 @@ public class EnergyDashboardService implements Service<EnergyDashboardConfigurat
   private final History history = History.ofHours(24);
   private volatile DashboardSettings settings =
       new DashboardSettings(DashboardSettings.DEFAULT_TITLE, new Limits(5000, 4000), 24, 8080);
-  private DashboardServer server; // only touched by the lifecycle methods, which run one at a time
+  // Set by the lifecycle methods, which run one at a time; read by port() from other threads too.
+  private volatile DashboardServer server;
 
   @Override
   public void init(EnergyDashboardConfiguration config, DefPiParameters parameters) throws IOException {
@@ -47,22 +48,19 @@ public class EnergyDashboardService implements Service<EnergyDashboardConfigurat
    * listens, so a port that cannot be bound leaves the dashboard where it was).
    */
   void apply(DashboardSettings next) throws IOException {
-    DashboardSettings previous = settings;
-    history.window(Duration.ofHours(next.historyHours()));
-    settings = next;
-    if (server == null || previous.httpPort() != next.httpPort()) {
-      DashboardServer old = server;
+    DashboardServer old = server;
+    if (old == null || settings.httpPort() != next.httpPort()) {
       try {
         server = DashboardServer.start(next.httpPort(), history, () -> settings);
       } catch (IOException e) {
-        settings = previous;
         throw new IOException("cannot listen on port " + next.httpPort() + ": " + e.getMessage(), e);
       }
       if (old != null) {
         old.close();
       }
     }
-    history.touch();
+    settings = next;
+    history.window(Duration.ofHours(next.historyHours())); // also wakes the pages' streams
   }
 
   /** What the connection handlers write into. */
