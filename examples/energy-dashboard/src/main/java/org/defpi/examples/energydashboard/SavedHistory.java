@@ -17,7 +17,7 @@ import org.defpi.sdk.ServiceState;
 /**
  * The history as saved state (suspend before a move or upgrade, resume after): the series of
  * {@code /series.json}, gzipped JSON, in a {@link ServiceState} envelope. A day of five series at
- * one sample a minute is some 40 kB.
+ * one sample a minute is some 70 kB.
  */
 final class SavedHistory {
   static final String PAYLOAD_TYPE = "application/json+gzip;energy-dashboard-series;v=1";

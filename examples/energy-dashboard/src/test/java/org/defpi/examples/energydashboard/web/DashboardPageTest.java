@@ -63,6 +63,34 @@ class DashboardPageTest {
   }
 
   @Test
+  void anEmptyDashboardSaysWhatToConnectThenDrawsTheFirstData() throws Exception {
+    EnergyDashboardService dashboard = Dashboards.started(Dashboards.config(0, null));
+    try (BrowserContext context = browser.newContext()) {
+      List<String> problems = new CopyOnWriteArrayList<>();
+      Page page = context.newPage();
+      page.onConsoleMessage(m -> {
+        if (m.type().equals("error") || m.type().equals("warning")) {
+          problems.add(m.type() + ": " + m.text());
+        }
+      });
+      page.onPageError(e -> problems.add("page error: " + e));
+      page.navigate("http://127.0.0.1:" + dashboard.port() + "/");
+      page.waitForFunction("() => document.querySelector('#link').dataset.state === 'live'");
+      assertThat(page.isVisible("#empty")).isTrue();
+      assertThat(page.textContent("#clock")).isEqualTo("waiting for data…");
+      assertThat(page.textContent("#grid-now")).isEqualTo("–");
+
+      new SimulatedHome(dashboard).run(3);
+      page.waitForFunction("() => document.querySelector('#clock').textContent.includes('00:02')");
+      page.waitForSelector("#power-chart canvas", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+      assertThat(page.isVisible("#empty")).isFalse();
+      assertThat(problems).isEmpty();
+    } finally {
+      dashboard.terminate();
+    }
+  }
+
+  @Test
   void drawsTheChartsFollowsTheStreamAndLogsNoError() throws Exception {
     EnergyDashboardService dashboard = Dashboards.started(Dashboards.config(0, "Simulated home"));
     try (BrowserContext laptop = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
