@@ -353,6 +353,13 @@
       ],
       hooks: { drawAxes: [shadeExceedances] },
     }, data, el);
+    markStale(powerPlot, list);
+  }
+
+  // Greys out the legend rows of series whose sender is gone (their lines are faded already).
+  function markStale(plot, list) {
+    const rows = plot.root.querySelectorAll('.u-legend .u-series');
+    list.forEach((x, i) => rows[i + 1] && rows[i + 1].classList.toggle('stale', !x.s.meta.live));
   }
 
   function renderSoc(view) {
@@ -394,6 +401,7 @@
         })),
       ],
     }, data, el);
+    markStale(socPlot, storage);
   }
 
   function render() {

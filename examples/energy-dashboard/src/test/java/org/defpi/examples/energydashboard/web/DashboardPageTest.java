@@ -132,6 +132,7 @@ class DashboardPageTest {
       // A resource whose connection goes keeps its curve, marked stale.
       home.handler("load").terminated();
       page.waitForFunction("() => document.querySelector('#power-chart .u-legend').textContent.includes('Household (stale)')");
+      assertThat(page.locator("#power-chart .u-legend .u-series.stale").textContent()).contains("Household");
 
       Page small = phone.newPage();
       small.onConsoleMessage(m -> {
