@@ -1,7 +1,6 @@
 package org.defpi.examples.energydashboard;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import org.defpi.examples.energydashboard.history.History;
