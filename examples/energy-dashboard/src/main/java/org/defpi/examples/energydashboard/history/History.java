@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
@@ -43,7 +44,9 @@ public final class History {
   private final Map<String, MutableSeries> series = new LinkedHashMap<>();
   private Duration window;
   private int maxSamplesPerSeries;
-  private long epoch = 1;
+  // Starts anywhere, so that a page that followed an earlier instance (before the container
+  // restarted) cannot take this one's seqs for its own: its epoch is not this one's.
+  private long epoch = ThreadLocalRandom.current().nextLong(1, 1L << 40);
   private long seq;
   private long clock = Long.MIN_VALUE;
 

@@ -137,6 +137,16 @@ class HistoryTest {
   }
 
   @Test
+  void twoHistoriesDoNotShareAnEpoch() {
+    // A page that followed a dashboard before its container restarted asks with the old epoch.
+    // Each starts at a random one: they collide once in 2^40.
+    History before = History.ofHours(24);
+    History after = History.ofHours(24);
+    assertThat(after.snapshot(LIMITS).epoch()).isNotEqualTo(before.snapshot(LIMITS).epoch());
+    assertThat(after.since(before.snapshot(LIMITS).epoch(), 0, LIMITS).full()).isTrue();
+  }
+
+  @Test
   void aConnectionThatGoesKeepsItsHistoryAsStale() {
     History history = History.ofHours(24);
     history.attach("b");
