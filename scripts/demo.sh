@@ -228,7 +228,7 @@ PROCESSES=(
   "demo-pv|pv-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|"
   "demo-load|household-load|{$sim,\"wallClockStart\":\"$HOLD\"}|"
   "demo-battery|battery-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|"
-  "demo-grid|grid-meter|{$sim,\"wallClockStart\":\"$HOLD\"}|"
+  "demo-grid|grid-meter|{\"speed\":\"$speed\"}|"
   "demo-cem|energy-manager|{$limits}|"
   "demo-dashboard|energy-dashboard|{$limits,\"title\":\"defpi energy demo\"}|,\"ports\":[{\"target\":8080,\"published\":$dashboard_port}]"
 )
@@ -317,7 +317,7 @@ else
   # One wall-clock start for every simulated clock, a moment from now, so they run in step.
   clock=$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)
   pids=()
-  for name in demo-pv demo-load demo-battery demo-grid; do
+  for name in demo-pv demo-load demo-battery; do # the grid meter and the energy manager follow their clocks
     (expect '200|202' "$(demo PUT "/process/${ids[$name]}" \
       "{\"configuration\":{$sim,\"wallClockStart\":\"$clock\"}}")" >/dev/null) &
     pids+=($!)
