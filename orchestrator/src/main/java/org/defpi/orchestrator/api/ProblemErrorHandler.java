@@ -30,15 +30,20 @@ final class ProblemErrorHandler extends ErrorHandler {
     String reason = HttpStatus.getMessage(code);
     String detail = "the request was refused before it reached the API: "
         + (message == null || message.isBlank() ? reason : message);
+    // Refused before the request log saw it (RequestLog): it gets an id here, unless it has one.
+    Object given = request.getAttribute(RequestLog.REQUEST_ID);
+    String requestId = given instanceof String id ? id
+        : RequestIds.accept(request.getHeaders().get(RequestIds.HEADER)).orElseGet(RequestIds::generate);
     byte[] body;
     try {
       body = Bodies.JSON.writeValueAsBytes(Views.problem("http-" + code, reason, code, detail,
-          ""));
+          "", java.util.Optional.of(requestId)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       callback.failed(e);
       return;
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Routes.PROBLEM_JSON);
+    response.getHeaders().put(RequestIds.HEADER, requestId);
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 }
