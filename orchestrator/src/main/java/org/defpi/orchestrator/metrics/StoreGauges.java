@@ -50,24 +50,25 @@ public final class StoreGauges implements MeterBinder {
     }
   }
 
+  /** The gauges hold this strongly: a registry's gauges otherwise let go of what they read, and show NaN. */
   @Override
   public void bindTo(MeterRegistry registry) {
     for (ProcessState state : ProcessState.values()) {
       Gauge.builder("defpi.processes", this, g -> g.snapshot().processes().getOrDefault(state, 0L))
-          .description("Processes in the store, by state").tag("state", state.name()).register(registry);
+          .description("Processes in the store, by state").tag("state", state.name()).strongReference(true).register(registry);
     }
     for (ConnectionState state : ConnectionState.values()) {
       Gauge.builder("defpi.connections", this, g -> g.snapshot().connections().getOrDefault(state, 0L))
-          .description("Connections in the store, by state").tag("state", state.name()).register(registry);
+          .description("Connections in the store, by state").tag("state", state.name()).strongReference(true).register(registry);
     }
     for (PendingChange.State state : PendingChange.State.values()) {
       Gauge.builder("defpi.pending.changes", this, g -> {
         StoreCounts.StateAge age = g.snapshot().pendingChanges().get(state);
         return age == null ? 0 : age.count();
-      }).description("Pending changes in the store, by state").tag("state", state.name()).register(registry);
+      }).description("Pending changes in the store, by state").tag("state", state.name()).strongReference(true).register(registry);
       Gauge.builder("defpi.pending.changes.oldest.age", this, g -> g.snapshot().oldestAgeSeconds(state))
           .description("How long ago the oldest pending change in this state was created; 0 when none is")
-          .baseUnit("seconds").tag("state", state.name()).register(registry);
+          .baseUnit("seconds").tag("state", state.name()).strongReference(true).register(registry);
     }
   }
 

@@ -37,6 +37,7 @@ import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
 import org.defpi.orchestrator.layout.LayoutManager;
+import org.defpi.orchestrator.metrics.JvmMeters;
 import org.defpi.orchestrator.metrics.StoreGauges;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.Workers;
@@ -107,6 +108,7 @@ final class ApiFixture implements AutoCloseable {
   private Javalin app;
   /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmMeters jvmMeters = new JvmMeters();
   private String adminId;
   private String nodeId;
   private String poolId;
@@ -161,6 +163,7 @@ final class ApiFixture implements AutoCloseable {
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
         new LayoutManager(store.layouts()), events, "1.2.3", meterRegistry);
     new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
+    jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
     // A process with no place named runs on a public node: as an admin would, make the Swarm's one
@@ -196,6 +199,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     refresher.shutdownNow();
+    jvmMeters.close();
     try {
       for (String nodeId : List.copyOf(identified)) {
         send("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}", basic("admin", PASSWORD));
