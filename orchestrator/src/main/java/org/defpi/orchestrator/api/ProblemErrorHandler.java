@@ -30,9 +30,10 @@ final class ProblemErrorHandler extends ErrorHandler {
     String reason = HttpStatus.getMessage(code);
     String detail = "the request was refused before it reached the API: "
         + (message == null || message.isBlank() ? reason : message);
-    // Refused before the request log saw it (RequestLog): it gets an id here, unless it has one.
+    // The id RequestLog gave it; refused before RequestLog saw it, it gets one here.
     Object given = request.getAttribute(RequestLog.REQUEST_ID);
-    String requestId = given instanceof String id ? id
+    String answered = response.getHeaders().get(RequestIds.HEADER);
+    String requestId = given instanceof String id ? id : answered != null ? answered
         : RequestIds.accept(request.getHeaders().get(RequestIds.HEADER)).orElseGet(RequestIds::generate);
     byte[] body;
     try {

@@ -179,6 +179,22 @@ class MetricsTest {
   }
 
   @Test
+  void aRequestJettyRefusesBeforeAnyRouteHasAnIdInTheHeaderAndTheProblemAlike() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /process/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: raw-1\r\n"
+          + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      // Jetty refuses this while it reads the request line, before it keeps the headers: the caller's
+      // id is not known there, so the answer has one of its own, the same in header and body.
+      Matcher id = Pattern.compile("(?i)X-Request-Id: ([0-9a-f]{32})\r\n").matcher(answer);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(id.find()).as(answer).isTrue();
+      assertThat(answer).contains("\"requestId\":\"" + id.group(1) + "\"");
+    }
+  }
+
+  @Test
   void theJvmAndTheProcessAreMeasuredToo() throws Exception {
     String text = scrape();
     assertThat(text).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads", "process_uptime_seconds",
