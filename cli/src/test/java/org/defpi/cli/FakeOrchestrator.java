@@ -65,7 +65,18 @@ final class FakeOrchestrator implements AutoCloseable {
   private volatile Integer retryAfter;
   final List<Request> requests = new CopyOnWriteArrayList<>();
 
+  /** admin's password here, and the start of the tokens it issues. */
+  private final String password;
+  private final String tokenPrefix;
+
   FakeOrchestrator() throws IOException {
+    this("secret", "token-");
+  }
+
+  /** admin logs in with {@code password}; tokens are {@code tokenPrefix} and a number. */
+  FakeOrchestrator(String password, String tokenPrefix) throws IOException {
+    this.password = password;
+    this.tokenPrefix = tokenPrefix;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     // streams hold their thread: every exchange gets its own, so lists are answered meanwhile
@@ -275,10 +286,10 @@ final class FakeOrchestrator implements AutoCloseable {
           problemBody(429, "too many failed logins for " + b.path("name").asText()),
           Map.of("Retry-After", retryAfter.toString()));
     }
-    if (!"admin".equals(b.path("name").asText()) || !"secret".equals(b.path("password").asText())) {
+    if (!"admin".equals(b.path("name").asText()) || !password.equals(b.path("password").asText())) {
       return problem(401, "wrong user name or password");
     }
-    String token = "token-" + issued.incrementAndGet();
+    String token = tokenPrefix + issued.incrementAndGet();
     tokens.add(token);
     return new Answer(201, "application/json", "{\"token\":\"" + token + "\",\"expiresAt\":\"" + EXPIRES_AT
         + "\",\"user\":" + ADMIN + "}", Map.of());

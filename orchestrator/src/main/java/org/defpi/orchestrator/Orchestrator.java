@@ -1,6 +1,7 @@
 package org.defpi.orchestrator;
 
 import java.security.Security;
+import org.defpi.orchestrator.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,9 @@ public final class Orchestrator {
     Logger log = LoggerFactory.getLogger(Orchestrator.class);
     Wiring wiring;
     try {
-      wiring = Wiring.start(Settings.fromEnv(System.getenv()));
+      Settings settings = Settings.fromEnv(System.getenv());
+      Logging.use(settings.logFormat()); // before the first line worth collecting
+      wiring = Wiring.start(settings);
     } catch (Exception e) {
       log.error("cannot start: {}", e.getMessage(), e);
       System.exit(1);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.defpi.orchestrator.logging.LogFormat;
 import org.defpi.orchestrator.registry.RealRegistry;
 import org.defpi.orchestrator.store.RealStore;
 
@@ -46,6 +47,9 @@ import org.defpi.orchestrator.store.RealStore;
  * DEFPI_CALL_TIMEOUT         10                                 seconds for one connection message
  * DEFPI_TERMINATE_TIMEOUT    5                                  seconds for the polite TERMINATED on removal
  * DEFPI_NODE_SYNC            10                                 seconds between syncs of the nodes from the Swarm
+ * DEFPI_LOG_FORMAT           text                               text: lines a person reads; json: one JSON object
+ *                                                               per line (time, level, logger, thread, MDC, message,
+ *                                                               exception) for a log collector
  * </pre>
  */
 public record Settings(
@@ -70,7 +74,8 @@ public record Settings(
     Duration terminateTimeout,
     Duration nodeSync,
     Duration tokenTtl,
-    Optional<Duration> reconcile) {
+    Optional<Duration> reconcile,
+    LogFormat logFormat) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -92,6 +97,7 @@ public record Settings(
     Objects.requireNonNull(nodeSync, "nodeSync");
     Objects.requireNonNull(tokenTtl, "tokenTtl");
     Objects.requireNonNull(reconcile, "reconcile");
+    Objects.requireNonNull(logFormat, "logFormat");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -125,7 +131,8 @@ public record Settings(
         seconds(env, "DEFPI_NODE_SYNC", 10),
         seconds(env, "DEFPI_TOKEN_TTL", 43_200),
         text(env, "DEFPI_RECONCILE", "").equalsIgnoreCase("off") ? Optional.empty()
-            : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)));
+            : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)),
+        logFormat(env));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */
@@ -171,6 +178,14 @@ public record Settings(
     }
     String password = registryPasswordFile.isEmpty() ? "" : Files.readString(registryPasswordFile.get()).replaceAll("[\\r\\n]+$", "");
     return Optional.of(new RealRegistry.Credentials(registryUser.get(), password));
+  }
+
+  private static LogFormat logFormat(Map<String, String> env) {
+    try {
+      return LogFormat.parse(text(env, "DEFPI_LOG_FORMAT", "text"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("DEFPI_LOG_FORMAT " + e.getMessage(), e);
+    }
   }
 
   private static String text(Map<String, String> env, String name, String fallback) {

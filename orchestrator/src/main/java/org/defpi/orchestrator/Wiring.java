@@ -1,6 +1,9 @@
 package org.defpi.orchestrator;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -18,6 +21,8 @@ import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
 import org.defpi.orchestrator.layout.LayoutManager;
+import org.defpi.orchestrator.metrics.JvmMeters;
+import org.defpi.orchestrator.metrics.StoreGauges;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
@@ -49,6 +54,8 @@ public final class Wiring implements AutoCloseable {
   static final String PASSIVE_OWNER = "defpi-passive";
 
   private final Javalin app;
+  private final PrometheusMeterRegistry meterRegistry;
+  private final JvmMeters jvmMeters;
   private final Workers workers;
   private final RealProcesses processes;
   private final RealSwarm swarm;
@@ -57,9 +64,12 @@ public final class Wiring implements AutoCloseable {
   private final ScheduledExecutorService nodeSync;
   private boolean closed;
 
-  private Wiring(Javalin app, Workers workers, RealProcesses processes, RealSwarm swarm, RealStore store,
-      ScheduledExecutorService refresher, ScheduledExecutorService nodeSync) {
+  private Wiring(Javalin app, PrometheusMeterRegistry meterRegistry, JvmMeters jvmMeters, Workers workers,
+      RealProcesses processes, RealSwarm swarm, RealStore store, ScheduledExecutorService refresher,
+      ScheduledExecutorService nodeSync) {
     this.app = app;
+    this.meterRegistry = meterRegistry;
+    this.jvmMeters = jvmMeters;
     this.workers = workers;
     this.processes = processes;
     this.swarm = swarm;
@@ -75,7 +85,18 @@ public final class Wiring implements AutoCloseable {
     if (storeSettings.url().startsWith("jdbc:h2:file:")) {
       java.nio.file.Files.createDirectories(settings.dataDir());
     }
-    RealStore store = RealStore.open(storeSettings);
+    // The orchestrator's one meter registry (GET /metrics): everything that measures is given it.
+    PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmMeters jvmMeters = new JvmMeters();
+    jvmMeters.bindTo(meterRegistry);
+    RealStore store;
+    try {
+      store = RealStore.open(storeSettings);
+    } catch (RuntimeException e) {
+      jvmMeters.close();
+      throw e;
+    }
+    new StoreGauges(store, clock, StoreGauges.DEFAULT_MAX_AGE).bindTo(meterRegistry);
     LOG.info("store: {} as {}", RealStore.redact(storeSettings.url()), storeSettings.user());
     UserManager users = new UserManager(store.users(), Ids.secure(clock), clock,
         new LoginThrottle(LoginThrottle.Settings.defaults(), clock),
@@ -84,6 +105,7 @@ public final class Wiring implements AutoCloseable {
       users.bootstrap(Optional.of(settings.adminPasswordFile()), Optional.of(settings.adminEmail()));
     } catch (IOException | RuntimeException e) {
       store.close();
+      jvmMeters.close();
       throw e;
     }
     RealSwarm swarm = null;
@@ -99,14 +121,14 @@ public final class Wiring implements AutoCloseable {
       // whatever it might still write (a node's labels) is under keys of its own, not the deployed one's.
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), Duration.ofSeconds(20),
           acts ? RealSwarm.DEFAULT_OWNER : PASSIVE_OWNER,
-          settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))));
+          settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))), meterRegistry);
       if (acts) {
         // Before the first request: a new container (a new image) is on no user network yet, and
         // without it the users' processes cannot reach the orchestrator, nor it them.
         swarm.joinUserNetworks();
       }
       RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
-          Duration.ofSeconds(10), 100, settings.registryCredentials()), clock);
+          Duration.ofSeconds(10), 100, settings.registryCredentials()), clock, meterRegistry);
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
           new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
       Ids ids = Ids.secure(clock);
@@ -119,7 +141,8 @@ public final class Wiring implements AutoCloseable {
       // The durable queue every action on a process or connection goes through, and the workers that carry it out.
       PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
       PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
-      workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()));
+      workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults(instanceId()),
+          meterRegistry);
       ConnectionManager connections = new ConnectionManager(processStore, connectionStore, processes, pendingChanges,
           workers, ids, clock, new SecureRandom(), new ConnectionManager.Settings(settings.callTimeout()));
       connections.handlers().forEach(workers::register);
@@ -135,28 +158,37 @@ public final class Wiring implements AutoCloseable {
         workers.start();
         // At start (what a crash left half done) and then periodically (what changed behind our back).
         nodeSync.scheduleWithFixedDelay(() -> {
+          long started = System.nanoTime();
+          String outcome = "success";
           try {
             processManager.reconcile();
             connections.reconcile();
           } catch (InterruptedException e) {
+            outcome = "interrupted";
             Thread.currentThread().interrupt(); // stopping
           } catch (Exception e) {
+            outcome = "error";
             LOG.warn("reconciling the Swarm with the store failed: {}", e.toString());
+          } finally {
+            Timer.builder("defpi.reconcile")
+                .description("Reconciliation passes: the Swarm's services and networks with the store, and the nodes")
+                .tag("pass", "swarm").tag("outcome", outcome).register(meterRegistry)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           }
         }, 0, settings.reconcile().orElseThrow().toMillis(), TimeUnit.MILLISECONDS);
-        nodes.start(nodeSync, settings.nodeSync());
+        nodes.start(nodeSync, settings.nodeSync(), meterRegistry);
       } else {
         LOG.warn("DEFPI_RECONCILE=off: no reconciliation, node sync or pending-change workers; this orchestrator only"
             + " serves its store, and what it is asked to do waits in the queue");
       }
       LayoutManager layouts = new LayoutManager(store.layouts());
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
-          version())
+          version(), meterRegistry)
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.container().orElse("none"));
-      return new Wiring(app, workers, processes, swarm, store, refresher, nodeSync);
+      return new Wiring(app, meterRegistry, jvmMeters, workers, processes, swarm, store, refresher, nodeSync);
     } catch (Exception | Error e) {
       refresher.shutdownNow();
       nodeSync.shutdownNow();
@@ -170,6 +202,7 @@ public final class Wiring implements AutoCloseable {
         swarm.close();
       }
       store.close();
+      jvmMeters.close();
       throw e;
     }
   }
@@ -182,6 +215,14 @@ public final class Wiring implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /**
+   * The orchestrator's meter registry, scraped at {@code GET /metrics}: bind more meters to it
+   * ({@code MeterBinder.bindTo}) and they are scraped too.
+   */
+  public PrometheusMeterRegistry meterRegistry() {
+    return meterRegistry;
   }
 
   /** The build's version, from the resource Maven filters. */
@@ -214,6 +255,8 @@ public final class Wiring implements AutoCloseable {
     processes.close();
     swarm.close();
     store.close();
+    jvmMeters.close();
+    meterRegistry.close();
     LOG.info("defpi orchestrator stopped");
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.defpi.orchestrator.logging.LogFormat;
 import java.util.Map;
 import org.defpi.orchestrator.store.RealStore;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,16 @@ class SettingsTest {
     assertThat(s.configureTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.reconcile()).contains(Duration.ofSeconds(10));
     assertThat(s.acts()).as("acts on the Swarm unless told not to").isTrue();
+  }
+
+  @Test
+  void theLogIsTextUnlessJsonIsAskedForAndAnythingElseIsRefused() {
+    assertThat(Settings.fromEnv(Map.of()).logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", "json")).logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", " JSON ")).logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", "text")).logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", "xml")))
+        .hasMessage("DEFPI_LOG_FORMAT must be text or json, not 'xml'");
   }
 
   @Test

@@ -30,15 +30,21 @@ final class ProblemErrorHandler extends ErrorHandler {
     String reason = HttpStatus.getMessage(code);
     String detail = "the request was refused before it reached the API: "
         + (message == null || message.isBlank() ? reason : message);
+    // The id RequestLog gave it; refused before RequestLog saw it, it gets one here.
+    Object given = request.getAttribute(RequestLog.REQUEST_ID);
+    String answered = response.getHeaders().get(RequestIds.HEADER);
+    String requestId = given instanceof String id ? id : answered != null ? answered
+        : RequestIds.accept(request.getHeaders().get(RequestIds.HEADER)).orElseGet(RequestIds::generate);
     byte[] body;
     try {
       body = Bodies.JSON.writeValueAsBytes(Views.problem("http-" + code, reason, code, detail,
-          ""));
+          "", java.util.Optional.of(requestId)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       callback.failed(e);
       return;
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Routes.PROBLEM_JSON);
+    response.getHeaders().put(RequestIds.HEADER, requestId);
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 }

@@ -14,6 +14,7 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.security.BasicAuthCredentials;
 import io.javalin.security.RouteRole;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,7 @@ import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.Subscription;
 import org.defpi.orchestrator.layout.LayoutManager;
 import org.defpi.orchestrator.layout.Position;
+import org.defpi.orchestrator.metrics.HttpMeters;
 import org.defpi.orchestrator.node.NodeKind;
 import org.defpi.orchestrator.node.NodeManager;
 import org.defpi.orchestrator.pendingchange.PendingChange;
@@ -62,12 +64,16 @@ public final class Routes {
   static final String PROBLEM_JSON = "application/problem+json";
   static final String JSON = "application/json";
   static final String TOTAL_COUNT = "X-Total-Count";
+  /** The content types of GET /metrics, as the Prometheus client library's writers name them. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   static final int DEFAULT_LOG_TAIL = 200;
   static final int MAX_DETAIL = 1000;
   /** No request of this API needs more than a few KiB; 1 MiB leaves room for big configurations. */
   static final long MAX_BODY_BYTES = 1024 * 1024;
   static final int MAX_LOG_TAIL = 10_000;
-  private static final String USER = "defpi.user";
+  /** The request attribute that holds the authenticated caller. */
+  static final String USER = "defpi.user";
   private static final int EVENT_QUEUE = 10_000;
   private static final java.time.Duration EVENT_KEEP_ALIVE = java.time.Duration.ofSeconds(15);
   /** Names this run of the orchestrator in event ids: numbers restart with it. */
@@ -137,12 +143,14 @@ public final class Routes {
   private final LayoutManager layouts;
   private final EventBus events;
   private final String version;
+  private final PrometheusMeterRegistry meterRegistry;
   private final OpenApi openApi;
   private final DocsPage docsPage = new DocsPage();
   private final WebApp webApp = new WebApp();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
-      UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, String version) {
+      UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, String version,
+      PrometheusMeterRegistry meterRegistry) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -152,6 +160,7 @@ public final class Routes {
     this.layouts = Objects.requireNonNull(layouts, "layouts");
     this.events = Objects.requireNonNull(events, "events");
     this.version = Objects.requireNonNull(version, "version");
+    this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
     this.openApi = new OpenApi(version);
   }
 
@@ -166,6 +175,7 @@ public final class Routes {
     t.addAll(webApp.routes());
 
     t.add(get("/status", Access.ADMIN, this::status));
+    t.add(get("/metrics", Access.ADMIN, this::metrics));
     t.add(post("/login", Access.PUBLIC, this::login));
     t.add(post("/logout", Access.USER, ctx -> {
       bearer(ctx).ifPresent(users::logout);
@@ -246,7 +256,13 @@ public final class Routes {
   /** The app with every route; not started. */
   public Javalin app() {
     List<Route> table = table();
+    RequestLog requestLog = new RequestLog(new RouteTemplates(table.stream().map(Route::path).toList()),
+        new HttpMeters(meterRegistry));
     return Javalin.create(config -> {
+      // Around everything Javalin does, so a request's id is in each line logged while it is handled
+      config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+          new org.eclipse.jetty.ee10.servlet.FilterHolder(requestLog), "/*",
+          java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
       config.startup.showJavalinBanner = false;
       config.concurrency.useVirtualThreads = true;
       config.http.defaultContentType = JSON;
@@ -351,6 +367,16 @@ public final class Routes {
     ObjectNode queue = o.putObject("pendingChanges");
     pendingChanges.countByState().forEach((state, n) -> queue.put(state.name(), n));
     json(ctx, 200, o);
+  }
+
+  /**
+   * GET /metrics: what Prometheus scrapes, in its text format, or OpenMetrics when the Accept header
+   * names it (as Prometheus's own scraper does when it prefers it).
+   */
+  private void metrics(Context ctx) {
+    String accept = Optional.ofNullable(ctx.header("Accept")).orElse("");
+    String type = accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    ctx.status(200).contentType(type).result(meterRegistry.scrape(type));
   }
 
   private void login(Context ctx) throws Exception {
@@ -846,7 +872,8 @@ public final class Routes {
       // A refusal may quote the input; a 100 000-character input need not come back whole.
       String shown = detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "… (cut)";
       ctx.status(status).contentType(PROBLEM_JSON)
-          .result(Bodies.JSON.writeValueAsString(Views.problem(slug, title, status, shown, ctx.path())));
+          .result(Bodies.JSON.writeValueAsString(Views.problem(slug, title, status, shown, ctx.path(),
+              Optional.ofNullable(ctx.attribute(RequestLog.REQUEST_ID)))));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serialises", e);
     }

@@ -275,13 +275,16 @@ final class Views {
   }
 
   /** RFC 9457: {@code {type, title, status, detail, instance}}. */
-  static ObjectNode problem(String slug, String title, int status, String detail, String instance) {
+  /** An RFC 9457 problem; {@code requestId} an extension member (RFC 9457 §3.2), for a client to quote. */
+  static ObjectNode problem(String slug, String title, int status, String detail, String instance,
+      Optional<String> requestId) {
     ObjectNode o = F.objectNode();
     o.put("type", Routes.PROBLEM_TYPE_PREFIX + slug);
     o.put("title", title);
     o.put("status", status);
     o.put("detail", detail);
     o.put("instance", instance);
+    requestId.ifPresent(id -> o.put("requestId", id));
     return o;
   }
 }

@@ -54,12 +54,26 @@ public final class NodeManager {
 
   /** Syncs now and then every {@code interval} on {@code scheduler}; a failed sync is logged and retried next time. */
   public NodeManager start(ScheduledExecutorService scheduler, Duration interval) {
+    return start(scheduler, interval, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
+  /** As {@link #start(ScheduledExecutorService, Duration)}, each sync timed: {@code defpi_reconcile_seconds{pass="nodes", outcome}}. */
+  public NodeManager start(ScheduledExecutorService scheduler, Duration interval,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     scheduler.scheduleWithFixedDelay(() -> {
+      long started = System.nanoTime();
+      String outcome = "success";
       try {
         sync();
       } catch (SwarmException | RuntimeException e) {
         // Background loop: the next run retries; an API read surfaces the failure to its caller.
+        outcome = "error";
         LOG.warn("node sync failed: {}", e.getMessage());
+      } finally {
+        io.micrometer.core.instrument.Timer.builder("defpi.reconcile")
+            .description("Reconciliation passes: the Swarm's services and networks with the store, and the nodes")
+            .tag("pass", "nodes").tag("outcome", outcome).register(meters)
+            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       }
     }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;

@@ -94,6 +94,7 @@ public final class Workers implements AutoCloseable {
   private final Clock clock;
   private final RetryPolicy retry;
   private final Settings settings;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
   private final Map<Kind, ChangeHandler> handlers = new EnumMap<>(Kind.class); // written before start only
   private final List<Thread> threads = new ArrayList<>();
   private volatile Phase phase = Phase.NEW;
@@ -107,6 +108,17 @@ public final class Workers implements AutoCloseable {
   private final ConcurrentHashMap<String, Waiters> waiters = new ConcurrentHashMap<>();
 
   public Workers(PendingChangeStore store, Clock clock, RetryPolicy retry, Settings settings) {
+    this(store, clock, retry, settings, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
+  /**
+   * @param meters where each attempt is timed: {@code defpi_pending_change_attempts_seconds{kind,
+   *     outcome}}, outcome {@code done}, {@code failed}, {@code retry} or {@code lost} (its lease was
+   *     taken over)
+   */
+  public Workers(PendingChangeStore store, Clock clock, RetryPolicy retry, Settings settings,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = Objects.requireNonNull(meters, "meters");
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.retry = Objects.requireNonNull(retry, "retry");
@@ -312,13 +324,30 @@ public final class Workers implements AutoCloseable {
     }
   }
 
+  /**
+   * Every line logged while a change is carried out names it ({@code pendingChangeId} in the MDC):
+   * the work a request queued is found in the log by the change's id the request answered with.
+   */
   private void carryOut(PendingChange change, String workerId) {
+    try (var id = org.slf4j.MDC.putCloseable("pendingChangeId", change.id());
+        var kind = org.slf4j.MDC.putCloseable("pendingChangeKind", change.kind().name())) {
+      long started = System.nanoTime();
+      String outcome = attempt(change, workerId);
+      io.micrometer.core.instrument.Timer.builder("defpi.pending.change.attempts")
+          .description("Attempts of the workers at pending changes, by kind and outcome")
+          .tag("kind", change.kind().name()).tag("outcome", outcome)
+          .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Runs the change's handler once and settles the change; how it ended, as a metric's tag. */
+  private String attempt(PendingChange change, String workerId) {
     ChangeHandler handler = handlers.get(change.kind());
     long started = System.nanoTime();
     if (handler == null) {
       fail(change, workerId, null, "no handler for " + change.kind() + " changes is registered in this orchestrator",
           started);
-      return;
+      return "failed";
     }
     Lease lease = new Lease(change, workerId);
     Throwable thrown = null;
@@ -335,18 +364,22 @@ public final class Workers implements AutoCloseable {
       if (!held) {
         LOG.warn("{} {} attempt {}: the lease of {} was taken over while it ran; left to the worker that took it",
             change.kind(), change.id(), change.attempts(), workerId);
-        return;
+        return "lost";
       }
       if (thrown == null) {
         complete(change, workerId, started);
+        return "done";
       } else if (thrown instanceof ChangeFailed failed) {
         fail(change, workerId, handler, failed.reason(), started);
+        return "failed";
       } else {
         retryLater(change, workerId, handler, thrown, started);
+        return change.attempts() >= change.maxAttempts() ? "failed" : "retry";
       }
     } catch (RuntimeException e) {
       LOG.warn("{} {} attempt {}: cannot settle it (it is tried again once the lease runs out): {}", change.kind(),
           change.id(), change.attempts(), e.getMessage());
+      return "unsettled";
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

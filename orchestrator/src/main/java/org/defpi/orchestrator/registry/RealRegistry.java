@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.registry;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.defpi.orchestrator.metrics.CallMeter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -111,6 +113,7 @@ public final class RealRegistry implements Registry {
   private final Settings settings;
   private final HttpClient http;
   private final RegistryAuth auth;
+  private final CallMeter meter;
 
   public RealRegistry(Settings settings) {
     this(settings, Clock.systemUTC());
@@ -118,7 +121,13 @@ public final class RealRegistry implements Registry {
 
   /** @param clock times the Bearer tokens' expiry */
   public RealRegistry(Settings settings, Clock clock) {
+    this(settings, clock, CallMeter.none());
+  }
+
+  /** @param meters where each call to the registry is timed ({@code defpi.registry.calls}) */
+  public RealRegistry(Settings settings, Clock clock, MeterRegistry meters) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.meter = new CallMeter(meters, "defpi.registry");
     this.http = HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
@@ -272,8 +281,47 @@ public final class RealRegistry implements Registry {
     return first.path("digest").asText();
   }
 
-  /** A GET that answers the registry's 401 once (Basic or Bearer, see {@link RegistryAuth}). */
+  /**
+   * A GET, timed as one call whatever its 401 round trip took ({@code defpi_registry_calls_seconds}
+   * by {@link #operation}): an answer of 400 or more is an error named by its status
+   * ({@code HTTP 404}), a failure to reach the registry by the exception's cause.
+   */
   private HttpResponse<String> get(URI uri, String accept) throws RegistryException {
+    String operation = operation(uri.getPath());
+    long started = System.nanoTime();
+    HttpResponse<String> response;
+    try {
+      response = authorizedGet(uri, accept);
+    } catch (RegistryException e) {
+      Throwable named = e.getCause() != null ? e.getCause() : e;
+      meter.record(operation, Duration.ofNanos(System.nanoTime() - started), Optional.of(named.getClass().getSimpleName()));
+      throw e;
+    }
+    meter.record(operation, Duration.ofNanos(System.nanoTime() - started),
+        response.statusCode() >= 400 ? Optional.of("HTTP " + response.statusCode()) : Optional.empty());
+    return response;
+  }
+
+  /** What a registry call is, as a metric's tag: catalog, tags, manifest, blob (or other). */
+  static String operation(String path) {
+    if (path.startsWith("/v2/_catalog")) {
+      return "catalog";
+    }
+    Matcher m = OPERATION_PATH.matcher(path);
+    if (!m.matches()) {
+      return "other";
+    }
+    return switch (m.group(1)) {
+      case "tags" -> "tags";
+      case "manifests" -> "manifest";
+      default -> "blob";
+    };
+  }
+
+  private static final Pattern OPERATION_PATH = Pattern.compile("/v2/.+/(tags|manifests|blobs)/.*");
+
+  /** A GET that answers the registry's 401 once (Basic or Bearer, see {@link RegistryAuth}). */
+  private HttpResponse<String> authorizedGet(URI uri, String accept) throws RegistryException {
     String scope = scope(uri.getPath());
     HttpResponse<String> response = send(uri, accept, auth.header(scope));
     if (response.statusCode() == 401) {

@@ -122,6 +122,17 @@ public final class PendingChangeTable implements PendingChangeStore {
     return counts;
   }
 
+  /** How many changes are in each state and when the oldest of each was created: one grouped query (the metrics). */
+  public java.util.Map<PendingChange.State, org.defpi.orchestrator.metrics.StoreCounts.StateAge> ageByState() {
+    java.util.Map<PendingChange.State, org.defpi.orchestrator.metrics.StoreCounts.StateAge> ages =
+        new java.util.EnumMap<>(PendingChange.State.class);
+    run(pool, "count pending changes by age", db -> selectAll(db,
+        "SELECT state, COUNT(*), MIN(created_at) AS oldest FROM pending_change GROUP BY state",
+        r -> ages.put(PendingChange.State.valueOf(r.getString(1).strip()),
+            new org.defpi.orchestrator.metrics.StoreCounts.StateAge(r.getLong(2), optionalInstant(r, "oldest")))));
+    return ages;
+  }
+
   @Override
   public Optional<PendingChange> claim(String workerId, Instant now, Duration lease) {
     requireWorker(workerId);

@@ -38,6 +38,7 @@ import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.ProcessStore;
+import org.defpi.orchestrator.metrics.StoreCounts;
 import org.defpi.orchestrator.process.Token;
 import org.defpi.wire.label.InterfaceLabel;
 import org.flywaydb.core.Flyway;
@@ -54,7 +55,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * <p>TERMINATED is final: {@link #updateState} never moves a process out of it, so a configuration
  * that finishes while the process is being removed cannot bring it back to RUNNING.
  */
-public final class RealStore implements ProcessStore, ConnectionStore, NodeStore, AutoCloseable {
+public final class RealStore implements ProcessStore, ConnectionStore, NodeStore, StoreCounts, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final TypeReference<Map<String, String>> CONFIG = new TypeReference<>() {};
@@ -402,6 +403,36 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         }
       }
     });
+  }
+
+  // ---- counts for the metrics (StoreCounts): one grouped query each, whatever the number of rows
+
+  @Override
+  public java.util.Map<ProcessState, Long> processesByState() {
+    java.util.Map<ProcessState, Long> counts = new java.util.EnumMap<>(ProcessState.class);
+    run(pool, "count processes", db -> selectAll(db, "SELECT state, COUNT(*) FROM process GROUP BY state",
+        r -> counts.put(ProcessState.valueOf(r.getString(1).strip()), r.getLong(2))));
+    return counts;
+  }
+
+  /** A connection's state is derived from its row as {@link org.defpi.orchestrator.connection.Connection#state()} derives it. */
+  @Override
+  public java.util.Map<org.defpi.orchestrator.connection.ConnectionState, Long> connectionsByState() {
+    java.util.Map<org.defpi.orchestrator.connection.ConnectionState, Long> counts =
+        new java.util.EnumMap<>(org.defpi.orchestrator.connection.ConnectionState.class);
+    run(pool, "count connections", db -> selectAll(db, """
+        SELECT s, COUNT(*) FROM (SELECT CASE
+            WHEN suspended THEN 'SUSPENDED'
+            WHEN failure_1 IS NOT NULL OR failure_2 IS NOT NULL THEN 'FAILED'
+            WHEN created_1 AND created_2 THEN 'ACTIVE'
+            ELSE 'STARTING' END AS s FROM connection) c GROUP BY s""",
+        r -> counts.put(org.defpi.orchestrator.connection.ConnectionState.valueOf(r.getString(1).strip()), r.getLong(2))));
+    return counts;
+  }
+
+  @Override
+  public java.util.Map<org.defpi.orchestrator.pendingchange.PendingChange.State, StateAge> pendingChangesByState() {
+    return pendingChanges.ageByState();
   }
 
   @Override

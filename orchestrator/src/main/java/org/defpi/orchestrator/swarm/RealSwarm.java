@@ -30,6 +30,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +44,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.defpi.orchestrator.metrics.CallMeter;
 import org.defpi.orchestrator.process.Mount;
 import org.defpi.orchestrator.process.PublishedPort;
 import org.defpi.orchestrator.node.Resources;
@@ -129,7 +131,13 @@ public final class RealSwarm implements Swarm, AutoCloseable {
     this.settings = settings;
   }
 
+  /** Over the engine's socket, its calls not measured. */
   public static RealSwarm connect(Settings settings) {
+    return connect(settings, CallMeter.none());
+  }
+
+  /** Over the engine's socket, every call timed on {@code meters} ({@link MeteredDockerHttp}). */
+  public static RealSwarm connect(Settings settings, MeterRegistry meters) {
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(settings.dockerHost().toString())
         .withApiVersion(RemoteApiVersion.VERSION_1_41)
@@ -139,7 +147,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
         .connectionTimeout(Duration.ofSeconds(5))
         .responseTimeout(Duration.ofSeconds(60))
         .build();
-    return new RealSwarm(DockerClientImpl.getInstance(config, http), settings);
+    return new RealSwarm(DockerClientImpl.getInstance(config,
+        new MeteredDockerHttp(http, new CallMeter(meters, "defpi.swarm"))), settings);
   }
 
   /** For this package's tests, to inspect what was created. */

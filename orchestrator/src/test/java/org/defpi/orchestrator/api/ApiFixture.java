@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +37,8 @@ import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
 import org.defpi.orchestrator.layout.LayoutManager;
+import org.defpi.orchestrator.metrics.JvmMeters;
+import org.defpi.orchestrator.metrics.StoreGauges;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.ProcessStore;
@@ -102,6 +106,9 @@ final class ApiFixture implements AutoCloseable {
   private Workers workers;
   private ProcessManager processManager;
   private Javalin app;
+  /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
+  private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmMeters jvmMeters = new JvmMeters();
   private String adminId;
   private String nodeId;
   private String poolId;
@@ -125,10 +132,10 @@ final class ApiFixture implements AutoCloseable {
     // Services owned by this fixture alone: its reconciler must not take a deployed orchestrator's
     // services (or another test's) for orphans, nor they its.
     swarm = RealSwarm.connect(new RealSwarm.Settings(URI.create("unix:///var/run/docker.sock"), Duration.ofSeconds(20),
-        owner));
+        owner), meterRegistry);
     processes = new FakeProcesses();
     RealRegistry registry = new RealRegistry(new RealRegistry.Settings(URI.create("http://" + TestImages.REGISTRY),
-        TestImages.REGISTRY, Duration.ofSeconds(10)));
+        TestImages.REGISTRY, Duration.ofSeconds(10)), clock, meterRegistry);
     // As Wiring does: answers from a snapshot, refreshed in the background.
     ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
         ServiceCatalog.DEFAULT_INTERVAL, Duration.ofSeconds(30)).start());
@@ -138,7 +145,7 @@ final class ApiFixture implements AutoCloseable {
     PendingChangeStore changeStore = PublishingStores.pendingChanges(store.pendingChanges(), events);
     PendingChanges pendingChanges = new PendingChanges(changeStore, ids, clock, RetryPolicy.DEFAULT);
     workers = new Workers(changeStore, clock, RetryPolicy.DEFAULT,
-        new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)));
+        new Workers.Settings("api-test", 2, Duration.ofSeconds(30), Duration.ofMillis(200)), meterRegistry);
     ConnectionManager connections = new ConnectionManager(processStore, PublishingStores.connections(store, store, events),
         processes, pendingChanges, workers, ids, clock, new Random(7), new ConnectionManager.Settings(Duration.ofSeconds(1)));
     connections.handlers().forEach(workers::register);
@@ -154,7 +161,9 @@ final class ApiFixture implements AutoCloseable {
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     users.onDeleted(processManager::userGone); // as Wiring does
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
-        new LayoutManager(store.layouts()), events, "1.2.3");
+        new LayoutManager(store.layouts()), events, "1.2.3", meterRegistry);
+    new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
+    jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
     // A process with no place named runs on a public node: as an admin would, make the Swarm's one
@@ -190,6 +199,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     refresher.shutdownNow();
+    jvmMeters.close();
     try {
       for (String nodeId : List.copyOf(identified)) {
         send("PUT", "/node/" + nodeId, "{\"kind\": \"unidentified\"}", basic("admin", PASSWORD));
@@ -258,6 +268,10 @@ final class ApiFixture implements AutoCloseable {
   /** What the orchestrator told the processes. */
   FakeProcesses processes() {
     return processes;
+  }
+
+  PrometheusMeterRegistry meterRegistry() {
+    return meterRegistry;
   }
 
   Routes routes() {

@@ -408,6 +408,8 @@ class AuthorizationTest {
     m.add(new Case("GET /pendingchange", 401, 200, 200, 200));
     // ---- events: who may open the stream (what each sees is ApiTest's and EventBusTest's)
     m.add(new Case("GET /events", 401, 200, 200, 200));
+    m.add(new Case("GET /metrics", 401, 403, 403, 200)
+        .effect((w, q, r) -> assertThat(r.body()).contains("defpi_http_server_requests_seconds_bucket{")));
     m.add(new Case("GET /status", 401, 403, 403, 200)
         .effect((w, q, r) -> assertThat(json(r).path("pendingChanges").has("PENDING")).isTrue()));
     m.add(new Case("GET /pendingchange/{id}", 401, 200, 404, 200)

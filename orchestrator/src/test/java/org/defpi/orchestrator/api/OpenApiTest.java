@@ -87,7 +87,7 @@ class OpenApiTest {
   private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"),
       op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"), op("GET", "/", "public"),
       op("GET", "/assets/{file}", "public"), op("GET", "/user/me/layout", "user"), op("PUT", "/user/me/layout", "user"),
-      op("POST", "/pendingchange/{id}/retry", "user"));
+      op("POST", "/pendingchange/{id}/retry", "user"), op("GET", "/metrics", "admin"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
@@ -443,7 +443,10 @@ class OpenApiTest {
     assertShape(document, "Layout", Views.layout(List.of(new Position("65f0c0de1a2b3c4d5e6f7a8b", 12.5, -1e6),
         new Position("65f0c0de1a2b3c4d5e6f7a8c", 0, 0))));
     assertShape(document, "Pool", Views.nodePool(new NodePool("65f0c0de1a2b3c4d5e6f7a8e", "pool")));
-    assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x"));
+    assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x",
+        Optional.empty()));
+    assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x",
+        Optional.of("0123456789abcdef0123456789abcdef")));
   }
 
   @Test

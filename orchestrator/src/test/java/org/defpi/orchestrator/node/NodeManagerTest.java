@@ -34,6 +34,24 @@ class NodeManagerTest {
   }
 
   @Test
+  void eachScheduledSyncIsTimedWithItsOutcome() throws Exception {
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    var scheduler = new org.defpi.orchestrator.FakeScheduler();
+    try (RealStore store = RealStore.open(RealStore.Settings.h2(dir));
+        RealSwarm swarm = swarmAt("unix:///var/run/docker.sock");
+        RealSwarm gone = swarmAt("unix://" + dir.resolve("no-such-docker.sock"))) {
+      new NodeManager(swarm, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC())
+          .start(scheduler, Duration.ofSeconds(10), meters);
+      new NodeManager(gone, store, Ids.secure(Clock.systemUTC()), Clock.systemUTC())
+          .start(scheduler, Duration.ofSeconds(10), meters);
+      scheduler.runDue();
+      scheduler.advance(Duration.ofSeconds(10));
+    }
+    assertThat(meters.get("defpi.reconcile").tags("pass", "nodes", "outcome", "success").timer().count()).isEqualTo(2);
+    assertThat(meters.get("defpi.reconcile").tags("pass", "nodes", "outcome", "error").timer().count()).isEqualTo(2);
+  }
+
+  @Test
   void anOrchestratorThatOnlyServesItsStoreNeverAsksTheSwarmOnARead() throws Exception {
     SwarmNodes untouchable = new SwarmNodes() {
       @Override

@@ -548,6 +548,25 @@ abstract class PendingChangeTableContract {
     assertThat(table().deleteFinishedBefore(T0.plusSeconds(3).plusMillis(1))).isZero();
   }
 
+  // ---- metrics
+
+  @Test
+  void theCountAndOldestOfEachStateComeFromOneGroupedQuery() {
+    Instant t0 = Instant.parse("2026-11-26T06:00:00Z");
+    assertThat(table().ageByState()).isEmpty();
+    table().insert(in(State.PENDING, id(1), Kind.CONFIGURE_PROCESS, "9a0b0c0d0000000000000001", t0.plusSeconds(5)));
+    table().insert(in(State.PENDING, id(2), Kind.CONFIGURE_PROCESS, "9a0b0c0d0000000000000002", t0));
+    table().insert(in(State.RUNNING, id(3), Kind.CONFIGURE_PROCESS, "9a0b0c0d0000000000000003", t0.plusSeconds(9)));
+    table().insert(in(State.FAILED, id(4), Kind.CREATE_PROCESS, "9a0b0c0d0000000000000004", t0.minusSeconds(60)));
+
+    assertThat(table().ageByState()).containsOnly(
+        java.util.Map.entry(State.PENDING, new org.defpi.orchestrator.metrics.StoreCounts.StateAge(2, Optional.of(t0))),
+        java.util.Map.entry(State.RUNNING,
+            new org.defpi.orchestrator.metrics.StoreCounts.StateAge(1, Optional.of(t0.plusSeconds(9)))),
+        java.util.Map.entry(State.FAILED,
+            new org.defpi.orchestrator.metrics.StoreCounts.StateAge(1, Optional.of(t0.minusSeconds(60)))));
+  }
+
   // ---- retry
 
   /** A change as it may be stored in any state (FAILED with its error, RUNNING with a lease). */

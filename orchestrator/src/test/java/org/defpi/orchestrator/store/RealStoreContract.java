@@ -191,6 +191,86 @@ abstract class RealStoreContract {
   }
 
   @Test
+  void processesAndConnectionsAreCountedByStateAsTheirRecordsSayIt() throws Exception {
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.processesByState()).isEmpty();
+      assertThat(store.connectionsByState()).isEmpty();
+      store.insert(TestData.process(P1, ProcessState.RUNNING));
+      store.insert(TestData.process(P2, ProcessState.RUNNING));
+      store.insert(TestData.process(P3, ProcessState.FAILED));
+      assertThat(store.processesByState()).containsOnly(java.util.Map.entry(ProcessState.RUNNING, 2L),
+          java.util.Map.entry(ProcessState.FAILED, 1L));
+
+      // one connection in each state, made as the connection manager makes them
+      String[] ids = {"c00000000000000000000001", "c00000000000000000000002", "c00000000000000000000003",
+          "c00000000000000000000004", "c00000000000000000000005"};
+      for (int i = 0; i < ids.length; i++) {
+        store.insert(new org.defpi.orchestrator.connection.Connection(ids[i],
+            new Endpoint(P1, "a/x", "v1", "r1", "s1", false, Optional.empty()),
+            new Endpoint(P2, "b/x", "v2", "r2", "s2", false, Optional.empty()), 6000 + i,
+            Instant.parse("2026-11-25T10:00:00Z")));
+      }
+      store.updateEndpoint(ids[1], 1, true, Optional.empty());
+      store.updateEndpoint(ids[1], 2, true, Optional.empty()); // ACTIVE
+      store.updateEndpoint(ids[2], 2, false, Optional.of("refused")); // FAILED
+      store.updateEndpoint(ids[3], 1, true, Optional.empty());
+      store.updateEndpoint(ids[3], 2, true, Optional.empty());
+      store.updateSuspended(ids[3], true); // SUSPENDED, though both ends were told
+      store.updateEndpoint(ids[4], 1, true, Optional.empty()); // STARTING: one end told
+      java.util.Map<ConnectionState, Long> expected = new java.util.EnumMap<>(ConnectionState.class);
+      for (org.defpi.orchestrator.connection.Connection c : store.listConnections()) {
+        expected.merge(c.state(), 1L, Long::sum);
+      }
+      assertThat(expected).containsOnly(java.util.Map.entry(ConnectionState.STARTING, 2L),
+          java.util.Map.entry(ConnectionState.ACTIVE, 1L), java.util.Map.entry(ConnectionState.FAILED, 1L),
+          java.util.Map.entry(ConnectionState.SUSPENDED, 1L));
+      assertThat(store.connectionsByState()).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * The metrics read the counts at every scrape: with 10 000 processes it stays one grouped query,
+   * not a load of every row. The rows are copies of one, made in one JDBC batch.
+   */
+  @Test
+  void countingTenThousandProcessesByStateIsOneQuickQuery() throws Exception {
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(TestData.process(P1, ProcessState.RUNNING));
+    }
+    try (Connection db = DriverManager.getConnection(database().url(), database().user(), database().password())) {
+      List<String> columns = new ArrayList<>();
+      try (ResultSet r = db.createStatement().executeQuery("SELECT * FROM process WHERE id = '" + P1 + "'")) {
+        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+          columns.add(r.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      List<String> rest = columns.stream().filter(c -> !c.equals("id") && !c.equals("state")).toList();
+      String sql = "INSERT INTO process (id, state, " + String.join(", ", rest) + ") SELECT ?, ?, "
+          + String.join(", ", rest) + " FROM process WHERE id = '" + P1 + "'";
+      db.setAutoCommit(false);
+      try (var insert = db.prepareStatement(sql)) {
+        for (int i = 1; i < 10_000; i++) {
+          insert.setString(1, String.format("65a1b2c3%016x", 0x1000 + i));
+          insert.setString(2, (i % 10 == 0 ? ProcessState.FAILED : ProcessState.RUNNING).name());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      db.commit();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      store.processesByState(); // the first query of a pool warms it up
+      long started = System.nanoTime();
+      java.util.Map<ProcessState, Long> counts = store.processesByState();
+      long micros = (System.nanoTime() - started) / 1000;
+      assertThat(counts).containsOnly(java.util.Map.entry(ProcessState.RUNNING, 9_001L),
+          java.util.Map.entry(ProcessState.FAILED, 999L));
+      System.out.printf("%s: processesByState over 10 000 processes took %d µs%n", getClass().getSimpleName(), micros);
+      assertThat(micros).as("one grouped query, well inside a scrape").isLessThan(1_000_000);
+    }
+  }
+
+  @Test
   void nodesKeepTheSwarmsReportAndTheAdminsDecisionApart() throws Exception {
     Instant seen = Instant.parse("2026-11-25T10:00:00.123Z");
     Node n = new Node("swarmnode0000000000000001", "pi", "arm64", NodeStatus.READY, NodeKind.UNIDENTIFIED,
