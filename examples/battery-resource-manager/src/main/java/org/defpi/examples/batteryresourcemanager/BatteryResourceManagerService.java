@@ -43,10 +43,10 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
   }
 
   /** What an instruction asks: run {@code choice} from {@code executionTime} on. */
-  record Instruction(String id, long executionTime, OperationModes.Choice choice) {}
+  public record Instruction(String id, long executionTime, OperationModes.Choice choice) {}
 
   /** What the battery did in one step: ran at {@code watts} ({@code mode}) from {@code energyWattHours}. */
-  record Report(long time, double energyWattHours, double watts, OperationModes.Choice mode) {}
+  public record Report(long time, double energyWattHours, double watts, OperationModes.Choice mode) {}
 
   private final Subscribers observers = new Subscribers();
   private final Subscribers controllers = new Subscribers();
@@ -71,14 +71,19 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
 
   @Override
   public void init(BatteryResourceManagerConfiguration config, DefPiParameters parameters) {
-    processId = parameters.processId();
+    configure(config, parameters.processId());
+    ticker = StepTicker.start("battery-steps", wall, () -> setup.clock(), this::step);
+    LOG.info("battery {} started: {}", processId, setup);
+  }
+
+  /** The first configuration, without the steps running (tests call {@link #run} themselves). */
+  void configure(BatteryResourceManagerConfiguration config, String processId) {
+    this.processId = processId;
     firstConfigured = wall.instant();
     setup = setup(config);
     synchronized (this) {
       energyWattHours = Math.clamp(config.getInitialFillLevel(), 0, 1) * setup.battery().capacityWattHours();
     }
-    ticker = StepTicker.start("battery-steps", wall, () -> setup.clock(), this::step);
-    LOG.info("battery {} started: {}", processId, setup);
   }
 
   @Override
@@ -175,8 +180,14 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
     forgetInstructions();
   }
 
-  private synchronized Report lastReport() {
+  /** The last step's report, if a step ran yet. */
+  public synchronized Report lastReport() {
     return last;
+  }
+
+  /** The instruction in force or waiting for its execution time; empty when none. */
+  public synchronized java.util.Optional<Instruction> instruction() {
+    return java.util.Optional.ofNullable(instruction);
   }
 
   static FRBCSystemDescription systemDescription(Setup s, long validFrom) {

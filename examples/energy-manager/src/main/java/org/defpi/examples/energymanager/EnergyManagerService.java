@@ -157,6 +157,16 @@ public class EnergyManagerService implements Service<EnergyManagerConfiguration>
     }
   }
 
+  /** How many instructions were sent so far. */
+  public synchronized long instructionsSent() {
+    return instructions;
+  }
+
+  /** The battery being steered, as its system description tells; empty before one described itself. */
+  public synchronized java.util.Optional<Battery> steeredBattery() {
+    return java.util.Optional.ofNullable(described).map(Described::battery);
+  }
+
   private static void keep(TreeMap<Long, Double> values, long time, double value) {
     values.tailMap(time, false).clear(); // a clock that went back voids what came after
     values.put(time, value);
