@@ -26,7 +26,7 @@ public final class Defaults {
   public static final double EFFICIENCY = 0.95;
   public static final double MIN_FILL_LEVEL = 0.1;
   public static final double MAX_FILL_LEVEL = 0.95;
-  public static final double INITIAL_FILL_LEVEL = 0.3;
+  public static final double INITIAL_FILL_LEVEL = 0.25;
 
   public static final double IMPORT_LIMIT_WATTS = 5000;
   public static final double EXPORT_LIMIT_WATTS = 4000;

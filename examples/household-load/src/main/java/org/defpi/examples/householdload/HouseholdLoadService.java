@@ -101,7 +101,8 @@ public class HouseholdLoadService implements Service<HouseholdLoadConfiguration>
 
   ResourceManagerDetails details(Setup s) {
     return ResourceManagerDetails.newBuilder().setResourceId(processId).setName("Household")
-        .addRoles(RoleType.ENERGY_CONSUMER).setNominalPowerWatts(s.load().evWatts() + 5000).build();
+        // At most: the base load, the car, and about 4 kW of appliances at once.
+        .addRoles(RoleType.ENERGY_CONSUMER).setNominalPowerWatts(s.load().baseWatts() + s.load().evWatts() + 4000).build();
   }
 
   static PowerMeasurement measurement(long t, double watts) {
