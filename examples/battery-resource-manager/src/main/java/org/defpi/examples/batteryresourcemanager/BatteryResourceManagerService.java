@@ -3,6 +3,9 @@ package org.defpi.examples.batteryresourcemanager;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.defpi.examples.batteryresourcemanager.frbccontrol.v1.xml.FRBCActuatorStatus;
 import org.defpi.examples.batteryresourcemanager.frbccontrol.v1.xml.FRBCInstruction;
 import org.defpi.examples.batteryresourcemanager.frbccontrol.v1.xml.FRBCStorageStatus;
@@ -56,10 +59,11 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
   private Instant firstConfigured;
   private StepTicker ticker;
 
-  // Guarded by this: the battery's state between steps.
+  // Guarded by this: the battery's state between steps. Instructions by execution time: each is in
+  // force from its execution time until the next one's, so one sent ahead does not cut the current.
   private double energyWattHours;
   private Report last;
-  private Instruction instruction;
+  private final TreeMap<Long, Instruction> instructions = new TreeMap<>();
 
   public BatteryResourceManagerService() {
     this(Clock.systemUTC());
@@ -121,7 +125,11 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
         energyWattHours = battery.step(energyWattHours, last.watts(), Math.min(t - last.time() - step, HOUR))
             .energyWattHours();
       }
-      Instruction in = instruction != null && instruction.executionTime() <= t ? instruction : null;
+      Map.Entry<Long, Instruction> inForce = instructions.floorEntry(t);
+      Instruction in = inForce == null ? null : inForce.getValue();
+      if (inForce != null) {
+        instructions.headMap(inForce.getKey(), false).clear(); // superseded
+      }
       double requested = in == null ? 0 : OperationModes.watts(s.modes(), in.choice().modeId(), in.choice().factor());
       Battery.Step ran = battery.step(energyWattHours, requested, step);
       last = new Report(t, energyWattHours, ran.watts(), OperationModes.choose(s.modes(), ran.watts()));
@@ -141,13 +149,13 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
 
   /** The energy manager's instruction: followed from its execution time until the next one. */
   public synchronized void instruct(FRBCInstruction message) {
-    instruction = new Instruction(message.getId(), message.getExecutionTime(),
-        new OperationModes.Choice(message.getOperationModeId(), message.getOperationModeFactor()));
+    instructions.put(message.getExecutionTime(), new Instruction(message.getId(), message.getExecutionTime(),
+        new OperationModes.Choice(message.getOperationModeId(), message.getOperationModeFactor())));
   }
 
   /** The energy manager is gone: idle from now on. */
   public synchronized void forgetInstructions() {
-    instruction = null;
+    instructions.clear();
   }
 
   public void observerConnected(Connection connection) {
@@ -185,9 +193,9 @@ public class BatteryResourceManagerService implements Service<BatteryResourceMan
     return last;
   }
 
-  /** The instruction in force or waiting for its execution time; empty when none. */
-  public synchronized java.util.Optional<Instruction> instruction() {
-    return java.util.Optional.ofNullable(instruction);
+  /** The latest instruction received (in force, or waiting for its execution time); empty when none. */
+  public synchronized Optional<Instruction> instruction() {
+    return instructions.isEmpty() ? Optional.empty() : Optional.of(instructions.lastEntry().getValue());
   }
 
   static FRBCSystemDescription systemDescription(Setup s, long validFrom) {

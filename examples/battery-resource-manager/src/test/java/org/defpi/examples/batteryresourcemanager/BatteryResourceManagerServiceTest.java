@@ -57,6 +57,16 @@ class BatteryResourceManagerServiceTest {
   }
 
   @Test
+  void anInstructionSentAheadDoesNotCutTheOneInForce() {
+    battery.instruct(instruction("charge", 1, T0));
+    battery.instruct(instruction("discharge", 1, T0 + 2 * MINUTE));
+    assertThat(battery.run(T0).watts()).isEqualTo(5000);
+    assertThat(battery.run(T0 + MINUTE).watts()).isEqualTo(5000);
+    assertThat(battery.run(T0 + 2 * MINUTE).watts()).isZero(); // discharge at factor 1 is 0 W
+    assertThat(battery.instruction()).hasValueSatisfying(i -> assertThat(i.choice().modeId()).isEqualTo("discharge"));
+  }
+
+  @Test
   void dischargeRunsFromFullPowerAtFactorZeroToNoneAtOne() {
     battery.instruct(instruction("discharge", 0.25, T0));
     assertThat(battery.run(T0).watts()).isEqualTo(-3000);

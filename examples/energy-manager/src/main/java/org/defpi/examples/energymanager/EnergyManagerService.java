@@ -134,8 +134,7 @@ public class EnergyManagerService implements Service<EnergyManagerConfiguration>
       return;
     }
     lastDecided = time;
-    Long before = gridWatts.lowerKey(time);
-    long step = before != null && time - before <= HOUR ? time - before : DEFAULT_STEP_MILLIS;
+    long step = stepMillis();
     Battery b = described.battery();
     // The instruction runs from the next step: decide with the energy the battery will have then.
     double energyNext = b.step(fill * b.capacityWattHours(), ownWatts, step).energyWattHours();
@@ -155,6 +154,22 @@ public class EnergyManagerService implements Service<EnergyManagerConfiguration>
           Math.round(decision.batteryWatts()), decision.reason(), Math.round(grid - ownWatts + decision.batteryWatts()));
       lastReason = decision.reason();
     }
+  }
+
+  /**
+   * The step: the shortest gap between the grid's recent measurements (a step the grid meter
+   * skipped must not make the next instruction start a step late).
+   */
+  private long stepMillis() {
+    long step = Long.MAX_VALUE;
+    Long previous = null;
+    for (long time : gridWatts.keySet()) {
+      if (previous != null) {
+        step = Math.min(step, time - previous);
+      }
+      previous = time;
+    }
+    return step > 0 && step <= HOUR ? step : DEFAULT_STEP_MILLIS;
   }
 
   /** How many instructions were sent so far. */

@@ -46,7 +46,7 @@ class EnergySystemTest {
   @Test
   void theEnergyManagerSteersTheBatteryOverXmlAndKeepsTheGridWithinTheExportLimit() throws Exception {
     Map<String, String> simulation = Map.of("simulationStart", "2026-06-21T12:00:00Z",
-        "wallClockStart", Instant.now().plusMillis(1500).toString(), "speed", "720", "seed", "42", "stepSeconds", "60");
+        "wallClockStart", Instant.now().plusSeconds(3).toString(), "speed", "720", "seed", "42", "stepSeconds", "60");
     var pv = orchestrator.start("pv", PVResourceManagerMain.definition(), simulation);
     var load = orchestrator.start("household", HouseholdLoadMain.definition(), simulation);
     var battery = orchestrator.start("battery", BatteryResourceManagerMain.definition(), simulation);
@@ -64,7 +64,7 @@ class EnergySystemTest {
     orchestrator.connect(battery, "battery-resource-manager/frbc-control", manager, "energy-manager/frbc-control");
     orchestrator.connect(meter, "grid-meter/observations", recorder, "recorder/observations");
 
-    // 25 simulated minutes: about 2 s.
+    // 25 simulated minutes: about 2 s after the start.
     await().atMost(20, SECONDS).until(() -> grid.size() >= 25);
 
     EnergyManagerService cem = (EnergyManagerService) manager.definition().service();
@@ -85,10 +85,16 @@ class EnergySystemTest {
         + Math.round(watts(m)) + " W").toList());
     List<Long> times = seen.stream().map(PowerMeasurement::getMeasurementTimestamp).toList();
     assertThat(times).isSorted().doesNotHaveDuplicates().allMatch(t -> t % 60_000 == 0);
-    // Before the first instruction took effect the grid took the whole surplus; from the third
-    // step on (measure, decide, run) the battery keeps it within the limit.
+    // Before the first instruction took effect the grid took the whole surplus (a step or two:
+    // measure, decide, run; more only if the processes were not all connected in time); from
+    // then on the battery keeps it within the limit.
     assertThat(watts(seen.getFirst())).isLessThan(-EXPORT_LIMIT);
-    assertThat(seen.subList(3, seen.size())).allSatisfy(m -> assertThat(watts(m)).isBetween(-EXPORT_LIMIT, 0.0));
+    int controlled = 0;
+    while (controlled < seen.size() && watts(seen.get(controlled)) < -EXPORT_LIMIT) {
+      controlled++;
+    }
+    assertThat(controlled).isBetween(1, 5); // 1 on an idle machine, 3 seen with both cores busy
+    assertThat(seen.subList(controlled, seen.size())).allSatisfy(m -> assertThat(watts(m)).isBetween(-EXPORT_LIMIT, 0.0));
   }
 
   private static double watts(PowerMeasurement m) {
