@@ -2,9 +2,10 @@ package org.defpi.examples.energy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,8 +34,8 @@ public final class GridSum {
     values.putIfAbsent(resource, new TreeMap<>());
   }
 
-  /** Resource {@code resource} measured {@code watts} at step {@code time}; returns the step this completes, if any. */
-  public Optional<Emission> report(String resource, long time, double watts, Instant now) {
+  /** Resource {@code resource} measured {@code watts} at step {@code time}; returns the steps this completes, in order. */
+  public List<Emission> report(String resource, long time, double watts, Instant now) {
     TreeMap<Long, Double> own = values.computeIfAbsent(resource, r -> new TreeMap<>());
     own.tailMap(time, false).clear(); // its clock went back: what it said after this is void
     own.put(time, watts);
@@ -49,18 +50,30 @@ public final class GridSum {
       firstSeen.putIfAbsent(time, now);
     }
     long complete = values.values().stream().mapToLong(GridSum::latest).min().orElse(Long.MIN_VALUE);
-    return complete > lastEmitted ? Optional.of(emit(complete)) : Optional.empty();
+    return emitUpTo(complete);
   }
 
-  /** The latest step first seen at least {@code deadline} before {@code now} and not yet emitted, if any. */
-  public Optional<Emission> overdue(Instant now, Duration deadline) {
-    Long due = null;
+  /** The steps up to the latest one first seen at least {@code deadline} before {@code now}, not yet emitted, in order. */
+  public List<Emission> overdue(Instant now, Duration deadline) {
+    long due = Long.MIN_VALUE;
     for (Map.Entry<Long, Instant> seen : firstSeen.tailMap(lastEmitted, false).entrySet()) {
       if (!seen.getValue().plus(deadline).isAfter(now)) {
         due = seen.getKey();
       }
     }
-    return due == null ? Optional.empty() : Optional.of(emit(due));
+    return emitUpTo(due);
+  }
+
+  /** Every step seen after the last emitted one, up to {@code time}: none is skipped when reports come in bursts. */
+  private List<Emission> emitUpTo(long time) {
+    if (time <= lastEmitted) {
+      return List.of();
+    }
+    List<Emission> emitted = new ArrayList<>();
+    for (long step : new ArrayList<>(firstSeen.subMap(lastEmitted, false, time, true).keySet())) {
+      emitted.add(emit(step));
+    }
+    return emitted;
   }
 
   /** The resource is gone: it no longer counts, nor holds up a step. */

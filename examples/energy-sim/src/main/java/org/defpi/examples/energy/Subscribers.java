@@ -3,6 +3,7 @@ package org.defpi.examples.energy;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.defpi.sdk.Connection;
+import org.defpi.sdk.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +22,20 @@ public final class Subscribers {
   }
 
   /**
-   * Sends {@code message} on every connection. A connection that refuses it (terminated, or its
-   * buffer full because the peer is away too long) is dropped: it gets the next connect's
-   * greeting if it comes back.
+   * Sends {@code message} on every connection. A terminated connection is dropped; one whose
+   * buffer is full (its peer away for long) misses this message and gets the next ones once it is
+   * back: observations are a stream of the present, not a log to replay.
    */
   public void send(Object message) {
     for (Connection connection : connections) {
       try {
         connection.send(message);
       } catch (IllegalStateException e) {
-        LOG.warn("dropping connection {} to {}: {}", connection.connectionId(), connection.remoteProcessId(), e.getMessage());
-        connections.remove(connection);
+        if (connection.state() == ConnectionState.TERMINATED) {
+          connections.remove(connection);
+        } else {
+          LOG.debug("{} to {} missed a message: {}", connection.connectionId(), connection.remoteProcessId(), e.getMessage());
+        }
       }
     }
   }

@@ -69,7 +69,7 @@ public class GridMeterService implements Service<GridMeterConfiguration> {
         Duration wait = deadline;
         Thread.sleep(wait.dividedBy(4).plusMillis(1));
         synchronized (this) {
-          sum.overdue(wall.instant(), wait).ifPresent(this::send);
+          sum.overdue(wall.instant(), wait).forEach(this::send);
         }
       }
     } catch (InterruptedException e) {
@@ -86,7 +86,7 @@ public class GridMeterService implements Service<GridMeterConfiguration> {
   }
 
   public synchronized void measured(Connection connection, long time, double watts) {
-    sum.report(connection.connectionId(), time, watts, wall.instant()).ifPresent(this::send);
+    sum.report(connection.connectionId(), time, watts, wall.instant()).forEach(this::send);
   }
 
   private void send(GridSum.Emission emission) {
