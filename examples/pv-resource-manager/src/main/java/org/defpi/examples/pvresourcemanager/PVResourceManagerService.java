@@ -71,6 +71,11 @@ public class PVResourceManagerService implements Service<PVResourceManagerConfig
     }
   }
 
+  /** The clock and roof in force. */
+  Setup current() {
+    return setup;
+  }
+
   Setup setup(PVResourceManagerConfiguration c) {
     return new Setup(
         SimulationClock.of(c.getSimulationStart(), c.getWallClockStart().orElse(""), c.getSpeed(), c.getStepSeconds(),

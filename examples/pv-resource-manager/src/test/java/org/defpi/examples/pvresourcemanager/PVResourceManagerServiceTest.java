@@ -30,6 +30,26 @@ class PVResourceManagerServiceTest {
   }
 
   @Test
+  void aNewWallClockStartTakesEffectOnReconfigurationAndAnEmptyOneMeansTheFirstConfiguration() throws Exception {
+    Instant configured = Instant.parse("2026-11-26T10:00:00Z");
+    PVResourceManagerService pv = new PVResourceManagerService(
+        java.time.Clock.fixed(configured, java.time.ZoneOffset.UTC));
+    PVResourceManagerConfigurationBinder binder = new PVResourceManagerConfigurationBinder();
+    pv.init(binder.bind(java.util.Map.of()),
+        new org.defpi.sdk.DefPiParameters("127.0.0.1", 8484, "token", "pv-1", "u1", "Demo", "demo@example.org"));
+    try {
+      assertThat(pv.current().clock().wallClockStart()).isEqualTo(configured);
+      pv.modify(binder.bind(java.util.Map.of("wallClockStart", "2026-11-26T10:05:00Z", "speed", "1440")));
+      assertThat(pv.current().clock().wallClockStart()).isEqualTo(Instant.parse("2026-11-26T10:05:00Z"));
+      assertThat(pv.current().clock().speed()).isEqualTo(1440);
+      pv.modify(binder.bind(java.util.Map.of("wallClockStart", "")));
+      assertThat(pv.current().clock().wallClockStart()).isEqualTo(configured);
+    } finally {
+      pv.terminate();
+    }
+  }
+
+  @Test
   void everyServiceDefaultIsTheSimulationsDefault() throws Exception {
     // service.json's defaults, as the generated binder applies them, are the in-process day's.
     PVResourceManagerConfiguration c = new PVResourceManagerConfigurationBinder().bind(java.util.Map.of());
