@@ -7,7 +7,9 @@ import java.util.List;
  * The whole energy system in one loop, step by step, without any network: PV and household as
  * the services simulate them, the battery following the energy manager (or idle without one),
  * the grid the sum. The energy manager sees each step's net power as measured and the forecasts
- * the resources publish every hour (24 h of quarter hours, without clouds and noise).
+ * the resources publish every hour (24 h of quarter hours, without clouds and noise), and, as in
+ * the services, what it decides on a step's measurement runs from the next step on: the house
+ * moves on meanwhile, which is what {@link EnergyManagerPolicy#LIMIT_MARGIN} is for.
  */
 public final class DaySimulation {
   private static final long HOUR = 3_600_000L;
@@ -85,24 +87,26 @@ public final class DaySimulation {
     List<Step> steps = new ArrayList<>();
     List<Forecast> forecasts = List.of();
     long forecastHour = Long.MIN_VALUE;
+    EnergyManagerPolicy.Decision decided = new EnergyManagerPolicy.Decision(0, EnergyManagerPolicy.Reason.SELF_CONSUMPTION);
     for (long t = scenario.startMillis(); t < scenario.startMillis() + scenario.durationMillis(); t += step) {
       double pv = 0 - scenario.pv().productionWatts(t);
       double load = scenario.load().watts(t);
       double net = pv + load;
+      Battery.PowerRange range = battery.powerRange(energy, step);
+      Battery.Step ran = battery.step(energy, decided.batteryWatts(), step);
+      steps.add(new Step(t, pv, load, ran.watts(), net + ran.watts(), energy / battery.capacityWattHours(), range,
+          decided.reason()));
+      energy = ran.energyWattHours();
+      // The manager measures this step and decides for the next one.
       long hour = Math.floorDiv(t, HOUR) * HOUR;
       if (control == Control.ENERGY_MANAGER && hour != forecastHour) {
         forecasts = forecasts(scenario, hour);
         forecastHour = hour;
       }
-      Battery.PowerRange range = battery.powerRange(energy, step);
-      EnergyManagerPolicy.Decision decision = control == Control.NONE
+      decided = control == Control.NONE
           ? new EnergyManagerPolicy.Decision(0, EnergyManagerPolicy.Reason.SELF_CONSUMPTION)
-          : EnergyManagerPolicy.decide(new EnergyManagerPolicy.Situation(t, step, net, forecasts, battery, energy,
-              scenario.importLimitWatts(), scenario.exportLimitWatts()));
-      Battery.Step ran = battery.step(energy, decision.batteryWatts(), step);
-      steps.add(new Step(t, pv, load, ran.watts(), net + ran.watts(), energy / battery.capacityWattHours(), range,
-          decision.reason()));
-      energy = ran.energyWattHours();
+          : EnergyManagerPolicy.decide(new EnergyManagerPolicy.Situation(t + step, step, net, forecasts, battery,
+              energy, scenario.importLimitWatts(), scenario.exportLimitWatts()));
     }
     return new Result(steps);
   }

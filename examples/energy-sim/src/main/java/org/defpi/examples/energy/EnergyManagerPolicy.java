@@ -23,6 +23,18 @@ public final class EnergyManagerPolicy {
    * averages hide short excesses, which add up (an excess is never negative).
    */
   public static final double RESERVE_MARGIN = 1.15;
+  /**
+   * A decision runs from the next step on, when the house has moved on (the sun rises, a cloud
+   * passes, an appliance switches): the grid limits are aimed at this fraction inside, so that a
+   * step's drift does not carry the grid beyond them.
+   */
+  public static final double LIMIT_MARGIN = 0.05;
+  /**
+   * A forecast's change from one element to the next bigger than this is taken as a switch that
+   * comes at once (the car starts charging) and met in advance; a smaller one is a ramp the
+   * elements only sample (the sun rising or setting over a quarter hour), met as it comes.
+   */
+  public static final double SWITCH_WATTS = 1000;
 
   private EnergyManagerPolicy() {}
 
@@ -61,7 +73,10 @@ public final class EnergyManagerPolicy {
 
   public static Decision decide(Situation s) {
     Battery battery = s.battery();
-    double watts = -s.netWatts();
+    // What the house will draw while the decision holds: as measured, moved by what the forecasts
+    // expect to change from the last step to this one (the car that starts charging at 18:00).
+    double net = s.netWatts() + expectedChange(s);
+    double watts = -net;
     Reason reason = Reason.SELF_CONSUMPTION;
 
     // A band as wide as the fill range reserves nothing: the battery's own limits apply below.
@@ -77,8 +92,9 @@ public final class EnergyManagerPolicy {
       reason = Reason.KEEP_ENERGY_FOR_IMPORT_PEAK;
     }
 
-    double lowestForGrid = -s.exportLimitWatts() - s.netWatts(); // below it the grid exports too much
-    double highestForGrid = s.importLimitWatts() - s.netWatts(); // above it the grid imports too much
+    // below it the grid exports too much, above it it imports too much
+    double lowestForGrid = -s.exportLimitWatts() * (1 - LIMIT_MARGIN) - net;
+    double highestForGrid = s.importLimitWatts() * (1 - LIMIT_MARGIN) - net;
     if (watts < lowestForGrid) {
       watts = lowestForGrid;
       reason = Reason.EXPORT_LIMIT;
@@ -93,6 +109,23 @@ public final class EnergyManagerPolicy {
       reason = Reason.BATTERY_LIMIT;
     }
     return new Decision(clamped, reason);
+  }
+
+  /**
+   * How much the forecasts expect the house's power to jump from the step measured (the one before
+   * {@code timeMillis}) to the step decided for: their changes of more than {@link #SWITCH_WATTS};
+   * 0 where a forecast does not cover both.
+   */
+  static double expectedChange(Situation s) {
+    double change = 0;
+    for (Forecast forecast : s.forecasts()) {
+      var now = forecast.wattsAt(s.timeMillis());
+      var before = forecast.wattsAt(s.timeMillis() - s.stepMillis());
+      if (now.isPresent() && before.isPresent() && Math.abs(now.getAsDouble() - before.getAsDouble()) > SWITCH_WATTS) {
+        change += now.getAsDouble() - before.getAsDouble();
+      }
+    }
+    return change;
   }
 
   /**

@@ -26,6 +26,7 @@ class EnergyManagerPolicyTest {
   private static final long T0 = 1_781_913_600_000L; // 2026-06-20T00:00:00Z, a whole quarter hour
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 60 * MINUTE;
+  private static final double MARGIN = EnergyManagerPolicy.LIMIT_MARGIN;
 
   /** 2 h of 1.5 kW surplus, then 3 h of 6 kW surplus (2 kW over the export limit), then nothing. */
   private static final List<Forecast> EXPORT_PEAK_AHEAD = List.of(new Forecast(T0, List.of(
@@ -57,20 +58,20 @@ class EnergyManagerPolicyTest {
             SELF_CONSUMPTION),
         Arguments.of("10 Wh of spare room left before the export peak: charges only those", -1500, 2780,
             EXPORT_PEAK_AHEAD, 10 * 60 / 0.9, KEEP_ROOM_FOR_EXPORT_PEAK),
-        Arguments.of("too full before the export peak: discharges as far as the export limit allows", -1500, 4000,
-            EXPORT_PEAK_AHEAD, -2500, EXPORT_LIMIT),
+        Arguments.of("too full before the export peak: discharges as far as the export limit (less the margin) allows",
+            -1500, 4000, EXPORT_PEAK_AHEAD, -(4000 * (1 - MARGIN) - 1500), EXPORT_LIMIT),
         Arguments.of("in the export peak: charges what is over the limit, even without room", -6000, 9000,
             List.of(), 0, BATTERY_LIMIT),
-        Arguments.of("in the export peak: charges exactly what is over the limit", -6000, 2790,
-            EXPORT_PEAK_AHEAD, 2000, EXPORT_LIMIT),
+        Arguments.of("in the export peak: charges what is over the limit less the margin", -6000, 2790,
+            EXPORT_PEAK_AHEAD, 6000 - 4000 * (1 - MARGIN), EXPORT_LIMIT),
         Arguments.of("energy to spare before the import peak: self-consumption", 1000, 8800, IMPORT_PEAK_AHEAD, -1000,
             SELF_CONSUMPTION),
         Arguments.of("little to spare before the import peak: discharges only that", 1000, 8680, IMPORT_PEAK_AHEAD,
             -(8680 - LEAST_BEFORE_IMPORT_PEAK) * 60 * 0.9, KEEP_ENERGY_FOR_IMPORT_PEAK),
-        Arguments.of("too empty before the import peak: charges from the grid up to the import limit", 1000, 8000,
-            IMPORT_PEAK_AHEAD, 4000, IMPORT_LIMIT),
-        Arguments.of("in the import peak: discharges what is over the limit", 8000, 8000, IMPORT_PEAK_AHEAD, -3000,
-            IMPORT_LIMIT),
+        Arguments.of("too empty before the import peak: charges from the grid up to the import limit (less the margin)",
+            1000, 8000, IMPORT_PEAK_AHEAD, 5000 * (1 - MARGIN) - 1000, IMPORT_LIMIT),
+        Arguments.of("in the import peak: discharges what is over the limit less the margin", 8000, 8000,
+            IMPORT_PEAK_AHEAD, -(8000 - 5000 * (1 - MARGIN)), IMPORT_LIMIT),
         Arguments.of("in the import peak beyond the discharge power", 10_000, 8000, List.of(), -4000, BATTERY_LIMIT));
   }
 
@@ -81,6 +82,21 @@ class EnergyManagerPolicyTest {
         new Situation(T0, MINUTE, netWatts, forecasts, BATTERY, energy, 5000, 4000));
     assertThat(decision.batteryWatts()).isCloseTo(watts, within(1e-6));
     assertThat(decision.reason()).isEqualTo(reason);
+  }
+
+  /** 1 h of 1 kW, then the car: 1 h of 8.4 kW; the decision is for the car's first minute. */
+  @ParameterizedTest(name = "a forecast change of {0} W from one minute to the next")
+  @org.junit.jupiter.params.provider.CsvSource({
+      // change, battery watts: a switch is met in advance (8.4 kW less the import limit less the margin),
+      // a ramp as it comes (self-consumption of what was measured)
+      "7400, -3650",
+      "600, -1000"})
+  void meetsASwitchTheForecastsAnnounceBeforeItIsMeasured(double change, double watts) {
+    List<Forecast> car = List.of(new Forecast(T0, List.of(new Forecast.Element(HOUR, 1000),
+        new Forecast.Element(HOUR, 1000 + change), new Forecast.Element(22 * HOUR, 0))));
+    EnergyManagerPolicy.Decision decision = EnergyManagerPolicy.decide(
+        new Situation(T0 + HOUR, MINUTE, 1000, car, BATTERY, 5000, 5000, 4000));
+    assertThat(decision.batteryWatts()).isCloseTo(watts, within(1e-6));
   }
 
   static Stream<Arguments> bands() {
