@@ -113,7 +113,7 @@ if [[ ${1:-} == down ]]; then
   fi
   rm -f "$DEMO_PASSWORD_FILE"
   step "Removing the orchestrator"
-  scripts/orchestrator.sh down "$@"
+  scripts/orchestrator.sh down "$@" 2>&1 | sed -u -E 's/^\[orchestrator\] /      /'
   printf '\nDone in %ds. Left running: the Docker engine, the swarm, the registry (./defpi env status).\n' \
     $((SECONDS - started))
   exit 0
