@@ -205,9 +205,13 @@ say "node $node is public"
 new_password() { head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n='; }
 user_id=$(demo_user_id)
 if [[ -z $user_id || ! -s $DEMO_PASSWORD_FILE ]]; then
-  install -d -m 0700 "$(dirname "$DEMO_PASSWORD_FILE")"
-  (umask 077 && new_password >"$DEMO_PASSWORD_FILE")
-  password_json=$(jq -Rn --rawfile p "$DEMO_PASSWORD_FILE" '$p | rtrimstr("\n")')
+  # Kept beside the admin's (the directory's mode is left alone: the tests' PostgreSQL lives there
+  # too); put in place only once the orchestrator took it, so the file never holds a wrong one.
+  mkdir -p "$(dirname "$DEMO_PASSWORD_FILE")"
+  password_tmp=$(umask 077 && mktemp "$DEMO_PASSWORD_FILE.XXXXXX")
+  trap 'rm -f "$password_tmp"' EXIT
+  new_password >"$password_tmp"
+  password_json=$(jq -Rn --rawfile p "$password_tmp" '$p | rtrimstr("\n")')
   if [[ -z $user_id ]]; then
     user_id=$(expect 201 "$(admin POST /user "{\"name\":\"$DEMO_USER\",\"password\":$password_json}")" | jq -r .id)
     say "made user $DEMO_USER"
@@ -215,6 +219,7 @@ if [[ -z $user_id || ! -s $DEMO_PASSWORD_FILE ]]; then
     expect 200 "$(admin PUT "/user/$user_id" "{\"password\":$password_json}")" >/dev/null
     say "gave user $DEMO_USER a new password"
   fi
+  mv -f "$password_tmp" "$DEMO_PASSWORD_FILE"
 else
   say "user $DEMO_USER exists"
 fi
@@ -262,7 +267,7 @@ running_demo() { # true when every demo process runs and every connection is ACT
 }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "${password_tmp:-}"' EXIT
 
 if ! $restart && running_demo; then
   STEPS=6
