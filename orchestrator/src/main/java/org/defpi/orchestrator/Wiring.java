@@ -1,6 +1,7 @@
 package org.defpi.orchestrator;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -32,6 +33,8 @@ import org.defpi.orchestrator.service.ServiceCatalog;
 import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.traffic.TrafficManager;
+import org.defpi.orchestrator.traffic.TrafficMeters;
 import org.defpi.orchestrator.user.LoginThrottle;
 import org.defpi.orchestrator.user.UserManager;
 import org.slf4j.Logger;
@@ -150,8 +153,14 @@ public final class Wiring implements AutoCloseable {
             + " serves its store, and what it is asked to do waits in the queue");
       }
       LayoutManager layouts = new LayoutManager(store.layouts());
+      // What the processes built with our SDK report of their connections: in memory, forgotten as they go.
+      TrafficManager traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
+          TrafficManager.Settings.defaults());
+      events.onPublish(traffic::follow);
+      // METRICS: placeholder registry until /metrics lands; then bind onto the shared PrometheusMeterRegistry instead.
+      new TrafficMeters(traffic).bindTo(new SimpleMeterRegistry());
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
-          version())
+          traffic, version())
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),

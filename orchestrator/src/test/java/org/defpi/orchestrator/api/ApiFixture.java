@@ -50,6 +50,7 @@ import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.PostgresSchema;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.traffic.TrafficManager;
 import org.defpi.orchestrator.user.UserManager;
 
 /**
@@ -101,6 +102,7 @@ final class ApiFixture implements AutoCloseable {
   private EventBus events;
   private Workers workers;
   private ProcessManager processManager;
+  private TrafficManager traffic;
   private Javalin app;
   private String adminId;
   private String nodeId;
@@ -153,8 +155,12 @@ final class ApiFixture implements AutoCloseable {
     workers.start();
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     users.onDeleted(processManager::userGone); // as Wiring does
+    // As Wiring does: traffic reports kept in memory, forgotten when their process or connection goes.
+    traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
+        TrafficManager.Settings.defaults());
+    events.onPublish(traffic::follow);
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
-        new LayoutManager(store.layouts()), events, "1.2.3");
+        new LayoutManager(store.layouts()), events, traffic, "1.2.3");
     app = routes.app().start(0);
     adminId = ok(send("GET", "/user/me", null, basic("admin", PASSWORD)), 200).path("id").asText();
     // A process with no place named runs on a public node: as an admin would, make the Swarm's one
@@ -371,6 +377,10 @@ final class ApiFixture implements AutoCloseable {
 
   ProcessManager processManager() {
     return processManager;
+  }
+
+  TrafficManager traffic() {
+    return traffic;
   }
 
   /** The bus the stores publish on (GET /events). */
