@@ -694,7 +694,9 @@ public final class Routes {
       throw new Refusal.BadRequest("query parameter 'userId' may be given once");
     }
     Optional<String> userId = userIds.stream().findFirst();
-    json(ctx, 200, Views.list(traffic.all(user(ctx), userId), Views::connectionTraffic));
+    List<org.defpi.orchestrator.traffic.ConnectionTraffic> all = traffic.all(user(ctx), userId);
+    ctx.header(TOTAL_COUNT, Integer.toString(all.size())); // as every array answer: here, all of it
+    json(ctx, 200, Views.list(all, Views::connectionTraffic));
   }
 
   private void listNodes(Context ctx) throws Exception {
