@@ -81,6 +81,12 @@ public final class Routes {
   /** Same-origin everything and no inline script: what the docs page and the web UI are built for. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
       + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  /** The answer to a traffic report: seconds to the next (the SDK's TrafficReporter reads it). */
+  static final String TRAFFIC_INTERVAL_HEADER = "X-Defpi-Report-Interval";
+  private static final List<String> TRAFFIC_COUNTERS = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
+      "dropped", "errors", "stateChanges");
+  private static final Set<String> TRAFFIC_FIELDS = Set.of("connectionId", "state", "messagesIn", "messagesOut",
+      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges");
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
 
   /** Who may call a route. */
@@ -648,18 +654,6 @@ public final class Routes {
     });
     ctx.header(TRAFFIC_INTERVAL_HEADER, Long.toString(next.toSeconds()));
     ctx.status(204);
-  }
-
-  private static final String TRAFFIC_INTERVAL_HEADER = "X-Defpi-Report-Interval";
-  private static final List<String> TRAFFIC_COUNTERS = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
-      "dropped", "errors", "stateChanges");
-  private static final Set<String> TRAFFIC_FIELDS;
-
-  static {
-    Set<String> fields = new java.util.HashSet<>(TRAFFIC_COUNTERS);
-    fields.add("connectionId");
-    fields.add("state");
-    TRAFFIC_FIELDS = Set.copyOf(fields);
   }
 
   private static ConnectionReport connectionReport(ObjectNode item, String at) throws Refusal.BadRequest {
