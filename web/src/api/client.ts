@@ -11,6 +11,8 @@ export type ConnectionState = components["schemas"]["ConnectionState"];
 export type Interface = components["schemas"]["Interface"];
 export type User = components["schemas"]["User"];
 export type ApiEvent = components["schemas"]["Event"];
+export type ConnectionTraffic = components["schemas"]["ConnectionTraffic"];
+export type EndTraffic = components["schemas"]["EndTraffic"];
 export type Api = Client<paths>;
 
 export interface ApiOptions {

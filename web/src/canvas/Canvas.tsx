@@ -31,6 +31,8 @@ import { connectionsOf } from "./upgrade";
 import { Unobserved } from "./unobserved";
 import { useEnvironment } from "./useEnvironment";
 import { useLayoutStore } from "./useLayoutStore";
+import { EDGE_TYPES } from "./TrafficEdge";
+import { useTraffic } from "./useTraffic";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };
 const PRO_OPTIONS = { hideAttribution: true };
@@ -103,6 +105,8 @@ function CanvasView() {
     });
   });
   const { processes, connections } = live.env;
+  // the rates on the lines: GET /traffic every 2 s while the page is visible
+  const traffic = useTraffic(api, viewUserId, connections);
   const [nodes, setNodes] = useState<ProcessNodeType[]>([]);
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Dragging | null>(null);
@@ -180,13 +184,13 @@ function CanvasView() {
   const previousEdges = useRef<{ list: ConnectionEdge[]; byId: Map<string, ConnectionEdge> }>({ list: [], byId: new Map() });
   const edges = useMemo(() => {
     const previous = previousEdges.current;
-    const list = toEdges(connections.values(), nodes, selectedEdge, previous.byId);
+    const list = toEdges(connections.values(), nodes, selectedEdge, previous.byId, traffic);
     if (list.length === previous.list.length && list.every((e, i) => e === previous.list[i])) {
       return previous.list;
     }
     previousEdges.current = { list, byId: new Map(list.map((e) => [e.id, e])) };
     return list;
-  }, [connections, nodes, selectedEdge]);
+  }, [connections, nodes, selectedEdge, traffic]);
 
   // What is selected, as it is now: a process or connection that is gone is no longer selected.
   const selectedNode = nodes.find((n) => n.selected)?.id;
@@ -465,6 +469,7 @@ function CanvasView() {
                 nodes={nodes}
                 edges={edges}
                 nodeTypes={NODE_TYPES}
+                edgeTypes={EDGE_TYPES}
                 onNodesChange={flowHandlers.onNodesChange}
                 onEdgesChange={flowHandlers.onEdgesChange}
                 onPaneClick={deselect}

@@ -2,6 +2,7 @@ import type { Edge, Node } from "@xyflow/react";
 import type { Connection, ConnectionState, Process, ProcessState } from "../api/client";
 import { boxGeometry } from "./box";
 import { linksOf, nodeHeight, place, type Point } from "./layout";
+import { trafficLabel, trafficTitle, type LineTraffic } from "./traffic";
 
 /** One port of a process box: an interface version, which a connection uses one of. */
 export interface Port {
@@ -22,7 +23,7 @@ export type ProcessNodeData = {
   connected?: Readonly<Record<string, number>>;
 };
 export type ProcessNode = Node<ProcessNodeData, "process">;
-export type ConnectionEdge = Edge<{ connection: Connection }>;
+export type ConnectionEdge = Edge<{ connection: Connection; traffic?: LineTraffic; title?: string }>;
 
 /** Each box has a handle on either side of each port, so a line leaves towards the box at its other end. */
 export type Side = "left" | "right";
@@ -152,10 +153,12 @@ function samePorts(a: Process, b: Process): boolean {
  * on the sides that face each other. A connection one of whose ports is not drawn (its process is not
  * shown, or no longer has that version) is left out rather than drawn to nowhere. A line that is as
  * it was in {@code previous} (same record, same sides, same selection) is the very same object, so
- * dragging a box or an event about one connection redraws only the lines that changed.
+ * dragging a box or an event about one connection redraws only the lines that changed. A line with
+ * traffic ({@code traffic}, by connection id: the same object while unchanged) is of type "traffic":
+ * its rates on it, the details in its tooltip, marked when drops or errors grow.
  */
 export function toEdges(connections: Iterable<Connection>, nodes: readonly ProcessNode[], selected: string | null = null,
-    previous?: ReadonlyMap<string, ConnectionEdge>): ConnectionEdge[] {
+    previous?: ReadonlyMap<string, ConnectionEdge>, traffic?: ReadonlyMap<string, LineTraffic>): ConnectionEdge[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const edges: ConnectionEdge[] = [];
   for (const c of connections) {
@@ -170,27 +173,30 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
     const sourceHandle = handleId(sourcePort, leftToRight ? "right" : "left");
     const targetHandle = handleId(targetPort, leftToRight ? "left" : "right");
     const isSelected = c.id === selected;
+    const t = traffic?.get(c.id);
     const old = previous?.get(c.id);
     if (old && old.data?.connection === c && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle
-      && (old.selected ?? false) === isSelected) {
+      && (old.selected ?? false) === isSelected && old.data.traffic === t) {
       edges.push(old);
       continue;
     }
     const colour = CONNECTION_COLOURS[c.state];
+    const troubled = t?.troubled ?? false;
     edges.push({
       id: c.id,
       source: source.id,
       target: target.id,
       sourceHandle,
       targetHandle,
-      // ACTIVE is the normal state: only the others are written on the line
-      label: c.state === "ACTIVE" ? undefined : c.state.toLowerCase(),
+      // ACTIVE is the normal state: only the others are written on the line; an active one shows its traffic
+      label: c.state !== "ACTIVE" ? c.state.toLowerCase() : t ? trafficLabel(t, leftToRight) : undefined,
       // what a screen reader (and the browser test) reads: the state in words, "active" too
       ariaLabel: `connection ${c.state.toLowerCase()}`,
-      style: { stroke: colour, strokeWidth: 2, strokeDasharray: c.state === "ACTIVE" ? undefined : "6 4" },
-      labelStyle: { fill: colour, fontWeight: 600 },
+      style: { stroke: colour, strokeWidth: troubled ? 3.5 : 2, strokeDasharray: c.state === "ACTIVE" ? undefined : "6 4" },
+      labelStyle: { fill: troubled ? CONNECTION_COLOURS.FAILED : colour, fontWeight: 600 },
       animated: c.state === "STARTING",
-      data: { connection: c },
+      data: t ? { connection: c, traffic: t, title: trafficTitle(t, leftToRight) } : { connection: c },
+      ...(t ? { type: "traffic" } : {}),
       ...(isSelected ? { selected: true } : {}),
     });
   }

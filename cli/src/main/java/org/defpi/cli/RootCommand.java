@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         ServiceCommands.class, InterfaceCommands.class, ProcessCommands.class, ProcessCommands.Logs.class,
         ConnectionCommands.class,
         NodeCommands.class, PoolCommands.class, UserCommands.class, PendingCommands.class,
-        EventCommands.Events.class})
+        EventCommands.Events.class, TopCommand.class})
 final class RootCommand implements Callable<Integer> {
   final Cli cli;
   @Spec CommandSpec spec;

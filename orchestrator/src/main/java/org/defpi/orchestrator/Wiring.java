@@ -37,6 +37,8 @@ import org.defpi.orchestrator.service.ServiceCatalog;
 import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.traffic.TrafficManager;
+import org.defpi.orchestrator.traffic.TrafficMeters;
 import org.defpi.orchestrator.user.LoginThrottle;
 import org.defpi.orchestrator.user.UserManager;
 import org.slf4j.Logger;
@@ -182,8 +184,13 @@ public final class Wiring implements AutoCloseable {
             + " serves its store, and what it is asked to do waits in the queue");
       }
       LayoutManager layouts = new LayoutManager(store.layouts());
+      // What the processes built with our SDK report of their connections: in memory, forgotten as they go.
+      TrafficManager traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
+          TrafficManager.Settings.defaults());
+      events.onPublish(traffic::follow);
+      new TrafficMeters(traffic).bindTo(meterRegistry);
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
-          version(), meterRegistry)
+          traffic, version(), meterRegistry)
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),

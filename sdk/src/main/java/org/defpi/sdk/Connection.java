@@ -24,4 +24,13 @@ public interface Connection {
   String remoteServiceId();
 
   String remoteInterfaceId();
+
+  /**
+   * What this connection carried since the process started: a consistent-enough snapshot (each
+   * counter is read once; they are not frozen together). Connections made by this SDK's runtime
+   * count; other implementations (a test's fake) may count nothing.
+   */
+  default ConnectionTraffic traffic() {
+    return ConnectionTraffic.NONE;
+  }
 }

@@ -45,6 +45,9 @@ import org.defpi.orchestrator.node.SwarmNodes.SwarmException;
 import org.defpi.orchestrator.service.Registry.RegistryException;
 import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.service.ServiceManager;
+import org.defpi.orchestrator.traffic.ConnectionReport;
+import org.defpi.orchestrator.traffic.Counters;
+import org.defpi.orchestrator.traffic.TrafficManager;
 import org.defpi.orchestrator.user.Role;
 import org.defpi.orchestrator.user.User;
 import org.defpi.orchestrator.user.UserManager;
@@ -84,6 +87,12 @@ public final class Routes {
   /** Same-origin everything and no inline script: what the docs page and the web UI are built for. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
       + " img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  /** The answer to a traffic report: seconds to the next (the SDK's TrafficReporter reads it). */
+  static final String TRAFFIC_INTERVAL_HEADER = "X-Defpi-Report-Interval";
+  private static final List<String> TRAFFIC_COUNTERS = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
+      "dropped", "errors", "stateChanges");
+  private static final Set<String> TRAFFIC_FIELDS = Set.of("connectionId", "state", "messagesIn", "messagesOut",
+      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges");
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
 
   /** Who may call a route. */
@@ -142,6 +151,7 @@ public final class Routes {
   private final PendingChanges pendingChanges;
   private final LayoutManager layouts;
   private final EventBus events;
+  private final TrafficManager traffic;
   private final String version;
   private final PrometheusMeterRegistry meterRegistry;
   private final OpenApi openApi;
@@ -149,8 +159,8 @@ public final class Routes {
   private final WebApp webApp = new WebApp();
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
-      UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, String version,
-      PrometheusMeterRegistry meterRegistry) {
+      UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, TrafficManager traffic,
+      String version, PrometheusMeterRegistry meterRegistry) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -159,6 +169,7 @@ public final class Routes {
     this.pendingChanges = Objects.requireNonNull(pendingChanges, "pendingChanges");
     this.layouts = Objects.requireNonNull(layouts, "layouts");
     this.events = Objects.requireNonNull(events, "events");
+    this.traffic = Objects.requireNonNull(traffic, "traffic");
     this.version = Objects.requireNonNull(version, "version");
     this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
     this.openApi = new OpenApi(version);
@@ -214,6 +225,10 @@ public final class Routes {
       processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
       ctx.status(204);
     }));
+    t.add(put("/process/{id}/traffic", Access.PROCESS, this::reportTraffic));
+    t.add(get("/process/{id}/traffic", Access.USER,
+        ctx -> json(ctx, 200, Views.processTraffic(traffic.ofProcess(ctx.pathParam("id"), user(ctx))))));
+    t.add(get("/traffic", Access.USER, this::listTraffic));
 
     t.add(post("/connection", Access.USER, this::createConnection));
     t.add(get("/connection", Access.USER,
@@ -646,6 +661,61 @@ public final class Routes {
         Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"),
         versions);
     json(ctx, 201, Views.connection(connections.create(request, user(ctx))));
+  }
+
+  /** PUT /process/{id}/traffic: a process's report of its connections (an addition to WIRE.md; see TrafficManager). */
+  private void reportTraffic(Context ctx) throws Exception {
+    java.time.Duration next = traffic.report(ctx.pathParam("id"), ctx.header("X-Auth-Token"), () -> {
+      ObjectNode body = body(ctx, Set.of("connections"));
+      if (!body.has("connections")) {
+        throw new Refusal.BadRequest("field 'connections' is required (an array, empty when the process has none)");
+      }
+      List<ObjectNode> items = Bodies.objects(body, "connections", TRAFFIC_FIELDS);
+      List<ConnectionReport> reports = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        reports.add(connectionReport(items.get(i), "connections[" + i + "]"));
+      }
+      return reports;
+    });
+    ctx.header(TRAFFIC_INTERVAL_HEADER, Long.toString(next.toSeconds()));
+    ctx.status(204);
+  }
+
+  private static ConnectionReport connectionReport(ObjectNode item, String at) throws Refusal.BadRequest {
+    String connectionId = Bodies.nested(at, "connectionId", f -> Bodies.requiredText(item, f));
+    String state = Bodies.nested(at, "state", f -> Bodies.requiredText(item, f));
+    if (!ConnectionReport.STATES.contains(state)) {
+      throw new Refusal.BadRequest("field '" + at + ".state' must be one of " + new java.util.TreeSet<>(ConnectionReport.STATES)
+          + ", not '" + state + "'");
+    }
+    long[] v = new long[TRAFFIC_COUNTERS.size()];
+    for (int k = 0; k < v.length; k++) {
+      String name = TRAFFIC_COUNTERS.get(k);
+      long value = Bodies.nested(at, name, f -> Bodies.optionalLong(item, f).orElseThrow(
+          () -> new Refusal.BadRequest("field '" + f + "' is required (a whole number, 0 or more)")));
+      if (value < 0) {
+        throw new Refusal.BadRequest("field '" + at + "." + name + "' must be 0 or more, not " + value);
+      }
+      v[k] = value;
+    }
+    return new ConnectionReport(connectionId, state, new Counters(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+  }
+
+  /** GET /traffic[?userId=…]: the connections with reports that the caller may see. */
+  private void listTraffic(Context ctx) throws Exception {
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!name.equals("userId")) {
+        throw new Refusal.BadRequest("query parameter '" + name + "' is not known here; only userId");
+      }
+    }
+    List<String> userIds = ctx.queryParams("userId");
+    if (userIds.size() > 1) {
+      throw new Refusal.BadRequest("query parameter 'userId' may be given once");
+    }
+    Optional<String> userId = userIds.stream().findFirst();
+    List<org.defpi.orchestrator.traffic.ConnectionTraffic> all = traffic.all(user(ctx), userId);
+    ctx.header(TOTAL_COUNT, Integer.toString(all.size())); // as every array answer: here, all of it
+    json(ctx, 200, Views.list(all, Views::connectionTraffic));
   }
 
   private void listNodes(Context ctx) throws Exception {

@@ -23,6 +23,10 @@ import org.defpi.orchestrator.service.Service;
 import org.defpi.orchestrator.event.Event;
 import org.defpi.orchestrator.layout.Position;
 import org.defpi.orchestrator.pendingchange.PendingChange;
+import org.defpi.orchestrator.traffic.ConnectionTraffic;
+import org.defpi.orchestrator.traffic.Counters;
+import org.defpi.orchestrator.traffic.EndTraffic;
+import org.defpi.orchestrator.traffic.ProcessTraffic;
 import org.defpi.orchestrator.user.User;
 import org.defpi.wire.label.InterfaceLabel;
 import org.defpi.wire.label.InterfaceVersionLabel;
@@ -258,6 +262,61 @@ final class Views {
     u.email().ifPresent(e -> o.put("email", e));
     o.put("createdAt", time(u.createdAt()));
     return o;
+  }
+
+  /** GET /process/{id}/traffic: {@code {processId, reportedAt (null if never), connections: [...]}}. */
+  static ObjectNode processTraffic(ProcessTraffic t) {
+    ObjectNode o = F.objectNode();
+    o.put("processId", t.processId());
+    if (t.reportedAt().isPresent()) {
+      o.put("reportedAt", time(t.reportedAt().get()));
+    } else {
+      o.putNull("reportedAt");
+    }
+    ArrayNode connections = o.putArray("connections");
+    for (EndTraffic e : t.connections()) {
+      ObjectNode c = connections.addObject();
+      c.put("connectionId", e.connectionId());
+      trafficFields(c, e);
+    }
+    return o;
+  }
+
+  /** GET /traffic, one item: {@code {connectionId, userId, ends: [{processId, reportedAt, ...}]}}. */
+  static ObjectNode connectionTraffic(ConnectionTraffic t) {
+    ObjectNode o = F.objectNode();
+    o.put("connectionId", t.connectionId());
+    o.put("userId", t.userId());
+    ArrayNode ends = o.putArray("ends");
+    for (EndTraffic e : t.ends()) {
+      ObjectNode end = ends.addObject();
+      end.put("processId", e.processId());
+      end.put("reportedAt", time(e.reportedAt()));
+      trafficFields(end, e);
+    }
+    return o;
+  }
+
+  private static void trafficFields(ObjectNode o, EndTraffic e) {
+    Counters c = e.counters();
+    o.put("state", e.state());
+    o.put("messagesIn", c.messagesIn());
+    o.put("messagesOut", c.messagesOut());
+    o.put("bytesIn", c.bytesIn());
+    o.put("bytesOut", c.bytesOut());
+    o.put("dropped", c.dropped());
+    o.put("errors", c.errors());
+    o.put("stateChanges", c.stateChanges());
+    ObjectNode r = o.putObject("rates");
+    r.put("messagesInPerSecond", rounded(e.rates().messagesInPerSecond()));
+    r.put("messagesOutPerSecond", rounded(e.rates().messagesOutPerSecond()));
+    r.put("bytesInPerSecond", rounded(e.rates().bytesInPerSecond()));
+    r.put("bytesOutPerSecond", rounded(e.rates().bytesOutPerSecond()));
+  }
+
+  /** Three decimals are plenty for a rate, and keep 1/3 from reading 0.3333333333333333. */
+  private static double rounded(double rate) {
+    return Math.round(rate * 1000) / 1000.0;
   }
 
   /**

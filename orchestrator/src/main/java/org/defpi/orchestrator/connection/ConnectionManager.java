@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
@@ -331,6 +333,13 @@ public final class ConnectionManager implements ProcessConnections {
       }
     }
     return seen;
+  }
+
+  /** The ids of the connections with an end at {@code processId}: one read of the store. */
+  public Set<String> idsOf(String processId) {
+    Set<String> ids = new HashSet<>();
+    store.connectionsOf(processId).forEach(c -> ids.add(c.id()));
+    return ids;
   }
 
   /** A connection the caller may see, with its user; another user's (or nobody's) is "not found". */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.defpi.orchestrator.event.Event.Action;
 import org.defpi.orchestrator.event.Event.Subject;
@@ -22,6 +23,7 @@ public final class EventBus {
   private final int capacity;
   private final ArrayDeque<Event> recent = new ArrayDeque<>(); // guarded by this
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private long seq; // guarded by this
 
   public EventBus(Clock clock, int capacity) {
@@ -45,7 +47,19 @@ public final class EventBus {
       for (Subscription s : subscribers) {
         s.offer(event);
       }
+      for (Consumer<Event> l : listeners) {
+        l.accept(event);
+      }
     }
+  }
+
+  /**
+   * Hands every event from now on to {@code listener}, in order, on the publishing thread, under the
+   * bus's lock: for in-memory bookkeeping that must follow removals at once (the traffic manager);
+   * a listener must be quick and never call back into the bus.
+   */
+  public void onPublish(Consumer<Event> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /**

@@ -277,15 +277,7 @@ public final class ProcessManager {
    * once; the caller answers 204.
    */
   public void trigger(String id, String presentedToken) throws Refusal {
-    // The token first: without one, whether the process exists is none of the caller's business.
-    if (presentedToken == null || presentedToken.isEmpty()) {
-      throw new Refusal.Unauthorized("the trigger call needs the process's token in X-Auth-Token",
-          Refusal.Unauthorized.Challenge.PROCESS_TOKEN);
-    }
-    Process process = get(id);
-    if (!process.token().matches(presentedToken)) {
-      throw new Refusal.Forbidden("X-Auth-Token does not match the token of process " + id);
-    }
+    Process process = authenticate(id, presentedToken, "the trigger call");
     if (process.state() == ProcessState.TERMINATED) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
     }
@@ -295,6 +287,26 @@ public final class ProcessManager {
     if (!waiting) {
       changes.submit(Kind.CONFIGURE_PROCESS, Optional.of(id), Optional.empty(), process.userId(), "{}");
     }
+  }
+
+  /**
+   * The process {@code id}, for a call the process makes itself with its own token ({@code
+   * X-Auth-Token}): the trigger call, its traffic reports. 401 without a token, 404 for an unknown
+   * process, 403 for a token that is not this process's.
+   *
+   * @param call what the call is, for the refusal's words
+   */
+  public Process authenticate(String id, String presentedToken, String call) throws Refusal {
+    // The token first: without one, whether the process exists is none of the caller's business.
+    if (presentedToken == null || presentedToken.isEmpty()) {
+      throw new Refusal.Unauthorized(call + " needs the process's token in X-Auth-Token",
+          Refusal.Unauthorized.Challenge.PROCESS_TOKEN);
+    }
+    Process process = get(id);
+    if (!process.token().matches(presentedToken)) {
+      throw new Refusal.Forbidden("X-Auth-Token does not match the token of process " + id);
+    }
+    return process;
   }
 
   /** Configures a triggered process: SetConfigMessage, then its connections. Records the outcome. */

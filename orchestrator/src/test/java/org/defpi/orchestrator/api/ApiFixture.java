@@ -54,6 +54,7 @@ import org.defpi.orchestrator.service.ServiceManager;
 import org.defpi.orchestrator.store.PostgresSchema;
 import org.defpi.orchestrator.store.RealStore;
 import org.defpi.orchestrator.swarm.RealSwarm;
+import org.defpi.orchestrator.traffic.TrafficManager;
 import org.defpi.orchestrator.user.UserManager;
 
 /**
@@ -105,6 +106,7 @@ final class ApiFixture implements AutoCloseable {
   private EventBus events;
   private Workers workers;
   private ProcessManager processManager;
+  private TrafficManager traffic;
   private Javalin app;
   /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -160,8 +162,12 @@ final class ApiFixture implements AutoCloseable {
     workers.start();
     UserManager users = TestUsers.withAdmin(store.users(), clock, data, PASSWORD);
     users.onDeleted(processManager::userGone); // as Wiring does
+    // As Wiring does: traffic reports kept in memory, forgotten when their process or connection goes.
+    traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
+        TrafficManager.Settings.defaults());
+    events.onPublish(traffic::follow);
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
-        new LayoutManager(store.layouts()), events, "1.2.3", meterRegistry);
+        new LayoutManager(store.layouts()), events, traffic, "1.2.3", meterRegistry);
     new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
     jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
@@ -385,6 +391,10 @@ final class ApiFixture implements AutoCloseable {
 
   ProcessManager processManager() {
     return processManager;
+  }
+
+  TrafficManager traffic() {
+    return traffic;
   }
 
   /** The bus the stores publish on (GET /events). */

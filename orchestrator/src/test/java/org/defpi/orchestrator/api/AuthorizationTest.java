@@ -346,6 +346,14 @@ class AuthorizationTest {
         .request(w -> Req.of("/process/trigger/" + meterA))
         .unchanged(() -> List.of(fixture.store().findProcess(meterA),
             fixture.processes().requestsTo(meterA, ProcessProto.SetConfigMessage.class).size())));
+    // Traffic reports too take the process's X-Auth-Token only (TrafficApiTest has its token cases).
+    m.add(new Case("PUT /process/{id}/traffic", 401, 401, 401, 401)
+        .request(w -> Req.of("/process/" + meterA + "/traffic").body("{\"connections\": []}"))
+        .unchanged(() -> fixture.traffic().reportingProcesses()));
+    m.add(new Case("GET /process/{id}/traffic", 401, 200, 404, 200)
+        .request(w -> Req.of("/process/" + meterA + "/traffic"))
+        .effect((w, q, r) -> assertThat(json(r).path("processId").asText()).isEqualTo(meterA)));
+    m.add(new Case("GET /traffic", 401, 200, 200, 200));
 
     // ---- connections
     m.add(new Case("POST /connection", 401, 201, 422, 201)

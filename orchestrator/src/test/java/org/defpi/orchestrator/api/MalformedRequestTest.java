@@ -194,6 +194,13 @@ class MalformedRequestTest {
     b.put("PUT /node/{id}", () -> object("kind", "public", "poolId", poolId));
     b.put("POST /nodepool", () -> object("name", "malformed-pool-" + serial.incrementAndGet()));
     b.put("PUT /nodepool/{id}", () -> object("name", "malformed-pool-" + serial.incrementAndGet()));
+    b.put("PUT /process/{id}/traffic", () -> {
+      ObjectNode o = JSON.createObjectNode();
+      o.putArray("connections").addObject().put("connectionId", connectionId).put("state", "CONNECTED")
+          .put("messagesIn", 1).put("messagesOut", 2).put("bytesIn", 30).put("bytesOut", 40).put("dropped", 0)
+          .put("errors", 0).put("stateChanges", 1);
+      return o;
+    });
     b.put("PUT /user/me/layout", () -> {
       ObjectNode o = JSON.createObjectNode();
       o.putArray("positions").addObject().put("processId", meter).put("x", 12.5).put("y", -3);

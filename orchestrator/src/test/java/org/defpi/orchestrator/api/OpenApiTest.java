@@ -37,6 +37,12 @@ import org.defpi.orchestrator.node.Resources;
 import org.defpi.orchestrator.process.Target;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.Token;
+import org.defpi.orchestrator.traffic.ConnectionReport;
+import org.defpi.orchestrator.traffic.ConnectionTraffic;
+import org.defpi.orchestrator.traffic.Counters;
+import org.defpi.orchestrator.traffic.EndTraffic;
+import org.defpi.orchestrator.traffic.ProcessTraffic;
+import org.defpi.orchestrator.traffic.Rates;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document against the API contract: complete, valid, and saying who may call what. */
@@ -87,7 +93,9 @@ class OpenApiTest {
   private static final List<Operation> EXTRA = List.of(op("GET", "/docs/{file}", "public"), op("GET", "/events", "user"),
       op("PUT", "/process/{id}", "user"), op("GET", "/status", "admin"), op("GET", "/", "public"),
       op("GET", "/assets/{file}", "public"), op("GET", "/user/me/layout", "user"), op("PUT", "/user/me/layout", "user"),
-      op("POST", "/pendingchange/{id}/retry", "user"), op("GET", "/metrics", "admin"));
+      op("POST", "/pendingchange/{id}/retry", "user"), op("GET", "/metrics", "admin"),
+      op("PUT", "/process/{id}/traffic", "process"), op("GET", "/process/{id}/traffic", "user"),
+      op("GET", "/traffic", "user"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
@@ -263,6 +271,9 @@ class OpenApiTest {
         Map.entry("GET /process/{id}/log", List.of("200", "400", "401", "404")),
         Map.entry("DELETE /process/{id}", List.of("204", "401", "404")),
         Map.entry("PUT /process/trigger/{id}", List.of("204", "401", "403")),
+        Map.entry("PUT /process/{id}/traffic", List.of("204", "400", "401", "403", "404")),
+        Map.entry("GET /process/{id}/traffic", List.of("200", "401", "404")),
+        Map.entry("GET /traffic", List.of("200", "400", "401", "403")),
         Map.entry("POST /connection", List.of("201", "400", "401", "409", "422")),
         Map.entry("PUT /node/{id}", List.of("200", "400", "401", "403", "404", "422")),
         Map.entry("POST /nodepool", List.of("201", "400", "401", "403", "409")),
@@ -291,7 +302,8 @@ class OpenApiTest {
     forEachOperation(document, (name, operation) -> {
       JsonNode ok = resolve(document, operation.path("responses").path("200"));
       JsonNode schema = ok.at("/content/application~1json/schema");
-      if (!schema.path("type").asText().equals("array")) {
+      // GET /traffic is a live snapshot, answered whole (what the canvas and defpi top poll), not a list
+      if (!schema.path("type").asText().equals("array") || name.equals("GET /traffic")) {
         return;
       }
       lists.add(name);
@@ -332,7 +344,8 @@ class OpenApiTest {
       assertClosed(document, schema, name);
     });
     assertThat(withBodies).containsExactlyInAnyOrder("POST /login", "POST /user", "PUT /user/{id}", "POST /process", "PUT /process/{id}",
-        "POST /connection", "PUT /node/{id}", "POST /nodepool", "PUT /nodepool/{id}", "PUT /user/me/layout");
+        "POST /connection", "PUT /node/{id}", "POST /nodepool", "PUT /nodepool/{id}", "PUT /user/me/layout",
+        "PUT /process/{id}/traffic");
   }
 
   /** The object and every object in its properties have {@code additionalProperties: false}. */
@@ -447,6 +460,20 @@ class OpenApiTest {
         Optional.empty()));
     assertShape(document, "Problem", Views.problem("not-found", "Not found", 404, "no such process", "/process/x",
         Optional.of("0123456789abcdef0123456789abcdef")));
+    EndTraffic end = new EndTraffic("65f0c0de1a2b3c4d5e6f7a8b", "65f0c0de1a2b3c4d5e6f7a8d", "CONNECTED",
+        new Counters(1, 2, 3, 4, 5, 6, 7), new Rates(0.5, 1, 100, 200.25), now);
+    assertShape(document, "ProcessTraffic", Views.processTraffic(new ProcessTraffic(end.processId(), Optional.of(now),
+        List.of(end))));
+    assertShape(document, "ProcessTraffic", Views.processTraffic(new ProcessTraffic(end.processId(), Optional.empty(),
+        List.of())));
+    assertShape(document, "ConnectionTraffic", Views.connectionTraffic(new ConnectionTraffic(end.connectionId(),
+        "65f0c0de1a2b3c4d5e6f7a80", List.of(end))));
+  }
+
+  @Test
+  void everyEndStateOfTheSdkIsDocumented() throws Exception {
+    assertThat(fieldValues(document().at("/components/schemas/EndState/enum")))
+        .containsExactlyInAnyOrderElementsOf(ConnectionReport.STATES);
   }
 
   @Test

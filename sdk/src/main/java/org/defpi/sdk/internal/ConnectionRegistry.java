@@ -2,9 +2,9 @@ package org.defpi.sdk.internal;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -29,7 +29,8 @@ final class ConnectionRegistry {
   private final List<InterfaceVersion> versions;
   private final DataConnection.Settings settings;
   private final Duration handlerTimeout;
-  private final Map<String, DataConnection> connections = new LinkedHashMap<>();
+  /** Written by the controller alone; concurrent (sorted by id) so the traffic reporter may read it. */
+  private final Map<String, DataConnection> connections = new ConcurrentSkipListMap<>();
 
   ConnectionRegistry(List<InterfaceVersion> versions, DataConnection.Settings settings, Duration handlerTimeout) {
     this.versions = List.copyOf(versions);
@@ -132,6 +133,13 @@ final class ConnectionRegistry {
             ProcessController.readable(timeout));
       }
     }
+  }
+
+  /** Each live connection's state and traffic, by id; safe from any thread. */
+  List<TrafficReporter.Entry> traffic() {
+    return connections.values().stream()
+        .map(c -> new TrafficReporter.Entry(c.connectionId(), c.state(), c.traffic()))
+        .toList();
   }
 
   /** Closes every connection abruptly, with no callbacks. */

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.defpi.sdk.Connection;
 import org.defpi.sdk.ConnectionHandler;
 import org.defpi.sdk.ConnectionState;
+import org.defpi.sdk.ConnectionTraffic;
 import org.defpi.sdk.InterfaceVersion;
 import org.defpi.wire.message.UnknownMessageException;
 import org.defpi.wire.protocol.ConnectionProto;
@@ -66,6 +67,7 @@ final class DataConnection implements Connection, Link.Listener {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<byte[]> buffer = new ArrayDeque<>();
   private volatile ConnectionState state = ConnectionState.STARTING;
+  private final TrafficCounters traffic = new TrafficCounters();
   private volatile ConnectionHandler handler;
   private boolean wantLink = true; // false while SUSPENDED, TERMINATED or closed
   private boolean closed;
@@ -102,18 +104,22 @@ final class DataConnection implements Connection, Link.Listener {
     lock.lock();
     try {
       if (state == ConnectionState.TERMINATED) {
+        traffic.dropped(1);
         throw new IllegalStateException("connection " + id + " is terminated");
       }
       if (state == ConnectionState.CONNECTED) {
         Link link = current;
         try {
           link.write(payload);
+          traffic.sent(payload.length);
           return;
         } catch (IOException e) {
+          traffic.error();
           link.fail("cannot write: " + e.getMessage()); // re-enters lost(): now INTERRUPTED
         }
       }
       if (buffer.size() >= settings.sendBufferLimit()) {
+        traffic.dropped(1);
         throw new IllegalStateException("connection " + id + " is " + state
             + " and its send buffer is full (" + settings.sendBufferLimit() + " messages)");
       }
@@ -126,6 +132,11 @@ final class DataConnection implements Connection, Link.Listener {
   @Override
   public ConnectionState state() {
     return state;
+  }
+
+  @Override
+  public ConnectionTraffic traffic() {
+    return traffic.snapshot();
   }
 
   @Override
@@ -199,7 +210,7 @@ final class DataConnection implements Connection, Link.Listener {
         return state;
       }
       wantLink = false;
-      state = ConnectionState.SUSPENDED;
+      changeState(ConnectionState.SUSPENDED);
       dropLink();
       closeServerSocket();
       changed.signalAll();
@@ -252,10 +263,11 @@ final class DataConnection implements Connection, Link.Listener {
       if (state == ConnectionState.TERMINATED) {
         return;
       }
-      state = ConnectionState.TERMINATED;
+      changeState(ConnectionState.TERMINATED);
       stopNetworking();
       if (!buffer.isEmpty()) {
         log.warn("[{}] terminated with {} unsent messages", id, buffer.size());
+        traffic.dropped(buffer.size());
         buffer.clear();
       }
       log.info("[{}] terminated", id);
@@ -278,7 +290,7 @@ final class DataConnection implements Connection, Link.Listener {
     lock.lock();
     try {
       closed = true;
-      state = ConnectionState.TERMINATED;
+      changeState(ConnectionState.TERMINATED);
       stopNetworking();
       handlerExecutor.shutdown();
     } finally {
@@ -307,10 +319,12 @@ final class DataConnection implements Connection, Link.Listener {
 
   @Override
   public void received(Link link, byte[] payload) {
+    traffic.received(payload.length);
     Object message;
     try {
       message = version.codec().decode(payload);
     } catch (UnknownMessageException | RuntimeException e) {
+      traffic.dropped(1);
       log.warn("[{}] dropped a message that {}/{} cannot decode: {}", id, version.interfaceId(),
           version.versionName(), e.getMessage());
       return;
@@ -323,10 +337,12 @@ final class DataConnection implements Connection, Link.Listener {
     try {
       version.dispatcher().dispatch(handler, message);
     } catch (IllegalArgumentException e) {
+      traffic.dropped(1);
       log.warn("[{}] dropped a {}: {}", id, message.getClass().getSimpleName(), e.getMessage());
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
+      traffic.error();
       log.error("[{}] the handler threw on a {}; carrying on with the next message", id,
           message.getClass().getSimpleName(), e);
     }
@@ -364,8 +380,11 @@ final class DataConnection implements Connection, Link.Listener {
       int flushed = 0;
       while (!buffer.isEmpty()) {
         try {
-          link.write(buffer.peek());
+          byte[] payload = buffer.peek();
+          link.write(payload);
+          traffic.sent(payload.length);
         } catch (IOException e) {
+          traffic.error();
           link.fail("cannot write buffered messages: " + e.getMessage());
           return; // the rest stays buffered for the next socket
         }
@@ -373,7 +392,7 @@ final class DataConnection implements Connection, Link.Listener {
         flushed++;
       }
       previous = state;
-      state = ConnectionState.CONNECTED;
+      changeState(ConnectionState.CONNECTED);
       confirmations++;
       log.info("[{}] connected to {} ({} buffered messages sent)", id, link.peer(), flushed);
     } finally {
@@ -416,11 +435,24 @@ final class DataConnection implements Connection, Link.Listener {
   }
 
   private void interrupt(String reason) {
-    state = ConnectionState.INTERRUPTED;
+    changeState(ConnectionState.INTERRUPTED);
     log.warn("[{}] interrupted: {}; {}", id, reason, targetAddress.isEmpty()
         ? "waiting for the peer on port " + listenPort
         : "reconnecting to " + describe(targetAddress, listenPort));
     callHandler("onInterrupt", () -> handler.onInterrupt());
+  }
+
+  /** Every state assignment goes through here, so each transition is counted once. Under {@link #lock}. */
+  private void changeState(ConnectionState next) {
+    if (state != next) {
+      state = next;
+      traffic.stateChanged();
+    }
+  }
+
+  @Override
+  public void troubled(Link link) {
+    traffic.error();
   }
 
   private void dropLink() {

@@ -50,6 +50,9 @@ final class Link {
 
     /** The link failed (end of stream, I/O error, silent peer); reported once, never after close. */
     void lost(Link link, String reason);
+
+    /** Something went wrong that the link survives or reports as lost next: a malformed frame, a read error. */
+    default void troubled(Link link) {}
   }
 
   /** What a link needs to know about its connection. */
@@ -167,6 +170,7 @@ final class Link {
         } catch (CorruptedFrameException e) {
           // The reader already skipped to the next 0xFF: the stream is usable again.
           monitor.frameReceived();
+          listener.troubled(this);
           log.warn("[{}] dropped a corrupted frame: {}", settings.connectionId(), e.getMessage());
           continue;
         }
@@ -178,6 +182,9 @@ final class Link {
       }
     } catch (IOException e) {
       reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (!ended.get()) { // not our own close() shutting the socket under the reader
+        listener.troubled(this);
+      }
     }
     fail(reason);
   }
@@ -202,6 +209,7 @@ final class Link {
     try {
       received = (ConnectionHandshake) HANDSHAKE_CODEC.decode(payload);
     } catch (UnknownMessageException e) {
+      listener.troubled(this);
       log.warn("[{}] dropped an unreadable handshake: {}", settings.connectionId(), e.getMessage());
       return;
     }

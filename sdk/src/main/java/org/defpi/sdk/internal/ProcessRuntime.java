@@ -25,6 +25,7 @@ public final class ProcessRuntime implements ServiceProcess {
   private final ProcessController<?> controller;
   private final ConnectionRegistry connections;
   private final ManagementServer server;
+  private final TrafficReporter reporter;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -36,6 +37,7 @@ public final class ProcessRuntime implements ServiceProcess {
     this.controller = new ProcessController<>(definition, options.parameters(), connections, options.serviceCallTimeout());
     this.server = new ManagementServer(controller, options.managementPort(), FrameReader.DEFAULT_MAX_FRAME_LENGTH,
         this::terminatedByOrchestrator);
+    this.reporter = new TrafficReporter(options.parameters(), connections::traffic);
   }
 
   /** Opens the management port, makes the trigger call, and returns the serving process. */
@@ -58,6 +60,7 @@ public final class ProcessRuntime implements ServiceProcess {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during the trigger call", e);
     }
+    runtime.reporter.start();
     return runtime;
   }
 
@@ -93,6 +96,7 @@ public final class ProcessRuntime implements ServiceProcess {
       return;
     }
     log.info("stopping");
+    reporter.close();
     server.close();
     connections.closeAll();
     controller.stop();
@@ -104,6 +108,7 @@ public final class ProcessRuntime implements ServiceProcess {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
+    reporter.close();
     server.close();
     connections.closeAll();
     ended.countDown();

@@ -24,6 +24,13 @@ public final class FakeOrchestrator implements AutoCloseable {
   private final BlockingQueue<String> triggers = new LinkedBlockingQueue<>();
   private final AtomicInteger failuresToGo = new AtomicInteger();
   private volatile int failureStatus = 503;
+  private final BlockingQueue<TrafficReport> trafficReports = new LinkedBlockingQueue<>();
+  private final AtomicInteger trafficCalls = new AtomicInteger();
+  private volatile int trafficStatus = 404; // like an original dEF-Pi orchestrator, until told otherwise
+  private volatile String trafficInterval = "0.05";
+
+  /** One {@code PUT /process/{id}/traffic} that this orchestrator accepted: the process and the JSON body. */
+  public record TrafficReport(String processId, String body) {}
 
   public FakeOrchestrator() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -41,6 +48,25 @@ public final class FakeOrchestrator implements AutoCloseable {
       } else {
         status = 204;
         triggers.add(processId);
+      }
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    // The traffic reports (an addition to WIRE.md): every other /process/… path lands here.
+    http.createContext("/process/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      String token = exchange.getRequestHeaders().getFirst("X-Auth-Token");
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      trafficCalls.incrementAndGet();
+      int status = trafficStatus;
+      if (path.endsWith("/traffic") && exchange.getRequestMethod().equals("PUT") && status == 204) {
+        String processId = path.substring("/process/".length(), path.length() - "/traffic".length());
+        if (token == null || !token.equals(tokens.get(processId))) {
+          status = 401;
+        } else {
+          exchange.getResponseHeaders().add("X-Defpi-Report-Interval", trafficInterval);
+          trafficReports.add(new TrafficReport(processId, new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+        }
       }
       exchange.sendResponseHeaders(status, -1);
       exchange.close();
@@ -75,6 +101,25 @@ public final class FakeOrchestrator implements AutoCloseable {
   public void failNextTriggers(int count, int status) {
     failureStatus = status;
     failuresToGo.set(count);
+  }
+
+  /**
+   * From now on traffic reports are answered {@code status}: 204 (kept, with {@code intervalSeconds}
+   * as the next interval), 404 (no such route, as dEF-Pi's orchestrator), or anything else.
+   */
+  public void answerTraffic(int status, String intervalSeconds) {
+    trafficStatus = status;
+    trafficInterval = intervalSeconds;
+  }
+
+  /** The traffic reports answered 204, in order. */
+  public BlockingQueue<TrafficReport> trafficReports() {
+    return trafficReports;
+  }
+
+  /** How many traffic reports arrived, whatever the answer. */
+  public int trafficCalls() {
+    return trafficCalls.get();
   }
 
   /** Process ids whose trigger call was answered 204, in order. */
