@@ -31,7 +31,8 @@
 #   5 health     wait until it runs and http://127.0.0.1:8484/health answers
 #
 # Environment: DEFPI_ORCHESTRATOR_TIMEOUT (s to wait for /health, 120), DEFPI_PASSWORD_FILE
-# (/var/lib/defpi/admin-password), DEFPI_ORCHESTRATOR_IMAGE (127.0.0.1:5000/defpi/orchestrator:latest).
+# (/var/lib/defpi/admin-password), DEFPI_ORCHESTRATOR_IMAGE (127.0.0.1:5000/defpi/orchestrator:latest),
+# DEFPI_LOG_FORMAT (text, or json: one JSON object a line, for a log collector; `docker logs` shows it).
 set -euo pipefail
 
 readonly NAME=defpi-orchestrator
@@ -45,6 +46,7 @@ readonly IMAGE=${DEFPI_ORCHESTRATOR_IMAGE:-$REG_ADDR/defpi/orchestrator:latest}
 readonly PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
 readonly PASSWORD_TARGET=/run/secrets/defpi-admin-password
 readonly TIMEOUT=${DEFPI_ORCHESTRATOR_TIMEOUT:-120}
+readonly LOG_FORMAT=${DEFPI_LOG_FORMAT:-text}
 readonly API=http://127.0.0.1:$PORT
 readonly SPEC_LABEL=org.defpi.spec-hash
 readonly MANAGED_LABEL=org.defpi.managed
@@ -146,6 +148,7 @@ container_args() {
     --env "DEFPI_CONTAINER=$NAME"
     --env "DEFPI_ORCHESTRATOR_HOST=$NAME"
     --env "DEFPI_ORCHESTRATOR_PORT=$PORT"
+    --env "DEFPI_LOG_FORMAT=$LOG_FORMAT"
   )
 }
 
