@@ -5,9 +5,8 @@ import java.time.Instant;
 import org.defpi.examples.energy.Defaults;
 import org.defpi.examples.energy.Forecast;
 import org.defpi.examples.energy.HouseholdLoad;
+import org.defpi.examples.energy.ObservationSchedule;
 import org.defpi.examples.energy.SimulationClock;
-import org.defpi.examples.energy.StepTicker;
-import org.defpi.examples.energy.Subscribers;
 import org.defpi.examples.householdload.observations.v1.proto.ObservationsV1Proto.CommodityQuantity;
 import org.defpi.examples.householdload.observations.v1.proto.ObservationsV1Proto.PowerForecast;
 import org.defpi.examples.householdload.observations.v1.proto.ObservationsV1Proto.PowerForecastElement;
@@ -29,74 +28,54 @@ import org.slf4j.LoggerFactory;
  */
 public class HouseholdLoadService implements Service<HouseholdLoadConfiguration> {
   private static final Logger LOG = LoggerFactory.getLogger(HouseholdLoadService.class);
-  private static final long HOUR = 3_600_000L;
 
   /** The clock and the household, swapped as a whole on reconfiguration. */
-  record Setup(SimulationClock clock, HouseholdLoad load) {}
+  record Setup(SimulationClock clock, HouseholdLoad load) implements ObservationSchedule.Clocked {}
 
-  private final Subscribers observers = new Subscribers();
-  private final Clock wall;
-  private volatile Setup setup;
+  private final ObservationSchedule<Setup> schedule;
   private volatile String processId = "household";
-  private Instant firstConfigured;
-  private StepTicker ticker;
 
   public HouseholdLoadService() {
     this(Clock.systemUTC());
   }
 
   HouseholdLoadService(Clock wall) {
-    this.wall = wall;
+    schedule = new ObservationSchedule<>(wall, this::details, (s, t) -> measurement(t, s.load().watts(t)),
+        (s, hour) -> forecast(s.load(), hour));
   }
 
   @Override
   public void init(HouseholdLoadConfiguration config, DefPiParameters parameters) {
     processId = parameters.processId();
-    firstConfigured = wall.instant();
-    setup = setup(config);
-    ticker = StepTicker.start("household-steps", wall, () -> setup.clock(), this::step);
-    LOG.info("household {} started: {}", processId, setup);
+    schedule.configure(firstConfigured -> setup(config, firstConfigured));
+    schedule.startSteps("household-steps");
+    LOG.info("household {} started: {}", processId, schedule.current());
   }
 
   @Override
   public void modify(HouseholdLoadConfiguration config) {
-    setup = setup(config);
-    LOG.info("household reconfigured: {}", setup);
+    schedule.configure(firstConfigured -> setup(config, firstConfigured));
+    LOG.info("household reconfigured: {}", schedule.current());
   }
 
   @Override
   public void terminate() {
-    if (ticker != null) {
-      ticker.close();
-    }
+    schedule.close();
   }
 
-  Setup setup(HouseholdLoadConfiguration c) {
+  Setup setup(HouseholdLoadConfiguration c, Instant firstConfigured) {
     return new Setup(
         SimulationClock.of(c.getSimulationStart(), c.getWallClockStart().orElse(""), c.getSpeed(), c.getStepSeconds(),
             firstConfigured),
         new HouseholdLoad(c.getBaseLoadWatts(), c.getEvWatts(), c.getEvStartHour(), c.getEvHours(), c.getSeed()));
   }
 
-  /** A new connection: details first, then the forecast from the current hour. */
   public void connected(Connection connection) {
-    Setup s = setup;
-    long now = s.clock().simulatedMillis(wall.instant());
-    connection.send(details(s));
-    connection.send(forecast(s.load(), Math.floorDiv(now, HOUR) * HOUR));
-    observers.add(connection);
+    schedule.connected(connection);
   }
 
   public void disconnected(Connection connection) {
-    observers.remove(connection);
-  }
-
-  void step(long t) {
-    Setup s = setup;
-    observers.send(measurement(t, s.load().watts(t)));
-    if (Math.floorMod(t, HOUR) < s.clock().stepMillis()) {
-      observers.send(forecast(s.load(), Math.floorDiv(t, HOUR) * HOUR));
-    }
+    schedule.disconnected(connection);
   }
 
   ResourceManagerDetails details(Setup s) {

@@ -4,10 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import org.defpi.examples.energy.Defaults;
 import org.defpi.examples.energy.Forecast;
+import org.defpi.examples.energy.ObservationSchedule;
 import org.defpi.examples.energy.PvSystem;
 import org.defpi.examples.energy.SimulationClock;
-import org.defpi.examples.energy.StepTicker;
-import org.defpi.examples.energy.Subscribers;
 import org.defpi.examples.pvresourcemanager.observations.v1.proto.ObservationsV1Proto.CommodityQuantity;
 import org.defpi.examples.pvresourcemanager.observations.v1.proto.ObservationsV1Proto.PowerForecast;
 import org.defpi.examples.pvresourcemanager.observations.v1.proto.ObservationsV1Proto.PowerForecastElement;
@@ -29,79 +28,60 @@ import org.slf4j.LoggerFactory;
  */
 public class PVResourceManagerService implements Service<PVResourceManagerConfiguration> {
   private static final Logger LOG = LoggerFactory.getLogger(PVResourceManagerService.class);
-  private static final long HOUR = 3_600_000L;
 
   /** The clock and the roof, swapped as a whole on reconfiguration. */
-  record Setup(SimulationClock clock, PvSystem pv) {}
+  record Setup(SimulationClock clock, PvSystem pv) implements ObservationSchedule.Clocked {}
 
-  private final Subscribers observers = new Subscribers();
-  private final Clock wall;
-  private volatile Setup setup;
+  private final ObservationSchedule<Setup> schedule;
   private volatile String processId = "pv";
-  private Instant firstConfigured;
-  private StepTicker ticker;
 
   public PVResourceManagerService() {
     this(Clock.systemUTC());
   }
 
   PVResourceManagerService(Clock wall) {
-    this.wall = wall;
+    schedule = new ObservationSchedule<>(wall, this::details,
+        (s, t) -> measurement(t, 0 - s.pv().productionWatts(t)), // production is negative; 0 - keeps night at +0
+        (s, hour) -> forecast(s.pv(), hour));
   }
 
   @Override
   public void init(PVResourceManagerConfiguration config, DefPiParameters parameters) {
     processId = parameters.processId();
-    firstConfigured = wall.instant();
-    setup = setup(config);
-    ticker = StepTicker.start("pv-steps", wall, () -> setup.clock(), this::step);
-    LOG.info("PV roof {} started: {}", processId, setup);
+    schedule.configure(firstConfigured -> setup(config, firstConfigured));
+    schedule.startSteps("pv-steps");
+    LOG.info("PV roof {} started: {}", processId, schedule.current());
   }
 
   @Override
   public void modify(PVResourceManagerConfiguration config) {
-    setup = setup(config);
-    LOG.info("PV roof reconfigured: {}", setup);
+    schedule.configure(firstConfigured -> setup(config, firstConfigured));
+    LOG.info("PV roof reconfigured: {}", schedule.current());
   }
 
   @Override
   public void terminate() {
-    if (ticker != null) {
-      ticker.close();
-    }
+    schedule.close();
   }
 
   /** The clock and roof in force. */
   Setup current() {
-    return setup;
+    return schedule.current();
   }
 
-  Setup setup(PVResourceManagerConfiguration c) {
+  Setup setup(PVResourceManagerConfiguration c, Instant firstConfigured) {
     return new Setup(
         SimulationClock.of(c.getSimulationStart(), c.getWallClockStart().orElse(""), c.getSpeed(), c.getStepSeconds(),
             firstConfigured),
         new PvSystem(c.getPeakWatts(), c.getLatitude(), c.getLongitude(), c.getSeed()));
   }
 
-  /** A new connection: details first, then the forecast from the current hour. */
   public void connected(Connection connection) {
-    Setup s = setup;
-    long now = s.clock().simulatedMillis(wall.instant());
-    connection.send(details(s));
-    connection.send(forecast(s.pv(), Math.floorDiv(now, HOUR) * HOUR));
-    observers.add(connection);
+    schedule.connected(connection);
   }
 
   public void disconnected(Connection connection) {
-    observers.remove(connection);
-  }
-
-  void step(long t) {
-    Setup s = setup;
-    observers.send(measurement(t, 0 - s.pv().productionWatts(t))); // production is negative; 0 - keeps night at +0
-    if (Math.floorMod(t, HOUR) < s.clock().stepMillis()) {
-      observers.send(forecast(s.pv(), Math.floorDiv(t, HOUR) * HOUR));
-    }
+    schedule.disconnected(connection);
   }
 
   ResourceManagerDetails details(Setup s) {
