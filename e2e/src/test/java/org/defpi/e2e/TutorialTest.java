@@ -70,6 +70,7 @@ class TutorialTest {
     assertThat(run.exitValue()).as("the tutorial's exit code; its output is above").isZero();
     assertThat(output).contains("### tutorial block " + blocks.size())
         .containsPattern("new peak (import|export) \\d+ W")
+        .containsPattern("(?m)^my-peak-watcher +peak-watcher +RUNNING ")
         .contains("watching for power beyond 4500");
   }
 

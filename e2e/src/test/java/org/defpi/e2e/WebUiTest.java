@@ -265,6 +265,10 @@ class WebUiTest {
         JsonNode connections = alice.api().get("connection").json();
         assertThat(connections).hasSize(1);
         assertThat(connections.get(0).path("state").asText()).isEqualTo("ACTIVE");
+        // The line carries the traffic the two processes report, polled live.
+        Locator rate = page.locator(".react-flow__edge-text", new Page.LocatorOptions().setHasText(Pattern.compile("msg/s")));
+        rate.first().waitFor(new Locator.WaitForOptions().setTimeout(20_000));
+        System.out.println("web-ui: the connected line says " + rate.first().textContent());
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("user-connected.png")));
 
         // 4. A second line between the same ports: refused while dragging, with the reason.
