@@ -70,7 +70,8 @@ class TutorialTest {
     assertThat(run.exitValue()).as("the tutorial's exit code; its output is above").isZero();
     assertThat(output).contains("### tutorial block " + blocks.size())
         .containsPattern("new peak (import|export) \\d+ W")
-        .containsPattern("(?m)^my-peak-watcher +peak-watcher +RUNNING ")
+        // its row in defpi top: RUNNING, one connection, messages coming in (about 12 a second)
+        .containsPattern("(?m)^my-peak-watcher +peak-watcher +RUNNING +1 +[1-9][0-9.]*k? ")
         .contains("watching for power beyond 4500");
   }
 
