@@ -146,12 +146,15 @@ DEFPI_POSTGRES=0 scripts/env.sh up 2>&1 | sed -u -E 's/^\[env\] /      /' || die
 # --- 2 build ---------------------------------------------------------------------------------------
 # The build is skipped when the sources are those of the last demo build and the images are still
 # in the registry: that is what makes a second start fast.
+# What the build reads: the poms and the modules the demo's images come from (docs, scripts and
+# tests elsewhere do not make it build again).
+BUILD_INPUTS=(pom.xml .mvn wire sdk maven-plugin examples web orchestrator cli)
 source_stamp() {
   git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { date +%s%N; return; } # not a clone: always build
   {
-    git rev-parse HEAD
-    git diff HEAD --binary
-    git ls-files -o --exclude-standard -z | xargs -0 -r sha256sum
+    git ls-tree HEAD -- "${BUILD_INPUTS[@]}"
+    git diff HEAD --binary -- "${BUILD_INPUTS[@]}"
+    git ls-files -o --exclude-standard -z -- "${BUILD_INPUTS[@]}" | xargs -0 -r sha256sum
   } | sha256sum | cut -c1-32
 }
 image_present() { # image_present REPOSITORY TAG
@@ -270,8 +273,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work" "${password_tmp:-}"' EXIT
 
 if ! $restart && running_demo; then
-  STEPS=6
-  step "The demo is running already (./defpi demo --restart starts a new day)"
+  step "The demo's ${#PROCESSES[@]} processes are running already (./defpi demo --restart starts a new day)"
+  step "Its ${#CONNECTIONS[@]} connections are active"
 else
   step "Deploying ${#PROCESSES[@]} processes as user $DEMO_USER"
   remove_demo_processes "$user_id"
