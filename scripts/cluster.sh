@@ -1,0 +1,750 @@
+#!/usr/bin/env bash
+# scripts/cluster.sh — a test cluster of real Docker engines on this machine (ARCHITECTURE.md,
+# "Test cluster"): one manager and N workers, each a dockerd in its own network namespace, joined
+# into one Swarm. The machine's own dockerd, its swarm and its containers are never touched.
+#
+#   scripts/cluster.sh up [N]          start (or complete) the cluster with N workers (default 3, or
+#                                      as many as it has); a healthy cluster is left as it is
+#   scripts/cluster.sh status          one line per node: address, pid, socket, swarm node id, state
+#                                      and availability as the manager sees them; exit 0 when all Ready
+#   scripts/cluster.sh load IMAGE...   copy images from the machine's engine into every node
+#                                      (docker save | docker load), skipped where a node has them
+#   scripts/cluster.sh stop-node K [--kill]   stop node K's engine: SIGTERM (containers stopped), or
+#                                      SIGKILL (its containers stay as orphans, like a crashed engine)
+#   scripts/cluster.sh start-node K    start node K's engine again (same data: the same swarm node)
+#   scripts/cluster.sh cut-link K      take node K's link to the bridge down (the engine keeps running)
+#   scripts/cluster.sh heal-link K     bring it up again
+#   scripts/cluster.sh down [--purge]  stop every engine (and orphaned shims and containers), remove
+#                                      namespaces, veths and bridge; --purge also removes the data
+#   scripts/cluster.sh env             the DOCKER_HOST line for the manager's API (eval-able)
+#
+# Nodes: K = 0 is the manager, 1..N the workers. Namespaces defpi-lan (the bridge) and
+# defpi-nodeK; node K's address is <range>.0.(10+K), the bridge's <range>.0.1; no default route,
+# so nothing leaves the test network. Engine K: socket /run/defpi/cluster/nodeK/docker.sock (the
+# manager's is the API for the host: DOCKER_HOST=unix:///run/defpi/cluster/node0/docker.sock),
+# exec root /run/defpi/cluster/nodeK/exec, data root /var/lib/defpi/cluster/nodeK/docker, log
+# /var/lib/defpi/cluster/nodeK/dockerd.log, hostname defpi-nodeK. Images: `up` loads
+# 127.0.0.1:5000/defpi/jre:25 into every node; the engines run with
+# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 and services need `--no-resolve-image`.
+#
+# Environment: DEFPI_CLUSTER_RANGE (first two octets of the /16 the cluster owns, default 10.213:
+#              lan <range>.0.0/24, docker0 <range>.1.0/24, local pools <range>.16.0/20, overlays
+#              <range>.128.0/17), DEFPI_CLUSTER_IMAGES (images `up` loads, space-separated; default
+#              127.0.0.1:5000/defpi/jre:25), DEFPI_CLUSTER_HEARTBEAT (Swarm dispatcher heartbeat,
+#              default 5s, Swarm's own), DEFPI_CLUSTER_TIMEOUT (s, 60), DEFPI_CLUSTER_KEEP=1 (a
+#              failed `up` leaves what it made, for debugging).
+set -euo pipefail
+shopt -s nullglob
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly SELF="$SCRIPT_DIR/cluster.sh"
+
+readonly RANGE=${DEFPI_CLUSTER_RANGE:-10.213}
+[[ $RANGE =~ ^([0-9]{1,3})\.([0-9]{1,3})$ ]] && ((BASH_REMATCH[1] < 256 && BASH_REMATCH[2] < 256)) ||
+  { echo "scripts/cluster.sh: DEFPI_CLUSTER_RANGE must be two octets like 10.213, not '$RANGE'" >&2; exit 2; }
+readonly LAN_NET=$RANGE.0.0/24
+readonly LAN_GW=$RANGE.0.1
+readonly BIP=$RANGE.1.1/24
+readonly LOCAL_POOL=$RANGE.16.0/20
+readonly SWARM_POOL=$RANGE.128.0/17
+readonly IMAGES=${DEFPI_CLUSTER_IMAGES:-127.0.0.1:5000/defpi/jre:25}
+readonly HEARTBEAT=${DEFPI_CLUSTER_HEARTBEAT:-5s}
+readonly TIMEOUT=${DEFPI_CLUSTER_TIMEOUT:-60}
+readonly KEEP_ON_FAIL=${DEFPI_CLUSTER_KEEP:-0}
+
+readonly LAN_NS=defpi-lan
+readonly BRIDGE=defpi-br
+readonly NODE_NS_PREFIX=defpi-node
+readonly DATA=/var/lib/defpi/cluster
+readonly RUN=/run/defpi/cluster
+readonly LOCK=/run/lock/defpi-cluster.lock
+readonly MAX_WORKERS=50
+readonly HOST_SOCK=/var/run/docker.sock
+
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin ;; esac
+export PATH
+unset DOCKER_CONTEXT DOCKER_HOST
+
+# ---------------------------------------------------------------------------------------------
+# output and small helpers (the conventions of scripts/env.sh)
+
+STEP_NO=0
+STEP_NAME=
+STEP_T0=0
+STEP_COUNT=0
+
+now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
+fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
+T_START=$(now_us)
+
+step() { STEP_NO=$((STEP_NO + 1)); STEP_NAME=$1; STEP_T0=$(now_us); }
+done_step() {
+  printf '[cluster] %d/%d %-8s %-62s %6s s\n' "$STEP_NO" "$STEP_COUNT" "$STEP_NAME" "$1" "$(fmt_s $(($(now_us) - STEP_T0)))"
+}
+note() { printf '[cluster]     %-8s %s\n' "$STEP_NAME" "$1"; }
+say() { printf '[cluster] %s\n' "$1"; }
+die() {
+  printf '[cluster] ERROR%s: %s\n' "${STEP_NAME:+ in step $STEP_NAME}" "$1" >&2
+  shift
+  local line
+  for line in "$@"; do printf '[cluster]   %s\n' "$line" >&2; done
+  exit 1
+}
+
+is_proc() {
+  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
+  local stat
+  stat=$(< "/proc/$1/stat") 2> /dev/null || return 1
+  local state=${stat##*) }
+  state=${state%% *}
+  [[ $state != [ZX] && $(< "/proc/$1/comm") == "$2" ]] 2> /dev/null
+}
+pid_from() { if [[ -r $1 ]]; then tr -dc '0-9' < "$1"; fi; }
+
+ns_name() { echo "$NODE_NS_PREFIX$1"; }
+node_addr() { echo "$RANGE.0.$((10 + $1))"; }
+node_run() { echo "$RUN/node$1"; }
+node_data() { echo "$DATA/node$1"; }
+node_sock() { echo "$RUN/node$1/docker.sock"; }
+node_pidfile() { echo "$RUN/node$1/docker.pid"; }
+node_log() { echo "$DATA/node$1/dockerd.log"; }
+veth_name() { echo "veth-node$1"; }
+ns_exists() { [[ -e /run/netns/$1 ]]; }
+
+# nd K ARGS...: the docker CLI against node K's engine
+nd() {
+  local k=$1
+  shift
+  DOCKER_HOST=unix://$(node_sock "$k") docker "$@" < /dev/null
+}
+node_ok() { [[ -S $(node_sock "$1") ]] && nd "$1" info --format '{{.ID}}' > /dev/null 2>&1; }
+hd() { DOCKER_HOST=unix://$HOST_SOCK docker "$@" < /dev/null; }
+
+# node_pid K: the live dockerd of node K, or nothing
+node_pid() {
+  local pid
+  pid=$(pid_from "$(node_pidfile "$1")")
+  if [[ -n $pid ]] && is_proc "$pid" dockerd; then echo "$pid"; fi
+}
+
+# the nodes there are (namespaces or run directories), in order
+known_nodes() {
+  local f k
+  local -A seen=()
+  for f in /run/netns/"$NODE_NS_PREFIX"* "$RUN"/node*; do
+    k=${f##*node}
+    [[ $k =~ ^[0-9]+$ && -z ${seen[$k]:-} ]] || continue
+    seen[$k]=1
+  done
+  printf '%s\n' "${!seen[@]}" | sort -n
+}
+workers_now() {
+  local n
+  n=$(pid_from "$RUN/workers")
+  [[ -n $n ]] && echo "$n"
+}
+
+check_k() {
+  [[ ${1:-} =~ ^[0-9]+$ ]] || die "node number expected (0 = manager, 1.. = workers), not '${1:-}'"
+  ns_exists "$(ns_name "$1")" || die "node $1 does not exist (scripts/cluster.sh status; up)"
+}
+
+lock() {
+  mkdir -p "${LOCK%/*}" 2> /dev/null || true
+  exec 9> "$LOCK"
+  flock -w 300 9 || die "another scripts/cluster.sh is still running after 300 s"
+}
+
+need_root() { ((EUID == 0)) || die "must run as root (network namespaces, dockerd)"; }
+
+# ---------------------------------------------------------------------------------------------
+# address range: nothing on the host may overlap <range>.0.0/16
+
+ip2int() {
+  local IFS=.
+  # shellcheck disable=SC2206
+  local o=($1)
+  echo $(((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]))
+}
+# overlaps CIDR: whether CIDR overlaps our /16
+overlaps() {
+  local net=${1%/*} len=${1#*/}
+  [[ $1 == */* ]] || len=32
+  local a b lo hi mine_lo mine_hi
+  a=$(ip2int "$net")
+  ((len == 0)) && return 0
+  b=$(((0xffffffff << (32 - len)) & 0xffffffff))
+  lo=$((a & b))
+  hi=$((lo | (~b & 0xffffffff)))
+  mine_lo=$(ip2int "$RANGE.0.0")
+  mine_hi=$((mine_lo | 0xffff))
+  ((lo <= mine_hi && hi >= mine_lo))
+}
+check_range() {
+  local c hits=()
+  # the host's addresses and routes (not the default route) and the host engine's networks
+  while read -r c; do
+    [[ -n $c && $c != default && $c != 0.0.0.0/0 ]] || continue
+    overlaps "$c" && hits+=("$c")
+  done < <({
+    ip -4 -o addr show | awk '{ print $4 }'
+    ip -4 route show table all | awk '$1 ~ /^[0-9]/ { print $1 }'
+    hd network ls -q 2> /dev/null | xargs -r docker -H "unix://$HOST_SOCK" network inspect \
+      --format '{{range .IPAM.Config}}{{.Subnet}}{{"\n"}}{{end}}' 2> /dev/null | grep -E '^[0-9.]+/' || true
+  } | sort -u)
+  ((${#hits[@]} == 0)) || die "$RANGE.0.0/16 overlaps ${hits[*]} on this machine: set DEFPI_CLUSTER_RANGE (e.g. 10.214)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# network namespaces
+
+ensure_lan() {
+  local made=
+  if ! ns_exists "$LAN_NS"; then ip netns add "$LAN_NS"; made=1; fi
+  ip -n "$LAN_NS" link set lo up
+  if ! ip -n "$LAN_NS" link show "$BRIDGE" > /dev/null 2>&1; then
+    ip -n "$LAN_NS" link add "$BRIDGE" type bridge
+    made=1
+  fi
+  ip -n "$LAN_NS" -4 addr show dev "$BRIDGE" | grep -q "inet $LAN_GW/24" ||
+    ip -n "$LAN_NS" addr add "$LAN_GW/24" dev "$BRIDGE"
+  ip -n "$LAN_NS" link set "$BRIDGE" up
+  echo "${made:+made}"
+}
+
+# ensure_node_net K: namespace, veth pair (veth-nodeK on the bridge, eth0 in the node), address
+ensure_node_net() {
+  local k=$1 ns veth addr made=
+  ns=$(ns_name "$k")
+  veth=$(veth_name "$k")
+  addr=$(node_addr "$k")
+  if ! ns_exists "$ns"; then ip netns add "$ns"; made=1; fi
+  ip -n "$ns" link set lo up
+  if ! ip -n "$LAN_NS" link show "$veth" > /dev/null 2>&1 || ! ip -n "$ns" link show eth0 > /dev/null 2>&1; then
+    # a half pair: remove both ends and make it again (made inside the namespaces: never on the host)
+    ip -n "$LAN_NS" link del "$veth" > /dev/null 2>&1 || true
+    ip -n "$ns" link del eth0 > /dev/null 2>&1 || true
+    ip -n "$LAN_NS" link add "$veth" type veth peer name eth0 netns "$ns"
+    made=1
+  fi
+  ip -n "$LAN_NS" link set "$veth" master "$BRIDGE"
+  ip -n "$LAN_NS" link set "$veth" up
+  ip -n "$ns" -4 addr show dev eth0 | grep -q "inet $addr/24" || ip -n "$ns" addr add "$addr/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  echo "${made:+made}"
+}
+
+# ---------------------------------------------------------------------------------------------
+# engines
+
+write_config() {
+  local k=$1 d
+  d=$(node_data "$k")
+  mkdir -p "$d/docker" "$(node_run "$k")"
+  # deprecated-key-path: each engine its own key, so its own engine id; dns: an address of the
+  # test network (nothing answers there; nothing outside it is reachable anyway)
+  jq -n --arg key "$d/key.json" --arg dns "$LAN_GW" --arg bip "$BIP" --arg pool "$LOCAL_POOL" \
+    --arg cg "/defpi-cluster-node$k" '{
+      "deprecated-key-path": $key, dns: [$dns], bip: $bip, "cgroup-parent": $cg,
+      "default-address-pools": [{base: $pool, size: 24}],
+      "shutdown-timeout": 2, "log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "2"}
+    }' > "$d/daemon.json.new"
+  mv -f "$d/daemon.json.new" "$d/daemon.json"
+}
+
+# clear_stale K: pidfiles of engines that are gone (dockerd would wait for a containerd it
+# believes alive); orphans of a killed engine are left for its new containerd to reap
+clear_stale() {
+  local k=$1 r pid
+  r=$(node_run "$k")
+  if [[ -e $r/docker.pid && -z $(node_pid "$k") ]]; then rm -f "$r/docker.pid"; fi
+  pid=$(pid_from "$r/exec/containerd/containerd.pid")
+  if [[ -e $r/exec/containerd/containerd.pid ]] && ! is_proc "$pid" containerd; then
+    rm -f "$r/exec/containerd/containerd.pid"
+  fi
+}
+
+# launch K: start node K's dockerd in its namespace (own UTS and mount namespaces)
+launch() {
+  local k=$1 d r log
+  d=$(node_data "$k")
+  r=$(node_run "$k")
+  log=$(node_log "$k")
+  write_config "$k"
+  clear_stale "$k"
+  if [[ -f $log ]] && (($(stat -c %s "$log") > 20 * 1024 * 1024)); then mv -f "$log" "$log.1"; fi
+  printf '\n==== %s scripts/cluster.sh starting node%s ====\n' "$(date -u +%FT%TZ)" "$k" >> "$log"
+  # setsid: no signals from our terminal; 9>&-: not our lock
+  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nsenter --net="/run/netns/$(ns_name "$k")" \
+    unshare --uts --mount --propagation slave \
+    sh -c 'hostname "$1"; shift; exec "$@"' sh "$(ns_name "$k")" \
+    dockerd -H "unix://$r/docker.sock" --pidfile "$r/docker.pid" --exec-root "$r/exec" \
+    --data-root "$d/docker" --config-file "$d/daemon.json" \
+    < /dev/null >> "$log" 2>&1 9>&- &
+}
+
+# wait_engine K T0: until node K answers; dies with its log on failure
+wait_engine() {
+  local k=$1 deadline=$(($(now_us) + TIMEOUT * 1000000)) seen=
+  until node_ok "$k"; do
+    if [[ -n $(node_pid "$k") ]]; then seen=1; fi
+    if [[ -n $seen && -z $(node_pid "$k") ]] || (($(now_us) > deadline)); then
+      echo "---- last lines of $(node_log "$k") ----" >&2
+      grep -v 'module=grpc' "$(node_log "$k")" | tail -n 20 >&2 || true
+      [[ -n $(node_pid "$k") ]] && die "node$k's dockerd did not answer within $TIMEOUT s"
+      die "node$k's dockerd exited during start-up (log $(node_log "$k"))"
+    fi
+    sleep 0.1
+  done
+}
+
+# procs_of K: pids of every process of node K's engine: dockerd, containerd, shims (by their
+# exec root on the command line) and the processes in its namespace
+procs_of() {
+  local k=$1 r p cmd
+  r=$(node_run "$k")
+  for p in /proc/[0-9]*; do
+    case $(< "$p/comm") in dockerd | containerd | containerd-shim* | runc | docker-proxy) ;; *) continue ;; esac 2> /dev/null
+    cmd=$(tr '\0' ' ' < "$p/cmdline" 2> /dev/null) || continue
+    [[ $cmd == *"$r/"* ]] && echo "${p#/proc/}"
+  done
+  ns_exists "$(ns_name "$k")" && ip netns pids "$(ns_name "$k")" 2> /dev/null || true
+}
+# children PID...: direct children (a shim's container init)
+children() {
+  local p stat ppid want=" $* "
+  for p in /proc/[0-9]*; do
+    stat=$(< "$p/stat") 2> /dev/null || continue
+    stat=${stat##*) }
+    ppid=$(echo "$stat" | cut -d' ' -f2)
+    [[ $want == *" $ppid "* ]] && echo "${p#/proc/}"
+  done
+}
+
+# kill_all K: SIGKILL node K's engine, containerd, shims and their containers; waits until gone
+kill_all() {
+  local k=$1 pids kids tries=0
+  while :; do
+    mapfile -t pids < <(procs_of "$k" | sort -un)
+    ((${#pids[@]})) || break
+    mapfile -t kids < <(children "${pids[@]}")
+    kill -KILL "${kids[@]}" "${pids[@]}" 2> /dev/null || true
+    tries=$((tries + 1))
+    ((tries < 100)) || die "node$k: processes ${pids[*]} do not go away"
+    sleep 0.1
+  done
+  rm -f "$(node_pidfile "$k")" "$(node_sock "$k")"
+}
+
+# stop_engine K: SIGTERM and wait (dockerd stops its containers, shutdown-timeout 2 s)
+stop_engine() {
+  local k=$1 pid deadline
+  pid=$(node_pid "$k")
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid"
+  deadline=$(($(now_us) + 30 * 1000000))
+  while is_proc "$pid" dockerd; do
+    if (($(now_us) > deadline)); then
+      note "node$k's dockerd (pid $pid) did not stop within 30 s after SIGTERM: SIGKILL"
+      kill -KILL "$pid" 2> /dev/null || true
+    fi
+    sleep 0.1
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# swarm
+
+swarm_state() { nd "$1" info --format '{{.Swarm.LocalNodeState}}' 2> /dev/null || echo unknown; }
+cluster_id() { nd "$1" info --format '{{if .Swarm.Cluster}}{{.Swarm.Cluster.ID}}{{end}}' 2> /dev/null || true; }
+node_id() { nd "$1" info --format '{{.Swarm.NodeID}}' 2> /dev/null || true; }
+
+swarm_init() {
+  nd 0 swarm init --advertise-addr "$(node_addr 0)" --listen-addr "$(node_addr 0):2377" \
+    --default-addr-pool "$SWARM_POOL" --default-addr-pool-mask-length 24 \
+    --dispatcher-heartbeat "$HEARTBEAT" > /dev/null
+}
+
+# wait_state K STATE...: until node K's local swarm state is one of them (or the timeout)
+wait_state() {
+  local k=$1 s deadline=$(($(now_us) + 20 * 1000000))
+  shift
+  while :; do
+    s=$(swarm_state "$k")
+    [[ " $* " == *" $s "* ]] && return 0
+    (($(now_us) > deadline)) && return 1
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# images
+
+# load_into IMAGE K...: docker save from the machine's engine into those nodes lacking it
+load_into() {
+  local image=$1 id k todo=() t0
+  shift
+  id=$(hd image inspect --format '{{.Id}}' "$image" 2> /dev/null) ||
+    die "image $image is not in the machine's engine (scripts/env.sh up; or docker pull it there first)"
+  for k in "$@"; do
+    [[ $(nd "$k" image inspect --format '{{.Id}}' "$image" 2> /dev/null) == "$id" ]] || todo+=("$k")
+  done
+  if ((${#todo[@]} == 0)); then
+    echo "present"
+    return
+  fi
+  t0=$(now_us)
+  local tmp
+  tmp=$(mktemp -d /var/tmp/defpi-cluster-load.XXXXXX)
+  # one save, then a load per node in parallel
+  hd save -o "$tmp/image.tar" "$image" || { rm -rf "$tmp"; die "docker save $image failed"; }
+  local pids=() rc=0
+  for k in "${todo[@]}"; do
+    DOCKER_HOST=unix://$(node_sock "$k") docker load -q -i "$tmp/image.tar" > "$tmp/load$k.out" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pids[@]}"; do wait "${pids[$k]}" || rc=1; done
+  if ((rc)); then
+    cat "$tmp"/load*.out >&2
+    rm -rf "$tmp"
+    die "docker load of $image failed on a node"
+  fi
+  rm -rf "$tmp"
+  local names
+  names=$(printf 'node%s,' "${todo[@]}")
+  echo "loaded into ${names%,} in $(fmt_s $(($(now_us) - t0))) s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# commands
+
+UP_DONE=0
+on_up_exit() {
+  local rc=$?
+  ((UP_DONE || rc == 0)) && return
+  trap - EXIT INT TERM
+  if [[ $KEEP_ON_FAIL == 1 ]]; then
+    echo "[cluster] up failed (exit $rc); DEFPI_CLUSTER_KEEP=1: leaving the half-made cluster" >&2
+    return
+  fi
+  echo "[cluster] up failed or was interrupted (exit $rc): removing what there is (down)" >&2
+  STEP_NAME=
+  teardown > /dev/null 2>&1 || echo "[cluster] down after the failed up failed too: run scripts/cluster.sh down" >&2
+}
+
+cmd_up() {
+  need_root
+  local n=${1:-}
+  if [[ -z $n ]]; then n=$(workers_now) || n=3; fi
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 0 && n <= MAX_WORKERS)) || die "worker count must be 0..$MAX_WORKERS, not '$n'"
+  lock
+  local k nodes=() have
+  for ((k = 0; k <= n; k++)); do nodes+=("$k"); done
+  while read -r have; do
+    [[ -n $have ]] && ((have > n)) &&
+      die "the cluster has node$have, more than $n workers: scripts/cluster.sh down first (or up $have)"
+  done < <(known_nodes)
+  trap on_up_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  STEP_COUNT=6
+
+  step check
+  local c
+  for c in dockerd containerd docker ip nsenter unshare jq flock setsid; do
+    command -v "$c" > /dev/null || die "$c is not installed (scripts/env.sh up installs docker.io)"
+  done
+  [[ -S $HOST_SOCK ]] && hd info --format '{{.ID}}' > /dev/null 2>&1 ||
+    die "the machine's engine does not answer (scripts/env.sh up): images come from it"
+  if ! ns_exists "$LAN_NS"; then check_range; fi
+  mkdir -p "$RUN" "$DATA"
+  echo "$n" > "$RUN/workers"
+  done_step "range $RANGE.0.0/16 free; manager + $n workers"
+
+  step network
+  local made=0 r
+  r=$(ensure_lan)
+  [[ -z $r ]] || made=$((made + 1))
+  for k in "${nodes[@]}"; do
+    r=$(ensure_node_net "$k")
+    [[ -z $r ]] || made=$((made + 1))
+  done
+  if ((made)); then done_step "$LAN_NS ($BRIDGE $LAN_GW), node0..node$n at $(node_addr 0)..$(node_addr "$n")"
+  else done_step "present ($LAN_NS, node0..node$n)"; fi
+
+  step engines
+  local started=()
+  for k in "${nodes[@]}"; do
+    node_ok "$k" && continue
+    if [[ -n $(node_pid "$k") ]]; then
+      # alive but not answering: starting, or wedged; give it the timeout, then start afresh
+      wait_engine "$k" || true
+      node_ok "$k" && continue
+    fi
+    kill_all "$k"
+    launch "$k"
+    started+=("$k")
+  done
+  local times=()
+  for k in "${started[@]}"; do
+    wait_engine "$k"
+    times+=("node$k $(fmt_s $(($(now_us) - STEP_T0)))")
+  done
+  if ((${#started[@]})); then done_step "started (answering after: ${times[*]} s)"
+  else done_step "running (${#nodes[@]} engines)"; fi
+
+  step swarm
+  local what=() s cid wt
+  s=$(swarm_state 0)
+  if [[ $s == pending || $s == error ]]; then wait_state 0 active || true; s=$(swarm_state 0); fi
+  if [[ $s != active ]]; then
+    if [[ $s != inactive ]]; then
+      note "manager's swarm is '$s': leaving it and starting a new one"
+      nd 0 swarm leave --force > /dev/null 2>&1 || true
+    fi
+    local t0
+    t0=$(now_us)
+    swarm_init || die "docker swarm init on node0 failed"
+    what+=("init $(fmt_s $(($(now_us) - t0))) s")
+  fi
+  [[ $(nd 0 info --format '{{.Swarm.ControlAvailable}}') == true ]] || die "node0 is not a swarm manager"
+  cid=$(cluster_id 0)
+  wt=$(nd 0 swarm join-token -q worker) || die "docker swarm join-token on node0 failed"
+  local joined=()
+  for k in "${nodes[@]:1}"; do
+    s=$(swarm_state "$k")
+    if [[ $s == pending ]]; then wait_state "$k" active inactive error || true; s=$(swarm_state "$k"); fi
+    if [[ $s == active && $(cluster_id "$k") == "" ]]; then
+      # a worker sees no cluster id; check the manager knows it and it is Ready
+      local id st
+      id=$(node_id "$k")
+      st=$(nd 0 node inspect "$id" --format '{{.Status.State}}' 2> /dev/null || true)
+      if [[ $st == ready ]]; then continue; fi
+      # known but down (it comes back within a heartbeat or two) or unknown: rejoin if unknown
+      [[ -n $st ]] && continue
+    fi
+    if [[ $s != inactive ]]; then nd "$k" swarm leave --force > /dev/null 2>&1 || true; fi
+    local t0
+    t0=$(now_us)
+    nd "$k" swarm join --token "$wt" --advertise-addr "$(node_addr "$k")" --listen-addr "$(node_addr "$k"):2377" \
+      "$(node_addr 0):2377" > /dev/null || die "node$k could not join the swarm at $(node_addr 0):2377"
+    joined+=("node$k $(fmt_s $(($(now_us) - t0)))")
+  done
+  ((${#joined[@]} == 0)) || what+=("joined ${joined[*]} s")
+  # nodes the manager lists that are no node of ours any more (a worker that left and joined
+  # again, or node numbers above N after a purge): remove the Down ones
+  local line id host state
+  local -A live=()
+  for k in "${nodes[@]}"; do live[$(node_id "$k")]=1; done
+  while read -r id host state; do
+    [[ -n $id && -z ${live[$id]:-} && $state == down ]] || continue
+    nd 0 node rm --force "$id" > /dev/null 2>&1 && what+=("removed stale $host")
+  done < <(nd 0 node ls --format '{{.ID}} {{.Hostname}} {{.Status}}' | awk '{ print $1, $2, tolower($3) }')
+  ((${#what[@]})) || what=("active, cluster ${cid:0:12}")
+  done_step "${what[*]}"
+
+  step images
+  local out=() image
+  for image in $IMAGES; do out+=("$image $(load_into "$image" "${nodes[@]}")"); done
+  done_step "${out[*]}"
+
+  step ready
+  local deadline=$(($(now_us) + TIMEOUT * 1000000)) notready
+  while :; do
+    notready=()
+    for k in "${nodes[@]}"; do
+      id=$(node_id "$k")
+      state=$(nd 0 node inspect "$id" --format '{{.Status.State}}' 2> /dev/null || true)
+      [[ $state == ready ]] || notready+=("node$k:${state:-?}")
+    done
+    ((${#notready[@]} == 0)) && break
+    (($(now_us) > deadline)) && die "nodes not Ready after $TIMEOUT s: ${notready[*]}"
+    sleep 0.2
+  done
+  for k in "${nodes[@]}"; do node_id "$k" > "$(node_data "$k")/node-id"; done
+  done_step "all ${#nodes[@]} nodes Ready"
+  UP_DONE=1
+  trap - EXIT INT TERM
+  printf '[cluster] up in %s s: manager DOCKER_HOST=unix://%s\n' "$(fmt_s $(($(now_us) - T_START)))" "$(node_sock 0)"
+}
+
+teardown() {
+  local k nodes=() stopped=0
+  mapfile -t nodes < <(known_nodes)
+  # SIGTERM first (quick, containers stopped cleanly), then SIGKILL whatever is left, orphans too
+  for k in "${nodes[@]}"; do
+    [[ -n $k && -n $(node_pid "$k") ]] || continue
+    kill -TERM "$(node_pid "$k")" 2> /dev/null || true
+    stopped=$((stopped + 1))
+  done
+  local deadline=$(($(now_us) + 15 * 1000000)) alive
+  while (($(now_us) < deadline)); do
+    alive=0
+    for k in "${nodes[@]}"; do [[ -n $k && -n $(node_pid "$k") ]] && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for k in "${nodes[@]}"; do [[ -n $k ]] && kill_all "$k"; done
+  local ns
+  for ns in /run/netns/"$NODE_NS_PREFIX"* /run/netns/"$LAN_NS"; do
+    [[ -e $ns ]] && ip netns del "${ns##*/}"
+  done
+  # a container mount left in the host's table (there should be none: engines have their own
+  # mount namespaces)
+  local m
+  while read -r m; do umount -l "$m" 2> /dev/null || true; done < <(awk -v r="$RUN" -v d="$DATA" \
+    'index($2, r) == 1 || index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+  rm -rf "$RUN"
+  echo "$stopped ${#nodes[@]}"
+}
+
+cmd_down() {
+  need_root
+  local purge=
+  case ${1:-} in
+    --purge) purge=1 ;;
+    '') ;;
+    *) die "down takes only --purge, not '$1'" ;;
+  esac
+  lock
+  STEP_COUNT=1
+  step down
+  local r
+  r=$(teardown)
+  if [[ -n $purge ]]; then
+    rm -rf "$DATA"
+    r+=" purged"
+  fi
+  set -- $r
+  if (($2 == 0)) && [[ -z $purge ]]; then
+    done_step "nothing to do (no cluster)"
+  else
+    done_step "stopped $1 engines, removed ${2} nodes' namespaces and $LAN_NS${3:+; data $DATA removed}"
+  fi
+}
+
+cmd_stop_node() {
+  need_root
+  local k=${1:-} how=term
+  case ${2:-} in --kill) how=kill ;; '') ;; *) die "stop-node K [--kill], not '$2'" ;; esac
+  check_k "$k"
+  lock
+  local pid t0
+  pid=$(node_pid "$k")
+  if [[ -z $pid ]]; then
+    say "node$k's engine is not running (nothing to do)"
+    return
+  fi
+  t0=$(now_us)
+  if [[ $how == kill ]]; then
+    # a crash: dockerd and its containerd die; shims and containers stay as orphans
+    local cpid
+    cpid=$(pid_from "$(node_run "$k")/exec/containerd/containerd.pid")
+    kill -KILL "$pid" 2> /dev/null || true
+    [[ -n $cpid ]] && is_proc "$cpid" containerd && kill -KILL "$cpid" 2> /dev/null || true
+    while is_proc "$pid" dockerd; do sleep 0.05; done
+    say "node$k: dockerd (pid $pid) killed with SIGKILL; its containers run on as orphans until start-node $k or down"
+  else
+    stop_engine "$k"
+    say "node$k: dockerd (pid $pid) stopped (SIGTERM) in $(fmt_s $(($(now_us) - t0))) s"
+  fi
+}
+
+cmd_start_node() {
+  need_root
+  local k=${1:-}
+  check_k "$k"
+  lock
+  if node_ok "$k"; then
+    say "node$k's engine is running already (pid $(node_pid "$k"); nothing to do)"
+    return
+  fi
+  local t0
+  t0=$(now_us)
+  if [[ -z $(node_pid "$k") ]]; then launch "$k"; fi
+  wait_engine "$k"
+  say "node$k: dockerd started (pid $(node_pid "$k")), answering after $(fmt_s $(($(now_us) - t0))) s; swarm $(swarm_state "$k")"
+}
+
+cmd_link() {
+  need_root
+  local k=${2:-} updown=$1
+  check_k "$k"
+  lock
+  local veth cur
+  veth=$(veth_name "$k")
+  cur=$(ip -n "$LAN_NS" -o link show "$veth" 2> /dev/null) || die "no link $veth in $LAN_NS (scripts/cluster.sh up)"
+  if [[ $updown == down && $cur != *,UP* && $cur != *'<UP'* ]]; then say "node$k's link is down already"; return; fi
+  if [[ $updown == up && ($cur == *,UP* || $cur == *'<UP'*) ]]; then say "node$k's link is up already"; return; fi
+  ip -n "$LAN_NS" link set "$veth" "$updown"
+  if [[ $updown == down ]]; then say "node$k's link ($veth in $LAN_NS) cut"
+  else say "node$k's link ($veth in $LAN_NS) up again"; fi
+}
+
+cmd_load() {
+  need_root
+  (($#)) || die "load IMAGE... (images of the machine's engine)"
+  lock
+  local nodes=() k image
+  for k in $(known_nodes); do
+    node_ok "$k" && nodes+=("$k") || say "node$k's engine is not running: skipped"
+  done
+  ((${#nodes[@]})) || die "no node is running (scripts/cluster.sh up)"
+  for image in "$@"; do say "$image: $(load_into "$image" "${nodes[@]}")"; done
+}
+
+cmd_status() {
+  local k nodes=() bad=0
+  mapfile -t nodes < <(known_nodes)
+  if ((${#nodes[@]} == 0)) || [[ -z ${nodes[0]} ]]; then
+    echo "no cluster (scripts/cluster.sh up)"
+    return 1
+  fi
+  local mgr_ok=
+  node_ok 0 && mgr_ok=1
+  printf '%-6s %-12s %-8s %-38s %-26s %-8s %s\n' NODE ADDRESS PID SOCKET SWARM-ID STATE AVAILABILITY
+  for k in "${nodes[@]}"; do
+    local pid id state avail link
+    pid=$(node_pid "$k")
+    id=
+    [[ -n $pid ]] && id=$(node_id "$k")
+    [[ -z $id && -r $(node_data "$k")/node-id ]] && id=$(< "$(node_data "$k")/node-id")
+    [[ -n $id ]] && echo "$id" > "$(node_data "$k")/node-id" 2> /dev/null || true
+    state='?' avail='?'
+    if [[ -n $mgr_ok && -n $id ]]; then
+      read -r state avail < <(nd 0 node inspect "$id" --format '{{.Status.State}} {{.Spec.Availability}}' 2> /dev/null || echo "unknown ?")
+    fi
+    link=$(ip -n "$LAN_NS" -o link show "$(veth_name "$k")" 2> /dev/null || true)
+    [[ $link == *'<'*UP*'>'* || $link == *',UP'* ]] && link= || link=" (link cut)"
+    [[ $state == ready && -n $pid && -z $link ]] || bad=1
+    printf '%-6s %-12s %-8s %-38s %-26s %-8s %s\n' "node$k" "$(node_addr "$k")" "${pid:--}" "$(node_sock "$k")" \
+      "${id:--}" "$state" "$avail$link"
+  done
+  [[ -n $mgr_ok ]] || echo "(the manager's engine does not answer: states unknown)"
+  return "$bad"
+}
+
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$SELF"; }
+
+main() {
+  local cmd=${1:-help}
+  (($#)) && shift
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status ;;
+    load) cmd_load "$@" ;;
+    stop-node) cmd_stop_node "$@" ;;
+    start-node) cmd_start_node "$@" ;;
+    cut-link) cmd_link down "$@" ;;
+    heal-link) cmd_link up "$@" ;;
+    env) echo "export DOCKER_HOST=unix://$(node_sock 0)" ;;
+    help | -h | --help) usage ;;
+    *)
+      echo "scripts/cluster.sh: unknown command '$cmd' (up, status, load, stop-node, start-node, cut-link, heal-link, down, env, help)" >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
