@@ -136,6 +136,7 @@ known_nodes() {
     [[ $k =~ ^[0-9]+$ && -z ${seen[$k]:-} ]] || continue
     seen[$k]=1
   done
+  ((${#seen[@]})) || return 0
   printf '%s\n' "${!seen[@]}" | sort -n
 }
 workers_now() {
@@ -295,6 +296,15 @@ wait_engine() {
       die "node$k's dockerd exited during start-up (log $(node_log "$k"))"
     fi
     sleep 0.1
+  done
+}
+
+# answers_within K SECONDS: whether node K's engine answers within that time
+answers_within() {
+  local k=$1 deadline=$(($(now_us) + $2 * 1000000))
+  until node_ok "$k"; do
+    (($(now_us) < deadline)) && [[ -n $(node_pid "$k") ]] || return 1
+    sleep 0.2
   done
 }
 
@@ -473,22 +483,31 @@ cmd_up() {
   else done_step "present ($LAN_NS, node0..node$n)"; fi
 
   step engines
-  local started=()
-  for k in "${nodes[@]}"; do
-    node_ok "$k" && continue
-    if [[ -n $(node_pid "$k") ]]; then
-      # alive but not answering: starting, or wedged; give it the timeout, then start afresh
-      wait_engine "$k" || true
+  # The manager first, and its swarm back (if it has one) before the workers start: workers that
+  # come up before it find no gossip peer and stay out of the overlay networks' gossip for up to a
+  # minute (libnetwork retries its bootstrap join every 60 s): their tasks then reach nobody.
+  local started=() times=() k0
+  for k0 in 0 workers; do
+    local group=()
+    if [[ $k0 == 0 ]]; then group=(0); else group=("${nodes[@]:1}"); fi
+    local batch=()
+    for k in "${group[@]}"; do
       node_ok "$k" && continue
+      # alive but not answering: starting, or wedged; give it the timeout, then start afresh
+      if [[ -n $(node_pid "$k") ]] && answers_within "$k" "$TIMEOUT"; then continue; fi
+      kill_all "$k"
+      launch "$k"
+      batch+=("$k")
+    done
+    for k in "${batch[@]}"; do
+      wait_engine "$k"
+      times+=("node$k $(fmt_s $(($(now_us) - STEP_T0)))")
+    done
+    started+=("${batch[@]}")
+    if [[ $k0 == 0 && ${#batch[@]} -gt 0 && $(swarm_state 0) == pending ]]; then
+      wait_state 0 active error || die "node0's swarm did not become active within 20 s"
+      times+=("(swarm $(fmt_s $(($(now_us) - STEP_T0))))")
     fi
-    kill_all "$k"
-    launch "$k"
-    started+=("$k")
-  done
-  local times=()
-  for k in "${started[@]}"; do
-    wait_engine "$k"
-    times+=("node$k $(fmt_s $(($(now_us) - STEP_T0)))")
   done
   if ((${#started[@]})); then done_step "started (answering after: ${times[*]} s)"
   else done_step "running (${#nodes[@]} engines)"; fi
