@@ -275,13 +275,13 @@ launch() {
   clear_stale "$k"
   if [[ -f $log ]] && (($(stat -c %s "$log") > 20 * 1024 * 1024)); then mv -f "$log" "$log.1"; fi
   printf '\n==== %s scripts/cluster.sh starting node%s ====\n' "$(date -u +%FT%TZ)" "$k" >> "$log"
-  # setsid: no signals from our terminal; 9>&-: not our lock
+  # setsid: no signals from our terminal; 8>&- 9>&-: not our saved stderr (a CI pipe) nor our lock
   DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nsenter --net="/run/netns/$(ns_name "$k")" \
     unshare --uts --mount --propagation slave \
     sh -c 'hostname "$1"; shift; exec "$@"' sh "$(ns_name "$k")" \
     dockerd -H "unix://$r/docker.sock" --pidfile "$r/docker.pid" --exec-root "$r/exec" \
     --data-root "$d/docker" --config-file "$d/daemon.json" \
-    < /dev/null >> "$log" 2>&1 9>&- &
+    < /dev/null >> "$log" 2>&1 8>&- 9>&- &
 }
 
 # wait_engine K T0: until node K answers; dies with its log on failure
@@ -434,12 +434,13 @@ on_up_exit() {
   ((UP_DONE || rc == 0)) && return
   trap - EXIT INT TERM
   if [[ $KEEP_ON_FAIL == 1 ]]; then
-    echo "[cluster] up failed (exit $rc); DEFPI_CLUSTER_KEEP=1: leaving the half-made cluster" >&2
+    echo "[cluster] up failed (exit $rc); DEFPI_CLUSTER_KEEP=1: leaving the half-made cluster" >&8
     return
   fi
-  echo "[cluster] up failed or was interrupted (exit $rc): removing what there is (down)" >&2
+  # to the saved stderr: the trap may run inside a function call whose output goes to /dev/null
+  echo "[cluster] up failed or was interrupted (exit $rc): removing what there is (down)" >&8
   STEP_NAME=
-  teardown > /dev/null 2>&1 || echo "[cluster] down after the failed up failed too: run scripts/cluster.sh down" >&2
+  teardown > /dev/null 2>&1 || echo "[cluster] down after the failed up failed too: run scripts/cluster.sh down" >&8
 }
 
 cmd_up() {
@@ -454,6 +455,7 @@ cmd_up() {
     [[ -n $have ]] && ((have > n)) &&
       die "the cluster has node$have, more than $n workers: scripts/cluster.sh down first (or up $have)"
   done < <(known_nodes)
+  exec 8>&2
   trap on_up_exit EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
