@@ -456,9 +456,6 @@ cmd_up() {
       die "the cluster has node$have, more than $n workers: scripts/cluster.sh down first (or up $have)"
   done < <(known_nodes)
   exec 8>&2
-  trap on_up_exit EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
   STEP_COUNT=6
 
   step check
@@ -468,10 +465,26 @@ cmd_up() {
   done
   [[ -S $HOST_SOCK ]] && hd info --format '{{.ID}}' > /dev/null 2>&1 ||
     die "the machine's engine does not answer (scripts/env.sh up): images come from it"
-  if ! ns_exists "$LAN_NS"; then check_range; fi
+  local was
+  # the engines' swarm state holds their addresses: another range needs fresh data
+  was=$(cat "$DATA/range" 2> /dev/null || true)
+  [[ -z $was || $was == "$RANGE" ]] ||
+    die "the cluster's data ($DATA) is of $was.0.0/16, not $RANGE.0.0/16: scripts/cluster.sh down --purge first"
+  check_range
+  local image
+  for image in $IMAGES; do
+    hd image inspect --format '{{.Id}}' "$image" > /dev/null 2>&1 ||
+      die "image $image is not in the machine's engine (scripts/env.sh up; or docker pull it there)"
+  done
   mkdir -p "$RUN" "$DATA"
   echo "$n" > "$RUN/workers"
+  echo "$RANGE" > "$DATA/range"
   done_step "range $RANGE.0.0/16 free; manager + $n workers"
+
+  # From here on a failure or an interrupt removes the cluster (checks above leave it alone)
+  trap on_up_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 
   step network
   local made=0 r
@@ -552,21 +565,24 @@ cmd_up() {
     joined+=("node$k $(fmt_s $(($(now_us) - t0)))")
   done
   ((${#joined[@]} == 0)) || what+=("joined ${joined[*]} s")
-  # nodes the manager lists that are no node of ours any more (a worker that left and joined
-  # again, or node numbers above N after a purge): remove the Down ones
-  local line id host state
+  # nodes the manager lists that are no engine of ours any more (the old entry of a worker that
+  # left and joined again): removed, so node ls shows each node once
+  local id host
   local -A live=()
   for k in "${nodes[@]}"; do live[$(node_id "$k")]=1; done
-  while read -r id host state; do
-    [[ -n $id && -z ${live[$id]:-} && $state == down ]] || continue
-    nd 0 node rm --force "$id" > /dev/null 2>&1 && what+=("removed stale $host")
-  done < <(nd 0 node ls --format '{{.ID}} {{.Hostname}} {{.Status}}' | awk '{ print $1, $2, tolower($3) }')
+  while read -r id host; do
+    [[ -n $id && -z ${live[$id]:-} ]] || continue
+    nd 0 node rm --force "$id" > /dev/null 2>&1 && what+=("removed stale entry $id ($host)")
+  done < <(nd 0 node ls --format '{{.ID}} {{.Hostname}}')
   ((${#what[@]})) || what=("active, cluster ${cid:0:12}")
   done_step "${what[*]}"
 
   step images
-  local out=() image
-  for image in $IMAGES; do out+=("$image $(load_into "$image" "${nodes[@]}")"); done
+  local out=()
+  for image in $IMAGES; do
+    r=$(load_into "$image" "${nodes[@]}") || exit 1
+    out+=("$image $r")
+  done
   done_step "${out[*]}"
 
   step ready
@@ -711,7 +727,11 @@ cmd_load() {
     node_ok "$k" && nodes+=("$k") || say "node$k's engine is not running: skipped"
   done
   ((${#nodes[@]})) || die "no node is running (scripts/cluster.sh up)"
-  for image in "$@"; do say "$image: $(load_into "$image" "${nodes[@]}")"; done
+  local r
+  for image in "$@"; do
+    r=$(load_into "$image" "${nodes[@]}") || exit 1
+    say "$image: $r"
+  done
 }
 
 cmd_status() {
