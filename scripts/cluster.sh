@@ -548,14 +548,12 @@ cmd_up() {
   for k in "${nodes[@]:1}"; do
     s=$(swarm_state "$k")
     if [[ $s == pending ]]; then wait_state "$k" active inactive error || true; s=$(swarm_state "$k"); fi
-    if [[ $s == active && $(cluster_id "$k") == "" ]]; then
-      # a worker sees no cluster id; check the manager knows it and it is Ready
-      local id st
+    if [[ $s == active ]]; then
+      # a member of this swarm if the manager knows its node id (Ready, or Down for a heartbeat
+      # or two after a restart: step ready waits for it); unknown: it leaves and joins again
+      local id
       id=$(node_id "$k")
-      st=$(nd 0 node inspect "$id" --format '{{.Status.State}}' 2> /dev/null || true)
-      if [[ $st == ready ]]; then continue; fi
-      # known but down (it comes back within a heartbeat or two) or unknown: rejoin if unknown
-      [[ -n $st ]] && continue
+      [[ -n $id ]] && nd 0 node inspect "$id" > /dev/null 2>&1 && continue
     fi
     if [[ $s != inactive ]]; then nd "$k" swarm leave --force > /dev/null 2>&1 || true; fi
     local t0
