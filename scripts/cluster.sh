@@ -42,7 +42,6 @@ readonly SELF="$SCRIPT_DIR/cluster.sh"
 readonly RANGE=${DEFPI_CLUSTER_RANGE:-10.213}
 [[ $RANGE =~ ^([0-9]{1,3})\.([0-9]{1,3})$ ]] && ((BASH_REMATCH[1] < 256 && BASH_REMATCH[2] < 256)) ||
   { echo "scripts/cluster.sh: DEFPI_CLUSTER_RANGE must be two octets like 10.213, not '$RANGE'" >&2; exit 2; }
-readonly LAN_NET=$RANGE.0.0/24
 readonly LAN_GW=$RANGE.0.1
 readonly BIP=$RANGE.1.1/24
 readonly LOCAL_POOL=$RANGE.16.0/20
@@ -286,10 +285,10 @@ launch() {
 
 # wait_engine K T0: until node K answers; dies with its log on failure
 wait_engine() {
-  local k=$1 deadline=$(($(now_us) + TIMEOUT * 1000000)) seen=
+  local k=$1 deadline=$(($(now_us) + TIMEOUT * 1000000)) had_pid=
   until node_ok "$k"; do
-    if [[ -n $(node_pid "$k") ]]; then seen=1; fi
-    if [[ -n $seen && -z $(node_pid "$k") ]] || (($(now_us) > deadline)); then
+    if [[ -n $(node_pid "$k") ]]; then had_pid=1; fi
+    if [[ -n $had_pid && -z $(node_pid "$k") ]] || (($(now_us) > deadline)); then
       echo "---- last lines of $(node_log "$k") ----" >&2
       grep -v 'module=grpc' "$(node_log "$k")" | tail -n 20 >&2 || true
       [[ -n $(node_pid "$k") ]] && die "node$k's dockerd did not answer within $TIMEOUT s"
@@ -653,6 +652,8 @@ cmd_down() {
   set -- $r
   if (($2 == 0)) && [[ -z $purge ]]; then
     done_step "nothing to do (no cluster)"
+  elif (($2 == 0)); then
+    done_step "no cluster; data $DATA removed"
   else
     done_step "stopped $1 engines, removed ${2} nodes' namespaces and $LAN_NS${3:+; data $DATA removed}"
   fi
@@ -661,7 +662,7 @@ cmd_down() {
 cmd_stop_node() {
   need_root
   local k=${1:-} how=term
-  case ${2:-} in --kill) how=kill ;; '') ;; *) die "stop-node K [--kill], not '$2'" ;; esac
+  case ${2:-} in --kill) how="kill" ;; '') ;; *) die "stop-node K [--kill], not '$2'" ;; esac
   check_k "$k"
   lock
   local pid t0

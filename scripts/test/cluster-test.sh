@@ -26,12 +26,10 @@ unset DOCKER_CONTEXT
 now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
 fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
 T_START=$(now_us)
-FAILED=0
 TIMES=()
 
 log() { printf '[cluster-test] %s\n' "$1"; }
 fail() {
-  FAILED=1
   printf '[cluster-test] FAIL: %s\n' "$1" >&2
   exit 1
 }
