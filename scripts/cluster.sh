@@ -67,38 +67,12 @@ unset DOCKER_CONTEXT DOCKER_HOST
 # ---------------------------------------------------------------------------------------------
 # output and small helpers (the conventions of scripts/env.sh)
 
-STEP_NO=0
-STEP_NAME=
-STEP_T0=0
 STEP_COUNT=0
-
-now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
-fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
-T_START=$(now_us)
-
-step() { STEP_NO=$((STEP_NO + 1)); STEP_NAME=$1; STEP_T0=$(now_us); }
-done_step() {
-  printf '[cluster] %d/%d %-8s %-62s %6s s\n' "$STEP_NO" "$STEP_COUNT" "$STEP_NAME" "$1" "$(fmt_s $(($(now_us) - STEP_T0)))"
-}
-note() { printf '[cluster]     %-8s %s\n' "$STEP_NAME" "$1"; }
+# shellcheck disable=SC2034 # read by lib/progress.sh
+LOG_TAG=cluster STEP_WIDTH=8
+# shellcheck source=lib/progress.sh
+source "$SCRIPT_DIR/lib/progress.sh"
 say() { printf '[cluster] %s\n' "$1"; }
-die() {
-  printf '[cluster] ERROR%s: %s\n' "${STEP_NAME:+ in step $STEP_NAME}" "$1" >&2
-  shift
-  local line
-  for line in "$@"; do printf '[cluster]   %s\n' "$line" >&2; done
-  exit 1
-}
-
-is_proc() {
-  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
-  local stat
-  stat=$(< "/proc/$1/stat") 2> /dev/null || return 1
-  local state=${stat##*) }
-  state=${state%% *}
-  [[ $state != [ZX] && $(< "/proc/$1/comm") == "$2" ]] 2> /dev/null
-}
-pid_from() { if [[ -r $1 ]]; then tr -dc '0-9' < "$1"; fi; }
 
 ns_name() { echo "$NODE_NS_PREFIX$1"; }
 node_addr() { echo "$RANGE.0.$((10 + $1))"; }

@@ -123,41 +123,12 @@ export PATH
 # ---------------------------------------------------------------------------------------------
 # output and small helpers
 
-STEP_NO=0
-STEP_NAME=
-STEP_T0=0
+# shellcheck disable=SC2034 # read by lib/progress.sh
 readonly STEP_COUNT=9
-
-now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
-fmt_s() { printf '%d.%02d' $(($1 / 1000000)) $((($1 % 1000000) / 10000)); }
-T_START=$(now_us)
-
-step() { STEP_NO=$((STEP_NO + 1)); STEP_NAME=$1; STEP_T0=$(now_us); }
-# done_step MESSAGE: the one progress line of a step, with its duration
-done_step() {
-  printf '[env] %d/%d %-9s %-62s %6s s\n' "$STEP_NO" "$STEP_COUNT" "$STEP_NAME" "$1" "$(fmt_s $(($(now_us) - STEP_T0)))"
-}
-# note MESSAGE: an extra line inside a long step
-note() { printf '[env]     %-9s %s\n' "$STEP_NAME" "$1"; }
-die() {
-  printf '[env] ERROR%s: %s\n' "${STEP_NAME:+ in step $STEP_NAME}" "$1" >&2
-  shift
-  local line
-  for line in "$@"; do printf '[env]   %s\n' "$line" >&2; done
-  exit 1
-}
-
-# is_proc PID NAME: a live process (not a zombie) with that pid and that command name
-is_proc() {
-  [[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
-  local stat
-  stat=$(< "/proc/$1/stat") 2> /dev/null || return 1
-  # "pid (comm) S ...": the state letter follows the last ')'
-  local state=${stat##*) }
-  state=${state%% *}
-  [[ $state != [ZX] && $(< "/proc/$1/comm") == "$2" ]] 2> /dev/null
-}
-pid_from() { if [[ -r $1 ]]; then tr -dc '0-9' < "$1"; fi; }
+# shellcheck disable=SC2034 # read by lib/progress.sh
+LOG_TAG=env STEP_WIDTH=9
+# shellcheck source=lib/progress.sh
+source "$ENV_DIR/lib/progress.sh"
 pkg_installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2> /dev/null) == "install ok installed" ]]; }
 docker_ok() { docker info --format '{{.ID}}' > /dev/null 2>&1 < /dev/null; }
 dk() { docker "$@" < /dev/null; }
