@@ -50,6 +50,11 @@ import org.defpi.orchestrator.store.RealStore;
  * DEFPI_LOG_FORMAT           text                               text: lines a person reads; json: one JSON object
  *                                                               per line (time, level, logger, thread, MDC, message,
  *                                                               exception) for a log collector
+ * DEFPI_OVERLAY_ENCRYPTION   off                                on: users' networks are made as encrypted overlays
+ *                                                               (Swarm's IPsec, which needs the kernel's ESP with
+ *                                                               AES-GCM on every node; without it traffic between
+ *                                                               nodes silently vanishes). Off: the SDK's TLS encrypts
+ *                                                               what crosses nodes (docs/wire-additions.md)
  * </pre>
  */
 public record Settings(
@@ -75,7 +80,8 @@ public record Settings(
     Duration nodeSync,
     Duration tokenTtl,
     Optional<Duration> reconcile,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    boolean overlayEncryption) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -132,7 +138,8 @@ public record Settings(
         seconds(env, "DEFPI_TOKEN_TTL", 43_200),
         text(env, "DEFPI_RECONCILE", "").equalsIgnoreCase("off") ? Optional.empty()
             : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)),
-        logFormat(env));
+        logFormat(env),
+        onOff(env, "DEFPI_OVERLAY_ENCRYPTION", false));
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */
@@ -186,6 +193,15 @@ public record Settings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("DEFPI_LOG_FORMAT " + e.getMessage(), e);
     }
+  }
+
+  private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
+    String value = text(env, name, fallback ? "on" : "off").toLowerCase(java.util.Locale.ROOT);
+    return switch (value) {
+      case "on", "true", "1", "yes" -> true;
+      case "off", "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
+    };
   }
 
   private static String text(Map<String, String> env, String name, String fallback) {

@@ -123,7 +123,8 @@ public final class Wiring implements AutoCloseable {
       // whatever it might still write (a node's labels) is under keys of its own, not the deployed one's.
       swarm = RealSwarm.connect(new RealSwarm.Settings(settings.dockerHost(), Duration.ofSeconds(20),
           acts ? RealSwarm.DEFAULT_OWNER : PASSIVE_OWNER,
-          settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost()))), meterRegistry);
+          settings.container().map(c -> new RealSwarm.Attachment(c, settings.orchestratorHost())),
+          settings.overlayEncryption()), meterRegistry);
       if (acts) {
         // Before the first request: a new container (a new image) is on no user network yet, and
         // without it the users' processes cannot reach the orchestrator, nor it them.

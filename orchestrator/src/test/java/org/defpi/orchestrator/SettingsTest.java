@@ -35,6 +35,11 @@ class SettingsTest {
 
   @Test
   void theLogIsTextUnlessJsonIsAskedForAndAnythingElseIsRefused() {
+    assertThat(Settings.fromEnv(Map.of()).overlayEncryption()).isFalse();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_OVERLAY_ENCRYPTION", "on")).overlayEncryption()).isTrue();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_OVERLAY_ENCRYPTION", " OFF ")).overlayEncryption()).isFalse();
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_OVERLAY_ENCRYPTION", "maybe")))
+        .hasMessageContaining("DEFPI_OVERLAY_ENCRYPTION must be on or off");
     assertThat(Settings.fromEnv(Map.of()).logFormat()).isEqualTo(LogFormat.TEXT);
     assertThat(Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", "json")).logFormat()).isEqualTo(LogFormat.JSON);
     assertThat(Settings.fromEnv(Map.of("DEFPI_LOG_FORMAT", " JSON ")).logFormat()).isEqualTo(LogFormat.JSON);

@@ -58,8 +58,9 @@ import org.defpi.orchestrator.process.Swarm;
  * by constraints on node id, platform and our node labels ({@link #nodeLabelKey}), with its
  * reservations as limits too, its mounts and its ports published on the node (mode host).
  *
- * <p>Each user has one network, {@code defpi-user-<userId>}: overlay, encrypted (the private network
- * between nodes), attachable (so the orchestrator, a plain container, can join it), labelled with
+ * <p>Each user has one network, {@code defpi-user-<userId>}: overlay (the private network between
+ * nodes; Swarm-encrypted only when {@link Settings#overlayEncryption}, since Swarm's IPsec needs kernel
+ * support many nodes lack, and the SDK's TLS covers what crosses nodes), attachable (so the orchestrator, a plain container, can join it), labelled with
  * the owner and the user. A user's processes reach each other only there, and no other user's;
  * the orchestrator joins every one with its alias (ORCHESTRATOR_HOST), which is how processes reach
  * it and it reaches their management ports. Swarm tasks cannot be attached to a network by hand
@@ -84,8 +85,15 @@ public final class RealSwarm implements Swarm, AutoCloseable {
    *     next to a deployed one, on one Swarm never take each other's for orphans
    * @param orchestrator the orchestrator's own container, joined to every user network; empty when
    *     it does not run in a container (tests in the build's JVM)
+   * @param overlayEncryption new user networks are encrypted overlays (an existing network keeps
+   *     what it was made with: changing it means removing every service on it)
    */
-  public record Settings(URI dockerHost, Duration removalWait, String owner, Optional<Attachment> orchestrator) {
+  public record Settings(URI dockerHost, Duration removalWait, String owner, Optional<Attachment> orchestrator,
+      boolean overlayEncryption) {
+    public Settings(URI dockerHost, Duration removalWait, String owner, Optional<Attachment> orchestrator) {
+      this(dockerHost, removalWait, owner, orchestrator, false);
+    }
+
     public Settings {
       Objects.requireNonNull(dockerHost, "dockerHost");
       Objects.requireNonNull(removalWait, "removalWait");
@@ -195,7 +203,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   }
 
   /**
-   * Makes sure the user's network exists (ours, overlay, encrypted, attachable) and the orchestrator
+   * Makes sure the user's network exists (ours, overlay, attachable, encrypted if so set) and the orchestrator
    * is on it. Idempotent, and safe when several threads or instances make it at once: Swarm keeps
    * network names unique, so all but one create fail and find the one that was made.
    */
@@ -207,7 +215,7 @@ public final class RealSwarm implements Swarm, AutoCloseable {
         if (network.isEmpty()) {
           try {
             docker.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
-                .withOptions(Map.of("encrypted", "")).withCheckDuplicate(true)
+                .withOptions(settings.overlayEncryption() ? Map.of("encrypted", "") : Map.of()).withCheckDuplicate(true)
                 .withLabels(Map.of(MANAGED_LABEL, settings.owner(), USER_ID_LABEL, userId)).exec();
           } catch (RuntimeException e) {
             if (findNetwork(name).isEmpty()) {

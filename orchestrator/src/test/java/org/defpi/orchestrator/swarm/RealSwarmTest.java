@@ -312,7 +312,7 @@ class RealSwarmTest {
   }
 
   @Test
-  void aUsersNetworkIsMadeOnceEncryptedAttachableAndLabelledAndRemoved() throws Exception {
+  void aUsersNetworkIsMadeOnceAttachableAndLabelledAndRemoved() throws Exception {
     String userId = IDS.newId();
     String name = RealSwarm.userNetwork(userId);
     try {
@@ -337,7 +337,7 @@ class RealSwarmTest {
       assertThat(network.getDriver()).isEqualTo("overlay");
       assertThat(network.getScope()).isEqualTo("swarm");
       assertThat(network.isAttachable()).isTrue();
-      assertThat(network.getOptions()).containsKey("encrypted");
+      assertThat(network.getOptions()).as("Swarm encryption is off by default").doesNotContainKey("encrypted");
       assertThat(network.getLabels()).containsEntry("org.defpi.managed", OWNER).containsEntry("org.defpi.user-id", userId);
       assertThat(swarm.userNetworks()).contains(userId);
 
@@ -353,6 +353,21 @@ class RealSwarmTest {
       assertThat(networksNamed(name)).isEmpty();
       assertThat(swarm.userNetworks()).doesNotContain(userId);
       swarm.removeUserNetwork(userId); // idempotent
+    } finally {
+      swarm.removeUserNetwork(userId);
+    }
+  }
+
+  @Test
+  void withOverlayEncryptionAUsersNetworkIsSwarmEncrypted() throws Exception {
+    String userId = IDS.newId();
+    try (RealSwarm encrypting = RealSwarm.connect(new RealSwarm.Settings(DOCKER, Duration.ofSeconds(15), OWNER,
+        Optional.empty(), true))) {
+      encrypting.ensureUserNetwork(userId);
+      List<Network> named = networksNamed(RealSwarm.userNetwork(userId));
+      assertThat(named).hasSize(1);
+      assertThat(swarm.docker().inspectNetworkCmd().withNetworkId(named.getFirst().getId()).exec().getOptions())
+          .containsKey("encrypted");
     } finally {
       swarm.removeUserNetwork(userId);
     }
