@@ -16,6 +16,10 @@
 #   scripts/cluster.sh heal-link K     bring it up again
 #   scripts/cluster.sh down [--purge]  stop every engine (and orphaned shims and containers), remove
 #                                      namespaces, veths and bridge; --purge also removes the data
+#   scripts/cluster.sh publish K PORT [HOSTPORT]  make node K's 127.0.0.1:PORT answer on the machine's
+#                                      127.0.0.1:HOSTPORT (default PORT): a forwarder, kept until
+#                                      unpublish or down
+#   scripts/cluster.sh unpublish HOSTPORT
 #   scripts/cluster.sh env             the DOCKER_HOST line for the manager's API (eval-able)
 #
 # Nodes: K = 0 is the manager, 1..N the workers. Namespaces defpi-lan (the bridge) and
@@ -23,9 +27,12 @@
 # so nothing leaves the test network. Engine K: socket /run/defpi/cluster/nodeK/docker.sock (the
 # manager's is the API for the host: DOCKER_HOST=unix:///run/defpi/cluster/node0/docker.sock),
 # exec root /run/defpi/cluster/nodeK/exec, data root /var/lib/defpi/cluster/nodeK/docker, log
-# /var/lib/defpi/cluster/nodeK/dockerd.log, hostname defpi-nodeK. Images: `up` loads
-# 127.0.0.1:5000/defpi/jre:25 into every node; the engines run with
-# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 and services need `--no-resolve-image`.
+# /var/lib/defpi/cluster/nodeK/dockerd.log, hostname defpi-nodeK. The registry: the machine's
+# 127.0.0.1:5000 answers on each node's own 127.0.0.1:5000 (so images are named and pulled as on the
+# machine) and on the bridge's <range>.0.1:5000 (for containers: the orchestrator), through socat
+# forwarders over a unix socket (namespaces do not share loopback; unix sockets are files). `up`
+# also loads 127.0.0.1:5000/defpi/jre:25 into every node; the engines run with
+# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1.
 #
 # Environment: DEFPI_CLUSTER_RANGE (first two octets of the /16 the cluster owns, default 10.213:
 #              lan <range>.0.0/24, docker0 <range>.1.0/24, local pools <range>.16.0/20, overlays
@@ -59,6 +66,8 @@ readonly RUN=/run/defpi/cluster
 readonly LOCK=/run/lock/defpi-cluster.lock
 readonly MAX_WORKERS=50
 readonly HOST_SOCK=/var/run/docker.sock
+readonly FWD=$RUN/forward
+readonly REGISTRY_PORT=5000
 
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin ;; esac
 export PATH
@@ -336,6 +345,77 @@ stop_engine() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# forwarders: socat processes carrying TCP between the machine and the namespaces over unix sockets
+# (a file is reachable from every network namespace), each with a pidfile under $FWD
+
+# forward NAME NS LISTEN CONNECT: start socat in namespace NS (- for the machine's) from LISTEN to
+# CONNECT unless NAME runs already; echoes NAME when it started one
+forward() {
+  local name=$1 ns=$2 listen=$3 connect=$4 pidf=$FWD/$1.pid pid
+  pid=$(pid_from "$pidf")
+  [[ -n $pid ]] && is_proc "$pid" socat && return 0
+  mkdir -p "$FWD"
+  local pre=()
+  [[ $ns == - ]] || pre=(nsenter "--net=/run/netns/$ns")
+  # setsid: out of the caller's process group, so a test's Ctrl-C does not take the network with it;
+  # not holding the lock (fd 9) or the saved stderr (fd 8), which would outlive this script
+  setsid "${pre[@]}" socat "$listen" "$connect" < /dev/null > /dev/null 2>> "$FWD/$name.log" 8>&- 9>&- &
+  echo $! > "$pidf"
+  echo "$name"
+}
+
+# stop_forward NAME: stop it and wait until it is gone
+stop_forward() {
+  local pidf=$FWD/$1.pid pid
+  pid=$(pid_from "$pidf")
+  if [[ -n $pid ]] && is_proc "$pid" socat; then
+    kill -TERM "$pid" 2> /dev/null || true
+    while is_proc "$pid" socat; do sleep 0.05; done
+  fi
+  rm -f "$pidf" "$FWD/$1.sock"
+}
+
+# wait_sock PATH: until a unix socket is there (1 s at most)
+wait_sock() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -S $1 ]] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+# answers NS HOST PORT: a TCP connect to HOST:PORT from namespace NS (- the machine's) succeeds
+answers() {
+  local pre=()
+  [[ $1 == - ]] || pre=(nsenter "--net=/run/netns/$1")
+  "${pre[@]}" timeout 2 bash -c 'exec 3<> "/dev/tcp/$1/$2"' _ "$2" "$3" 2> /dev/null
+}
+
+# ensure_registry K...: the machine's registry on each node's 127.0.0.1:5000 and on the bridge
+ensure_registry() {
+  local started=() k sock=$FWD/registry.sock r
+  r=$(forward registry - "UNIX-LISTEN:$sock,fork,unlink-early,mode=600" "TCP:127.0.0.1:$REGISTRY_PORT")
+  [[ -z $r ]] || started+=(machine)
+  wait_sock "$sock" || die "the registry forwarder did not start ($FWD/registry.log)"
+  r=$(forward registry-lan "$LAN_NS" "TCP-LISTEN:$REGISTRY_PORT,bind=$LAN_GW,reuseaddr,fork" "UNIX-CONNECT:$sock")
+  [[ -z $r ]] || started+=(bridge)
+  for k in "$@"; do
+    r=$(forward "registry-node$k" "$(ns_name "$k")" "TCP-LISTEN:$REGISTRY_PORT,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$sock")
+    [[ -z $r ]] || started+=("node$k")
+  done
+  # the whole path, from the last node: socat listening, the machine's registry answering
+  local last=${*: -1} deadline=$(($(now_us) + 5 * 1000000))
+  until answers "$(ns_name "$last")" 127.0.0.1 "$REGISTRY_PORT" &&
+    nsenter "--net=/run/netns/$(ns_name "$last")" curl -sf --max-time 2 "http://127.0.0.1:$REGISTRY_PORT/v2/" > /dev/null; do
+    (($(now_us) > deadline)) && die "the registry does not answer through the forwarders on node$last" \
+      "is it up on the machine? (scripts/env.sh up; curl http://127.0.0.1:$REGISTRY_PORT/v2/)"
+    sleep 0.1
+  done
+  if ((${#started[@]})); then echo "forwarders started (${started[*]})"; else echo "forwarders running"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
 # swarm
 
 swarm_state() { nd "$1" info --format '{{.Swarm.LocalNodeState}}' 2> /dev/null || echo unknown; }
@@ -429,11 +509,11 @@ cmd_up() {
       die "the cluster has node$have, more than $n workers: scripts/cluster.sh down first (or up $have)"
   done < <(known_nodes)
   exec 8>&2
-  STEP_COUNT=6
+  STEP_COUNT=7
 
   step check
   local c
-  for c in dockerd containerd docker ip nsenter unshare jq flock setsid; do
+  for c in dockerd containerd docker ip nsenter unshare jq flock setsid socat curl; do
     command -v "$c" > /dev/null || die "$c is not installed (scripts/env.sh up installs docker.io)"
   done
   [[ -S $HOST_SOCK ]] && hd info --format '{{.ID}}' > /dev/null 2>&1 ||
@@ -499,6 +579,10 @@ cmd_up() {
   done
   if ((${#started[@]})); then done_step "started (answering after: ${times[*]} s)"
   else done_step "running (${#nodes[@]} engines)"; fi
+
+  step registry
+  r=$(ensure_registry "${nodes[@]}") || exit 1
+  done_step "on each node's 127.0.0.1:$REGISTRY_PORT and $LAN_GW:$REGISTRY_PORT: $r"
 
   step swarm
   local what=() s cid wt
@@ -593,6 +677,8 @@ teardown() {
     sleep 0.1
   done
   for k in "${nodes[@]}"; do [[ -n $k ]] && kill_all "$k"; done
+  local f
+  for f in "$FWD"/*.pid; do f=${f##*/}; stop_forward "${f%.pid}"; done
   local ns
   for ns in /run/netns/"$NODE_NS_PREFIX"* /run/netns/"$LAN_NS"; do
     [[ -e $ns ]] && ip netns del "${ns##*/}"
@@ -707,6 +793,40 @@ cmd_load() {
   done
 }
 
+cmd_publish() {
+  need_root
+  local k=${1:-} port=${2:-} hostport=${3:-${2:-}}
+  check_k "$k"
+  [[ $port =~ ^[0-9]+$ && $hostport =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536 && hostport > 0 && hostport < 65536)) ||
+    die "publish K PORT [HOSTPORT]: ports are 1..65535"
+  lock
+  ns_exists "$(ns_name "$k")" || die "no node$k (scripts/cluster.sh up)"
+  local name=publish-$hostport sock=$FWD/publish-$hostport.sock
+  if [[ -r $FWD/$name.target && $(< "$FWD/$name.target") != "$k $port" ]]; then stop_forward "$name-node"; stop_forward "$name"; fi
+  if [[ -z $(pid_from "$FWD/$name.pid") ]] && answers - 127.0.0.1 "$hostport"; then
+    die "127.0.0.1:$hostport is in use on this machine"
+  fi
+  mkdir -p "$FWD"
+  echo "$k $port" > "$FWD/$name.target"
+  forward "$name-node" "$(ns_name "$k")" "UNIX-LISTEN:$sock,fork,unlink-early,mode=600" "TCP:127.0.0.1:$port" > /dev/null
+  wait_sock "$sock" || die "the forwarder in node$k did not start ($FWD/$name-node.log)"
+  forward "$name" - "TCP-LISTEN:$hostport,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$sock" > /dev/null
+  local i
+  for ((i = 0; i < 50; i++)); do answers - 127.0.0.1 "$hostport" && break; sleep 0.02; done
+  say "node$k's 127.0.0.1:$port answers on 127.0.0.1:$hostport"
+}
+
+cmd_unpublish() {
+  need_root
+  local hostport=${1:-}
+  [[ $hostport =~ ^[0-9]+$ ]] || die "unpublish HOSTPORT"
+  lock
+  stop_forward "publish-$hostport"
+  stop_forward "publish-$hostport-node"
+  rm -f "$FWD/publish-$hostport.target"
+  say "127.0.0.1:$hostport no longer forwarded"
+}
+
 cmd_status() {
   local k nodes=() bad=0
   mapfile -t nodes < <(known_nodes)
@@ -752,10 +872,12 @@ main() {
     start-node) cmd_start_node "$@" ;;
     cut-link) cmd_link down "$@" ;;
     heal-link) cmd_link up "$@" ;;
+    publish) cmd_publish "$@" ;;
+    unpublish) cmd_unpublish "$@" ;;
     env) echo "export DOCKER_HOST=unix://$(node_sock 0)" ;;
     help | -h | --help) usage ;;
     *)
-      echo "scripts/cluster.sh: unknown command '$cmd' (up, status, load, stop-node, start-node, cut-link, heal-link, down, env, help)" >&2
+      echo "scripts/cluster.sh: unknown command '$cmd' (up, status, load, stop-node, start-node, cut-link, heal-link, publish, unpublish, down, env, help)" >&2
       exit 2
       ;;
   esac

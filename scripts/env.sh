@@ -8,7 +8,7 @@
 #                           linux/arm64 image under emulation
 #
 # Steps of `up`:
-#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq chromium
+#   1 packages   apt-get install docker.io docker-registry busybox-static curl iptables jq socat tcpdump chromium
 #                chromium-driver (for the browser tests), and qemu-user-static unless DEFPI_ARM64=0,
 #                only if missing
 #   2 node       checks Node.js 20.19+ and npm (the web UI's build); Debian 12's own is too old
@@ -50,7 +50,7 @@ readonly ARM64=${DEFPI_ARM64:-auto}
 [[ $ARM64 == @(0|1|auto) ]] || { echo "scripts/env.sh: DEFPI_ARM64 must be 0, 1 or auto, not '$ARM64'" >&2; exit 2; }
 # set by step jre-arm64: whether defpi/jre:25 gets its arm64 image in this run
 ARM64_ACTIVE=0
-PACKAGES=(docker.io docker-registry busybox-static curl iptables jq chromium chromium-driver)
+PACKAGES=(docker.io docker-registry busybox-static curl iptables jq socat tcpdump chromium chromium-driver)
 [[ $ARM64 == 0 ]] || PACKAGES+=(qemu-user-static)
 readonly PACKAGES
 

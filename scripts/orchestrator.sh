@@ -8,6 +8,11 @@
 #                                           every user network (label org.defpi.user-id), the data
 #                                           volume and the admin password file
 #
+# With --cluster (any command), the same on the test cluster's manager (scripts/cluster.sh up first):
+# the container runs on node0's engine, reaches the registry at <range>.0.1:5000 (the cluster's
+# forwarder), keeps its password in /var/lib/defpi/cluster/admin-password, and its API answers on
+# the machine at 127.0.0.1:8485 (DEFPI_CLUSTER_API_PORT; `scripts/cluster.sh publish`).
+#
 # A plain container, not a Swarm service: it joins each user's encrypted overlay network
 # (defpi-user-<id>) when it makes it and at start, and a Swarm task cannot be attached to a network
 # by hand (moby/moby#39391). `--restart always` brings it back after a crash.
@@ -33,7 +38,19 @@
 # Environment: DEFPI_ORCHESTRATOR_TIMEOUT (s to wait for /health, 120), DEFPI_PASSWORD_FILE
 # (/var/lib/defpi/admin-password), DEFPI_ORCHESTRATOR_IMAGE (127.0.0.1:5000/defpi/orchestrator:latest),
 # DEFPI_LOG_FORMAT (text, or json: one JSON object a line, for a log collector; `docker logs` shows it).
+# These, when set, are passed to the orchestrator as they are (see its Settings): DEFPI_NODE_SYNC,
+# DEFPI_RECONCILE, DEFPI_TLS, DEFPI_CERT_TTL, DEFPI_OVERLAY_ENCRYPTION.
 set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CLUSTER=0
+ARGS=()
+for a in "$@"; do
+  if [[ $a == --cluster ]]; then CLUSTER=1; else ARGS+=("$a"); fi
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
+readonly CLUSTER
+readonly PASSTHROUGH=(DEFPI_NODE_SYNC DEFPI_RECONCILE DEFPI_TLS DEFPI_CERT_TTL DEFPI_OVERLAY_ENCRYPTION)
 
 readonly NAME=defpi-orchestrator
 readonly CONTROL_NET=defpi-control
@@ -43,17 +60,27 @@ readonly VOLUME=defpi-orchestrator-data
 readonly PORT=8484
 readonly REG_ADDR=127.0.0.1:5000
 readonly IMAGE=${DEFPI_ORCHESTRATOR_IMAGE:-$REG_ADDR/defpi/orchestrator:latest}
-readonly PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
+if ((CLUSTER)); then
+  readonly PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/cluster/admin-password}
+  readonly HOST_PORT=${DEFPI_CLUSTER_API_PORT:-8485}
+  readonly ENGINE_SOCK=/run/defpi/cluster/node0/docker.sock
+  readonly REGISTRY_URL=http://${DEFPI_CLUSTER_RANGE:-10.213}.0.1:5000
+else
+  readonly PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
+  readonly HOST_PORT=8484
+  readonly ENGINE_SOCK=/var/run/docker.sock
+  readonly REGISTRY_URL=http://defpi-registry:5000
+fi
 readonly PASSWORD_TARGET=/run/secrets/defpi-admin-password
 readonly TIMEOUT=${DEFPI_ORCHESTRATOR_TIMEOUT:-120}
 readonly LOG_FORMAT=${DEFPI_LOG_FORMAT:-text}
-readonly API=http://127.0.0.1:$PORT
+readonly API=http://127.0.0.1:$HOST_PORT
 readonly SPEC_LABEL=org.defpi.spec-hash
 readonly MANAGED_LABEL=org.defpi.managed
 readonly USER_LABEL=org.defpi.user-id
 readonly MANIFEST_ACCEPT='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json'
 
-export DOCKER_HOST=unix:///var/run/docker.sock
+export DOCKER_HOST=unix://$ENGINE_SOCK
 unset DOCKER_CONTEXT
 
 # ---------------------------------------------------------------------------------------------
@@ -120,9 +147,10 @@ remove_network() {
 }
 
 need_swarm() {
-  docker info > /dev/null 2>&1 < /dev/null || die "the Docker engine does not answer" "run scripts/env.sh up first"
-  [[ $(dk info --format '{{.Swarm.LocalNodeState}}') == active ]] || die "this engine is not in a swarm" \
-    "run scripts/env.sh up first"
+  local setup="run scripts/env.sh up first"
+  ((CLUSTER)) && setup="run scripts/cluster.sh up first"
+  docker info > /dev/null 2>&1 < /dev/null || die "the Docker engine ($DOCKER_HOST) does not answer" "$setup"
+  [[ $(dk info --format '{{.Swarm.LocalNodeState}}') == active ]] || die "this engine is not in a swarm" "$setup"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -134,22 +162,29 @@ container_args() {
     --name "$NAME"
     --label "$MANAGED_LABEL.platform=true"
     --restart always
-    --network "$CONTROL_NET" --network-alias "$NAME"
+  )
+  # on the cluster the registry is reached through the bridge's forwarder, not defpi-control
+  ((CLUSTER)) || CONTAINER_ARGS+=(--network "$CONTROL_NET" --network-alias "$NAME")
+  CONTAINER_ARGS+=(
     --publish "$PORT:$PORT"
-    --mount "type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock"
+    --mount "type=bind,source=$ENGINE_SOCK,target=/var/run/docker.sock"
     --mount "type=volume,source=$VOLUME,target=/var/lib/defpi"
     --mount "type=bind,source=$PASSWORD_FILE,target=$PASSWORD_TARGET,readonly"
     --stop-timeout 20
     --env "DEFPI_PORT=$PORT"
     --env "DEFPI_ADMIN_PASSWORD_FILE=$PASSWORD_TARGET"
     --env "DEFPI_DATA_DIR=/var/lib/defpi"
-    --env "DEFPI_REGISTRY_URL=http://defpi-registry:5000"
+    --env "DEFPI_REGISTRY_URL=$REGISTRY_URL"
     --env "DEFPI_IMAGE_PREFIX=$REG_ADDR"
     --env "DEFPI_CONTAINER=$NAME"
     --env "DEFPI_ORCHESTRATOR_HOST=$NAME"
     --env "DEFPI_ORCHESTRATOR_PORT=$PORT"
     --env "DEFPI_LOG_FORMAT=$LOG_FORMAT"
   )
+  local v
+  for v in "${PASSTHROUGH[@]}"; do
+    [[ -z ${!v:-} ]] || CONTAINER_ARGS+=(--env "$v=${!v}")
+  done
 }
 
 # The services of this orchestrator on the legacy shared network, by id.
@@ -277,11 +312,14 @@ wait_healthy() {
 
 cmd_up() {
   need_swarm
-  exists network "$CONTROL_NET" || die "network $CONTROL_NET is missing" "run scripts/env.sh up first"
+  ((CLUSTER)) || exists network "$CONTROL_NET" || die "network $CONTROL_NET is missing" "run scripts/env.sh up first"
   migrate_legacy
   ensure_password
   resolve_image
   ensure_container
+  if ((CLUSTER)); then
+    "$SCRIPT_DIR/cluster.sh" publish 0 "$PORT" "$HOST_PORT" > /dev/null
+  fi
   wait_healthy
   echo "[orchestrator] ready: $API (user admin, password in $PASSWORD_FILE)"
   echo "[orchestrator] log in: ./defpi login --url $API --user admin --password-file $PASSWORD_FILE"
@@ -307,6 +345,7 @@ cmd_down() {
     wait_gone "com.docker.swarm.service.name=$NAME" 60 || die "the old orchestrator's container did not go away"
     what="Swarm service $NAME removed"
   fi
+  ((CLUSTER)) && "$SCRIPT_DIR/cluster.sh" unpublish "$HOST_PORT" > /dev/null 2>&1 || true
   done_step "$what"
   [[ -n $purge ]] || return 0
 
@@ -385,7 +424,7 @@ case ${1:-} in
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up | status | down [--purge]" >&2
+    echo "usage: $0 up | status | down [--purge]   (each with --cluster: on the test cluster)" >&2
     exit 2
     ;;
 esac
