@@ -30,15 +30,15 @@
 # /var/lib/defpi/cluster/nodeK/dockerd.log, hostname defpi-nodeK. The registry: the machine's
 # 127.0.0.1:5000 answers on each node's own 127.0.0.1:5000 (so images are named and pulled as on the
 # machine) and on the bridge's <range>.0.1:5000 (for containers: the orchestrator), through socat
-# forwarders over a unix socket (namespaces do not share loopback; unix sockets are files). `up`
-# also loads 127.0.0.1:5000/defpi/jre:25 into every node; the engines run with
-# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1.
+# forwarders over a unix socket (namespaces do not share loopback; unix sockets are files). Engines
+# pull what they run from there; `up` pulls 127.0.0.1:5000/defpi/jre:25 into every node first (the
+# layers every service image shares).
 #
 # Environment: DEFPI_CLUSTER_RANGE (first two octets of the /16 the cluster owns, default 10.213:
 #              lan <range>.0.0/24, docker0 <range>.1.0/24, local pools <range>.16.0/20, overlays
 #              <range>.128.0/17), DEFPI_CLUSTER_IMAGES (images `up` loads, space-separated; default
 #              127.0.0.1:5000/defpi/jre:25), DEFPI_CLUSTER_HEARTBEAT (Swarm dispatcher heartbeat,
-#              default 5s, Swarm's own), DEFPI_CLUSTER_TIMEOUT (s, 60), DEFPI_CLUSTER_KEEP=1 (a
+#              whole seconds, default 2s; Swarm's own is 5s), DEFPI_CLUSTER_TIMEOUT (s, 60), DEFPI_CLUSTER_KEEP=1 (a
 #              failed `up` leaves what it made, for debugging).
 set -euo pipefail
 shopt -s nullglob
@@ -54,7 +54,10 @@ readonly BIP=$RANGE.1.1/24
 readonly LOCAL_POOL=$RANGE.16.0/20
 readonly SWARM_POOL=$RANGE.128.0/17
 readonly IMAGES=${DEFPI_CLUSTER_IMAGES:-127.0.0.1:5000/defpi/jre:25}
-readonly HEARTBEAT=${DEFPI_CLUSTER_HEARTBEAT:-5s}
+readonly HEARTBEAT=${DEFPI_CLUSTER_HEARTBEAT:-2s}
+[[ $HEARTBEAT =~ ^([1-9][0-9]{0,2})s$ ]] ||
+  { echo "scripts/cluster.sh: DEFPI_CLUSTER_HEARTBEAT must be whole seconds like 2s, not '$HEARTBEAT'" >&2; exit 2; }
+readonly HEARTBEAT_NS=$((BASH_REMATCH[1] * 1000000000))
 readonly TIMEOUT=${DEFPI_CLUSTER_TIMEOUT:-60}
 readonly KEEP_ON_FAIL=${DEFPI_CLUSTER_KEEP:-0}
 
@@ -258,7 +261,7 @@ launch() {
   if [[ -f $log ]] && (($(stat -c %s "$log") > 20 * 1024 * 1024)); then mv -f "$log" "$log.1"; fi
   printf '\n==== %s scripts/cluster.sh starting node%s ====\n' "$(date -u +%FT%TZ)" "$k" >> "$log"
   # setsid: no signals from our terminal; 8>&- 9>&-: not our saved stderr (a CI pipe) nor our lock
-  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nsenter --net="/run/netns/$(ns_name "$k")" \
+  setsid nsenter --net="/run/netns/$(ns_name "$k")" \
     unshare --uts --mount --propagation slave \
     sh -c 'hostname "$1"; shift; exec "$@"' sh "$(ns_name "$k")" \
     dockerd -H "unix://$r/docker.sock" --pidfile "$r/docker.pid" --exec-root "$r/exec" \
@@ -306,7 +309,7 @@ procs_of() {
 children() {
   local p stat ppid want=" $* "
   for p in /proc/[0-9]*; do
-    stat=$(< "$p/stat") 2> /dev/null || continue
+    { stat=$(< "$p/stat"); } 2> /dev/null || continue
     stat=${stat##*) }
     ppid=$(echo "$stat" | cut -d' ' -f2)
     [[ $want == *" $ppid "* ]] && echo "${p#/proc/}"
@@ -442,6 +445,27 @@ wait_state() {
 
 # ---------------------------------------------------------------------------------------------
 # images
+
+# pull_into IMAGE K...: each node pulls the image from the registry (through its forwarder), in
+# parallel; a node that has it checks the registry's digest only
+pull_into() {
+  local image=$1 k t0 tmp rc=0 pids=()
+  shift
+  t0=$(now_us)
+  tmp=$(mktemp -d /var/tmp/defpi-cluster-pull.XXXXXX)
+  for k in "$@"; do
+    nd "$k" pull -q "$image" > "$tmp/pull$k.out" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pids[@]}"; do wait "${pids[$k]}" || rc=1; done
+  if ((rc)); then
+    cat "$tmp"/pull*.out >&2
+    rm -rf "$tmp"
+    die "docker pull $image failed on a node (is it in the registry? scripts/env.sh up)"
+  fi
+  rm -rf "$tmp"
+  echo "pulled by $# nodes in $(fmt_s $(($(now_us) - t0))) s"
+}
 
 # load_into IMAGE K...: docker save from the machine's engine into those nodes lacking it
 load_into() {
@@ -629,13 +653,22 @@ cmd_up() {
     [[ -n $id && -z ${live[$id]:-} ]] || continue
     nd 0 node rm --force "$id" > /dev/null 2>&1 && what+=("removed stale entry $id ($host)")
   done < <(nd 0 node ls --format '{{.ID}} {{.Hostname}}')
-  ((${#what[@]})) || what=("active, cluster ${cid:0:12}")
+  # the heartbeat of an existing swarm follows the setting
+  if [[ $(nd 0 info --format '{{.Swarm.Cluster.Spec.Dispatcher.HeartbeatPeriod}}') != "$HEARTBEAT_NS" ]]; then
+    nd 0 swarm update --dispatcher-heartbeat "$HEARTBEAT" > /dev/null || die "docker swarm update --dispatcher-heartbeat $HEARTBEAT failed"
+    what+=("heartbeat set to $HEARTBEAT")
+  fi
+  ((${#what[@]})) || what=("active, cluster ${cid:0:12}, heartbeat $HEARTBEAT")
   done_step "${what[*]}"
 
   step images
   local out=()
   for image in $IMAGES; do
-    r=$(load_into "$image" "${nodes[@]}") || exit 1
+    if [[ $image == "127.0.0.1:$REGISTRY_PORT/"* ]]; then
+      r=$(pull_into "$image" "${nodes[@]}") || exit 1
+    else
+      r=$(load_into "$image" "${nodes[@]}") || exit 1
+    fi
     out+=("$image $r")
   done
   done_step "${out[*]}"

@@ -119,10 +119,16 @@ final class Platform {
     return c;
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
+  static void run(String... command) throws IOException, InterruptedException {
+    run(Map.of(), command);
+  }
+
+  /** Runs a project script (or any command) in the project directory, its output copied to ours; must exit 0. */
+  static void run(Map<String, String> env, String... command) throws IOException, InterruptedException {
     // Not inheritIO(): the forked test JVM's own stdout is Surefire's channel, so copy lines instead.
-    Process process = new ProcessBuilder(command).directory(PROJECT_DIR.toFile())
-        .redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT_DIR.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     try (var lines = process.inputReader().lines()) {
       lines.forEach(System.out::println);
     }

@@ -1,0 +1,339 @@
+package org.defpi.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The platform on several real nodes ({@link Cluster}: a manager and four workers, each its own
+ * Docker engine in its own network namespace). One story, in order:
+ *
+ * <ol>
+ *   <li>The nodes appear unidentified; an admin makes node1 user A's gateway, node2 user B's, and
+ *       node3 and node4 a public pool. The manager, node0, stays unidentified and runs nothing.
+ *   <li>Placement: A's private process runs on A's node only, public ones spread over the pool, an
+ *       image without a variant for the nodes' architecture is refused with the reason.
+ *   <li>The private network: A's public meter (pool) feeds A's private logger (node1) across nodes;
+ *       B's processes, on B's node and on the pool, cannot reach any of A's (a probe tries names
+ *       and addresses, and sends tokens to listeners in A's containers).
+ *   <li>A node lost (engine stopped with SIGTERM, killed with SIGKILL, link cut): shown DOWN, its
+ *       public process started on the other pool node, configured and wired again, messages flow;
+ *       back, everything is reconciled. A private node lost: its process shows it waits for it.
+ *       And once with the orchestrator restarted while the node is down.
+ * </ol>
+ *
+ * Times are printed as {@code multinode:} lines for the closing note of issue 9.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiNodeTest {
+  private static final String RUN = random(3);
+  private static final Pattern SEQUENCE = Pattern.compile("PowerMeasurement from (\\S+): \\S+ W \\(sequence (\\d+)\\)");
+  private static final Duration DOWN_WITHIN = Duration.ofSeconds(10);
+  private static final String PROBE_PORT = "4998";
+  private static final String PROBE_FILE = "/tmp/defpi-multinode-probe";
+
+  private static OrchestratorClient admin;
+  private static DockerClient manager;
+  private static final Map<Integer, DockerClient> engines = new HashMap<>();
+  private static Tenant a;
+  private static Tenant b;
+  private static String poolId;
+  /** A's processes: the private logger on node1, two public meters on the pool. */
+  private static String aLogger;
+  private static String aMeter;
+  private static String aMeter2;
+  /** B's: a logger on B's node, a meter on the pool. */
+  private static String bLogger;
+  private static String bMeter;
+
+  record Tenant(String id, String name, OrchestratorClient api) {}
+
+  @BeforeAll
+  static void up() throws Exception {
+    admin = Cluster.up();
+    Cluster.assertNodeIds();
+    manager = engine(0);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    for (DockerClient d : engines.values()) {
+      d.close();
+    }
+    if (!Boolean.getBoolean("defpi.cluster.keep")) {
+      Cluster.down();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void nodesAppearUnidentifiedAndAreMadePrivateAndPublic() {
+    JsonNode nodes = admin.get("node?limit=1000").json();
+    assertThat(nodes).hasSize(Cluster.WORKERS + 1);
+    for (JsonNode n : nodes) {
+      assertThat(n.path("kind").asText()).as(n.toString()).isEqualTo("unidentified");
+      assertThat(n.path("status").asText()).as(n.toString()).isEqualTo("READY");
+      assertThat(n.path("architecture").asText()).as(n.toString()).isEqualTo("amd64");
+      assertThat(n.path("hostname").asText()).startsWith("defpi-node");
+    }
+
+    a = newUser("a");
+    b = newUser("b");
+    OrchestratorClient.Response pool = admin.post("nodepool", Map.of("name", "pool-" + RUN));
+    assertThat(pool.status()).as(pool.body()).isEqualTo(201);
+    poolId = pool.json().path("id").asText();
+    assign(1, Map.of("kind", "private", "userId", a.id()));
+    assign(2, Map.of("kind", "private", "userId", b.id()));
+    assign(3, Map.of("kind", "public", "poolId", poolId));
+    assign(4, Map.of("kind", "public", "poolId", poolId));
+
+    JsonNode node1 = admin.get("node/" + Cluster.nodeId(1)).json();
+    assertThat(node1.path("kind").asText()).isEqualTo("private");
+    assertThat(node1.path("userId").asText()).isEqualTo(a.id());
+    assertThat(admin.get("node/" + Cluster.nodeId(3)).json().path("poolId").asText()).isEqualTo(poolId);
+    // A sees the public nodes and its own gateway; not B's, not the unidentified manager.
+    assertThat(ids(a.api().get("node?limit=1000").json()))
+        .containsExactlyInAnyOrder(Cluster.nodeId(1), Cluster.nodeId(3), Cluster.nodeId(4));
+    assertThat(a.api().get("node/" + Cluster.nodeId(2)).status()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(2)
+  void placementFollowsTheNodesKindsAndArchitecture() throws Exception {
+    aLogger = create(a, "power-logger", "a-logger", Map.of("nodeId", Cluster.nodeId(1)), Map.of());
+    aMeter = create(a, "power-meter", "a-meter", Map.of("nodePoolId", poolId), meterConfig());
+    aMeter2 = create(a, "power-meter", "a-meter-2", Map.of("nodePoolId", poolId), meterConfig());
+    bLogger = create(b, "power-logger", "b-logger", Map.of("nodeId", Cluster.nodeId(2)), Map.of());
+    bMeter = create(b, "power-meter", "b-meter", Map.of(), meterConfig()); // any public node
+    for (String id : List.of(aLogger, aMeter, aMeter2)) {
+      a.api().awaitRunning(id, Duration.ofSeconds(120));
+    }
+    for (String id : List.of(bLogger, bMeter)) {
+      b.api().awaitRunning(id, Duration.ofSeconds(120));
+    }
+
+    assertThat(Cluster.runningOn(manager, aLogger)).contains(Cluster.nodeId(1));
+    assertThat(Cluster.runningOn(manager, bLogger)).contains(Cluster.nodeId(2));
+    Set<String> pool = Set.of(Cluster.nodeId(3), Cluster.nodeId(4));
+    String m1 = Cluster.runningOn(manager, aMeter).orElseThrow();
+    String m2 = Cluster.runningOn(manager, aMeter2).orElseThrow();
+    assertThat(pool).contains(m1, m2, Cluster.runningOn(manager, bMeter).orElseThrow());
+    assertThat(m1).as("two public processes of one pool spread over its nodes").isNotEqualTo(m2);
+    assertThat(engine(0).listContainersCmd().withLabelFilter(Map.of("org.defpi.managed", "defpi-orchestrator"))
+        .exec()).as("processes on the unidentified manager").isEmpty();
+    System.out.printf("multinode: placement a-logger node1, a-meter node%d, a-meter-2 node%d, b-logger node2, b-meter node%d%n",
+        Cluster.indexOf(m1), Cluster.indexOf(m2), Cluster.indexOf(Cluster.runningOn(manager, bMeter).orElseThrow()));
+
+    // Another user's gateway is no place for A's process.
+    OrchestratorClient.Response foreign = a.api().post("process", Map.of("serviceId", "power-logger", "name",
+        "a-on-b-" + RUN, "nodeId", Cluster.nodeId(2)));
+    assertThat(foreign.status()).as(foreign.body()).isIn(404, 422);
+
+    // An image built for arm64 only: no node here can run it, and the API says why.
+    String armOnly = "e2e-arm-only-" + RUN;
+    Jib.from(RegistryImage.named("127.0.0.1:5000/services/power-logger:latest"))
+        .setPlatforms(Set.of(new Platform("arm64", "linux")))
+        .containerize(Containerizer.to(RegistryImage.named("127.0.0.1:5000/services/" + armOnly + ":0.1.0"))
+            .withAdditionalTag("latest").setAllowInsecureRegistries(true).setToolName("defpi-e2e"));
+    await("the registry's new service in the catalog").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> admin.get("service/" + armOnly).status() == 200);
+    OrchestratorClient.Response refused = a.api().post("process", Map.of("serviceId", armOnly, "name", "a-arm-" + RUN,
+        "nodePoolId", poolId));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.json().path("detail").asText()).as(refused.body()).contains("arm64").contains("amd64");
+  }
+
+  @Test
+  @Order(3)
+  void aUsersPrivateNetworkSpansItsNodesAndNoOtherUserReachesIt() throws Exception {
+    String connection = connect(a, aMeter, aLogger);
+    awaitSequencesFrom(aMeter, 1, Duration.ofSeconds(60));
+    assertThat(a.api().get("connection/" + connection).json().path("state").asText()).isEqualTo("ACTIVE");
+
+    // B's processes, one on B's node and one on a pool node next to A's, try every one of A's.
+    List<String> aProcesses = List.of(aLogger, aMeter, aMeter2);
+    Map<String, Target> targets = new LinkedHashMap<>();
+    for (String id : aProcesses) {
+      Target t = target(id, "defpi-user-" + a.id());
+      listen(t);
+      targets.put(id, t);
+    }
+    List<String> lines = new ArrayList<>();
+    List<String> sent = new ArrayList<>();
+    for (String from : List.of(bLogger, bMeter)) {
+      Target probe = target(from, "defpi-user-" + b.id());
+      for (var e : targets.entrySet()) {
+        Exec lookup = exec(probe, "nslookup", e.getKey());
+        assertThat(lookup.exitCode()).as("B's " + from + " resolves A's " + e.getKey() + ": " + lookup.output()).isNotZero();
+        String token = "from-b-" + random(6);
+        sent.add(token);
+        Exec send = exec(probe, "sh", "-c", "echo " + token + " | nc -w 2 " + e.getValue().address() + " " + PROBE_PORT
+            + "; echo exit=$?");
+        Exec mgmt = exec(probe, "sh", "-c", "echo probe | nc -w 2 " + e.getValue().address() + " 4999; echo exit=$?");
+        lines.add("node" + probe.node() + " -> node" + e.getValue().node() + " " + e.getValue().address() + ": token "
+            + send.output().strip().replace('\n', ' ') + ", 4999 " + mgmt.output().strip().replace('\n', ' '));
+      }
+    }
+    // The same probe from A's own meter reaches A's logger on another node: the probe works.
+    Target own = target(aMeter, "defpi-user-" + a.id());
+    String ownToken = "from-a-" + random(6);
+    exec(own, "sh", "-c", "echo " + ownToken + " | nc -w 2 " + targets.get(aLogger).address() + " " + PROBE_PORT);
+    await("A's own token at A's logger across nodes").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> exec(targets.get(aLogger), "cat", PROBE_FILE).output(), out -> out.contains(ownToken));
+    lines.forEach(l -> System.out.println("multinode: isolation probe " + l));
+    for (Target t : targets.values()) {
+      String arrived = exec(t, "cat", PROBE_FILE).output();
+      for (String token : sent) {
+        assertThat(arrived).as("what reached A's container on node" + t.node()).doesNotContain(token);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // helpers
+
+  private static Map<String, String> meterConfig() {
+    return Map.of("count", "1000000", "intervalMillis", "200");
+  }
+
+  private static Tenant newUser(String letter) {
+    String name = "e2e-multinode-" + RUN + "-" + letter;
+    String password = "pw-" + random(12);
+    OrchestratorClient.Response made = admin.post("user", Map.of("name", name, "password", password, "role", "user"));
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    return new Tenant(made.json().path("id").asText(), name, new OrchestratorClient(Cluster.ORCHESTRATOR, name, password));
+  }
+
+  private static void assign(int k, Map<String, String> body) {
+    OrchestratorClient.Response r = admin.put("node/" + Cluster.nodeId(k), body);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private static String create(Tenant t, String serviceId, String name, Map<String, String> placement,
+      Map<String, String> configuration) {
+    Map<String, Object> body = new HashMap<>(placement);
+    body.put("serviceId", serviceId);
+    body.put("name", name + "-" + RUN);
+    body.put("configuration", configuration);
+    OrchestratorClient.Response created = t.api().post("process", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
+  private static String connect(Tenant t, String meter, String logger) {
+    OrchestratorClient.Response c = t.api().post("connection", Map.of(
+        "endpoint1", Map.of("processId", meter, "interfaceId", "power-meter/power-measurement"),
+        "endpoint2", Map.of("processId", logger, "interfaceId", "power-logger/power-measurement")));
+    assertThat(c.status()).as(c.body()).isEqualTo(201);
+    return c.json().path("id").asText();
+  }
+
+  /** The sequence numbers A's logger logged from a meter, in the order logged (its last 400 lines). */
+  static List<Integer> sequencesFrom(String meter) {
+    OrchestratorClient.Response log = a.api().get("process/" + aLogger + "/log?tail=400");
+    List<Integer> sequences = new ArrayList<>();
+    if (log.status() != 200) {
+      return sequences;
+    }
+    Matcher m = SEQUENCE.matcher(log.body());
+    while (m.find()) {
+      if (m.group(1).equals(meter)) {
+        sequences.add(Integer.parseInt(m.group(2)));
+      }
+    }
+    return sequences;
+  }
+
+  private static void awaitSequencesFrom(String meter, int atLeast, Duration atMost) {
+    await("A's logger receives " + meter + "'s measurements").atMost(atMost).pollInterval(Duration.ofMillis(250))
+        .until(() -> sequencesFrom(meter).size() >= atLeast);
+  }
+
+  /** A process's running container: the node it is on, its id there, its address on a network. */
+  record Target(int node, String container, String address) {}
+
+  private static Target target(String processId, String network) {
+    String nodeId = Cluster.runningOn(manager, processId).orElseThrow(() -> new AssertionError(processId + " runs nowhere"));
+    int k = Cluster.indexOf(nodeId);
+    List<Container> running = engine(k).listContainersCmd()
+        .withLabelFilter(Map.of("com.docker.swarm.service.name", processId)).exec();
+    assertThat(running).as("running containers of " + processId + " on node" + k).hasSize(1);
+    String id = running.getFirst().getId();
+    ContainerNetwork n = engine(k).inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get(network);
+    assertThat(n).as(processId + " on " + network).isNotNull();
+    return new Target(k, id, n.getIpAddress());
+  }
+
+  private static void listen(Target t) throws Exception {
+    // In the background of a shell that ends at once: it lives on, with the container; again after each sender.
+    exec(t, "sh", "-c", "(while true; do nc -l -p " + PROBE_PORT + " >> " + PROBE_FILE + " 2>&1; done) > /dev/null 2>&1 &");
+    await("a listener on node" + t.node()).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> exec(t, "sh", "-c", "netstat -ltn | grep -q ':" + PROBE_PORT + " '").exitCode() == 0);
+  }
+
+  record Exec(long exitCode, String output) {}
+
+  private static Exec exec(Target t, String... command) throws Exception {
+    DockerClient d = engine(t.node());
+    String id = d.execCreateCmd(t.container()).withCmd(command).withAttachStdout(true).withAttachStderr(true)
+        .exec().getId();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean done = d.execStartCmd(id).exec(new ResultCallback.Adapter<Frame>() {
+      @Override
+      public void onNext(Frame frame) {
+        out.writeBytes(frame.getPayload());
+      }
+    }).awaitCompletion(30, TimeUnit.SECONDS);
+    assertThat(done).as(String.join(" ", command) + " on node" + t.node() + " within 30 s").isTrue();
+    Long code = d.inspectExecCmd(id).exec().getExitCodeLong();
+    return new Exec(code == null ? -1 : code, out.toString(StandardCharsets.UTF_8));
+  }
+
+  static synchronized DockerClient engine(int k) {
+    return engines.computeIfAbsent(k, Cluster::engine);
+  }
+
+  private static Set<String> ids(JsonNode array) {
+    Set<String> ids = new TreeSet<>();
+    StreamSupport.stream(array.spliterator(), false).forEach(n -> ids.add(n.path("id").asText()));
+    return ids;
+  }
+
+  static String random(int bytes) {
+    byte[] r = new byte[bytes];
+    new SecureRandom().nextBytes(r);
+    return HexFormat.of().formatHex(r);
+  }
+}
