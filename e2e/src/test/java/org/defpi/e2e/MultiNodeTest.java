@@ -209,9 +209,19 @@ class MultiNodeTest {
     // The same probe from A's own meter reaches A's logger on another node: the probe works.
     Target own = target(aMeter, "defpi-user-" + a.id());
     String ownToken = "from-a-" + random(6);
-    exec(own, "sh", "-c", "echo " + ownToken + " | nc -w 2 " + targets.get(aLogger).address() + " " + PROBE_PORT);
-    await("A's own token at A's logger across nodes").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-        .until(() -> exec(targets.get(aLogger), "cat", PROBE_FILE).output(), out -> out.contains(ownToken));
+    List<String> ownSends = new ArrayList<>();
+    try {
+      await("A's own token at A's logger across nodes").atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofSeconds(2)).until(() -> {
+            // sent again each poll: the first packets to a peer may go before the overlay knows where it is
+            ownSends.add(exec(own, "sh", "-c", "echo " + ownToken + " | nc -w 2 " + targets.get(aLogger).address() + " "
+                + PROBE_PORT + " 2>&1; echo exit=$?").output().strip().replace('\n', ' '));
+            return exec(targets.get(aLogger), "cat", PROBE_FILE).output().contains(ownToken);
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("A's token never reached A's logger on node" + targets.get(aLogger).node() + "; sends: "
+          + ownSends + "; listener: " + exec(targets.get(aLogger), "sh", "-c", "ps; netstat -ltn").output(), e);
+    }
     lines.forEach(l -> System.out.println("multinode: isolation probe " + l));
     for (Target t : targets.values()) {
       String arrived = exec(t, "cat", PROBE_FILE).output();
@@ -219,6 +229,194 @@ class MultiNodeTest {
         assertThat(arrived).as("what reached A's container on node" + t.node()).doesNotContain(token);
       }
     }
+  }
+
+  /** How a node is lost, and how it comes back. */
+  enum Loss {
+    SIGTERM("stop-node", "start-node"), SIGKILL("stop-node", "start-node"), CUT_LINK("cut-link", "heal-link");
+
+    final String lose;
+    final String back;
+
+    Loss(String lose, String back) {
+      this.lose = lose;
+      this.back = back;
+    }
+
+    void lose(int k) throws Exception {
+      if (this == SIGKILL) {
+        Cluster.script(lose, Integer.toString(k), "--kill");
+      } else {
+        Cluster.script(lose, Integer.toString(k));
+      }
+    }
+
+    void back(int k) throws Exception {
+      Cluster.script(back, Integer.toString(k));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aPoolNodeStoppedWithSigterm() throws Exception {
+    losePoolNode(Loss.SIGTERM, false);
+  }
+
+  @Test
+  @Order(5)
+  void aPoolNodeKilledWithSigkill() throws Exception {
+    losePoolNode(Loss.SIGKILL, false);
+  }
+
+  @Test
+  @Order(6)
+  void aPoolNodesLinkCut() throws Exception {
+    losePoolNode(Loss.CUT_LINK, false);
+  }
+
+  @Test
+  @Order(7)
+  void aPrivateNodeLostItsProcessWaitsForIt() throws Exception {
+    String nodeId = Cluster.nodeId(1);
+    long t0 = System.nanoTime();
+    Loss.SIGTERM.lose(1);
+    long lost = System.nanoTime();
+    awaitNodeStatus(nodeId, "DOWN", DOWN_WITHIN.plusSeconds(5));
+    double down = seconds(lost);
+    JsonNode waiting = await("A's private logger shows it waits for its node").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250)).until(() -> a.api().get("process/" + aLogger).json(),
+            p -> p.path("state").asText().equals("STARTING") && p.path("reason").asText().contains("defpi-node1"));
+    double shown = seconds(lost);
+    System.out.printf("multinode: private node1 SIGTERM: stop-node %.1f s, DOWN after %.1f s, its process STARTING (\"%s\") after %.1f s%n",
+        (lost - t0) / 1e9, down, waiting.path("reason").asText(), shown);
+    assertThat(waiting.path("reason").asText()).contains("waiting for its node defpi-node1").contains("down");
+    assertThat(down).as("node1 shown DOWN (s)").isLessThan(DOWN_WITHIN.toSeconds());
+
+    long back = System.nanoTime();
+    java.time.Instant backAt = java.time.Instant.now();
+    Loss.SIGTERM.back(1);
+    awaitNodeStatus(nodeId, "READY", Duration.ofSeconds(30));
+    a.api().awaitRunning(aLogger, Duration.ofSeconds(90));
+    double running = seconds(back);
+    await("A's logger receives again on node1").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> receivedSince(aLogger, backAt) > 0);
+    System.out.printf("multinode: private node1 back: its process RUNNING after %.1f s, receiving after %.1f s%n",
+        running, seconds(back));
+    awaitReconciled();
+  }
+
+  @Test
+  @Order(8)
+  void aPoolNodeLostWhileTheOrchestratorRestarts() throws Exception {
+    losePoolNode(Loss.SIGKILL, true);
+  }
+
+  /**
+   * Loses the pool node that runs A's meter, then brings it back: shown DOWN within {@link
+   * #DOWN_WITHIN}, the meter started on the other pool node, configured and wired again (A's
+   * logger gets a new sequence from it), and after the node returns no duplicate, no orphan, no lost
+   * record. With {@code restartOrchestrator}, the orchestrator's container is restarted right after
+   * the loss.
+   */
+  private static void losePoolNode(Loss loss, boolean restartOrchestrator) throws Exception {
+    String from = Cluster.runningOn(manager, aMeter).orElseThrow();
+    int k = Cluster.indexOf(from);
+    int other = k == 3 ? 4 : 3;
+    awaitSequencesFrom(aMeter, 1, Duration.ofSeconds(60));
+    List<Integer> before = sequencesFrom(aMeter);
+    int last = before.getLast();
+    long t0 = System.nanoTime();
+    loss.lose(k);
+    long lost = System.nanoTime();
+    if (restartOrchestrator) {
+      engine(0).restartContainerCmd("defpi-orchestrator").withTimeout(20).exec();
+    }
+    String label = loss + " of node" + k + (restartOrchestrator ? " with the orchestrator restarted" : "");
+    awaitNodeStatus(from, "DOWN", DOWN_WITHIN.plusSeconds(20));
+    double down = seconds(lost);
+    Cluster.awaitRunningOn(manager, aMeter, Cluster.nodeId(other), Duration.ofSeconds(60));
+    double moved = seconds(lost);
+    await("A's logger gets a new sequence from the moved meter").atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250)).until(() -> restarted(sequencesFrom(aMeter), last));
+    double message = seconds(lost);
+    System.out.printf("multinode: %s: loss took %.1f s; DOWN after %.1f s, the meter running on node%d after %.1f s, "
+        + "first message from it after %.1f s%n", label, (lost - t0) / 1e9, down, other, moved, message);
+    if (!restartOrchestrator) {
+      assertThat(down).as(label + ": shown DOWN (s)").isLessThan(DOWN_WITHIN.toSeconds());
+    }
+
+    long back = System.nanoTime();
+    loss.back(k);
+    awaitNodeStatus(from, "READY", Duration.ofSeconds(60));
+    double ready = seconds(back);
+    awaitReconciled();
+    System.out.printf("multinode: %s: back READY after %.1f s, reconciled after %.1f s%n", label, ready, seconds(back));
+    assertThat(Cluster.runningOn(manager, aMeter)).as("the meter stays where it went").contains(Cluster.nodeId(other));
+  }
+
+  /** Whether the sequences show a restart after {@code last}: a number below it, after it. */
+  static boolean restarted(List<Integer> sequences, int last) {
+    int at = sequences.lastIndexOf(last);
+    if (at < 0) {
+      return sequences.stream().anyMatch(s -> s < last / 2);
+    }
+    return sequences.subList(at + 1, sequences.size()).stream().anyMatch(s -> s < last);
+  }
+
+  /**
+   * Every process RUNNING, each exactly one Swarm service of this orchestrator and one running
+   * container on all the nodes, and no service without a process.
+   */
+  private static void awaitReconciled() {
+    List<String> all = List.of(aLogger, aMeter, aMeter2, bLogger, bMeter);
+    await("reconciled: every process RUNNING once, nothing orphaned").atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+          JsonNode processes = admin.get("process?limit=1000").json();
+          assertThat(ids(processes)).containsExactlyInAnyOrderElementsOf(all);
+          for (JsonNode p : processes) {
+            assertThat(p.path("state").asText()).as(p.toString()).isEqualTo("RUNNING");
+          }
+          Set<String> services = new TreeSet<>();
+          manager.listServicesCmd().withLabelFilter(Map.of("org.defpi.managed", "defpi-orchestrator")).exec()
+              .forEach(svc -> services.add(svc.getSpec().getName()));
+          assertThat(services).as("Swarm services").containsExactlyInAnyOrderElementsOf(all);
+          Map<String, List<String>> containers = new HashMap<>();
+          for (int n = 0; n <= Cluster.WORKERS; n++) {
+            int node = n;
+            engine(n).listContainersCmd().withLabelFilter(Map.of("org.defpi.managed", "defpi-orchestrator")).exec()
+                .forEach(c -> containers.computeIfAbsent(c.getLabels().get("com.docker.swarm.service.name"),
+                    x -> new ArrayList<>()).add("node" + node));
+          }
+          for (String id : all) {
+            assertThat(containers.get(id)).as("running containers of " + id).hasSize(1);
+          }
+        });
+  }
+
+  private static void awaitNodeStatus(String nodeId, String status, Duration atMost) {
+    await("node " + nodeId + " " + status).atMost(atMost).pollInterval(Duration.ofMillis(100))
+        .until(() -> admin.tryGet("node/" + nodeId, Duration.ofSeconds(2))
+            .filter(r -> r.status() == 200).map(r -> r.json().path("status").asText()).orElse(""), status::equals);
+  }
+
+  /**
+   * The messages a process has received on its connections since its container started, by its
+   * latest traffic report (every 2 s); -1 when that report is from before {@code since}.
+   */
+  private static long receivedSince(String processId, java.time.Instant since) {
+    JsonNode t = admin.get("process/" + processId + "/traffic").json();
+    if (t.path("reportedAt").isNull() || java.time.Instant.parse(t.path("reportedAt").asText()).isBefore(since)) {
+      return -1;
+    }
+    long n = 0;
+    for (JsonNode c : t.path("connections")) {
+      n += c.path("messagesIn").asLong();
+    }
+    return n;
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
   // ---------------------------------------------------------------------------------------------

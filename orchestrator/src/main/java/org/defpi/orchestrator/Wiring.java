@@ -153,7 +153,8 @@ public final class Wiring implements AutoCloseable {
       ProcessManager processManager = new ProcessManager(services, nodes, processStore, store.savedStates(), swarm,
           processes, connections, ids, clock, pendingChanges, workers, id -> store.users().findUser(id),
           new ProcessManager.Settings(settings.orchestratorHost(),
-              settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout()));
+              settings.orchestratorPort(), settings.configureTimeout(), settings.terminateTimeout())
+              .withPinToCaller(settings.container().isPresent()));
       processManager.handlers().forEach(workers::register);
       users.onDeleted(processManager::userGone);
       pendingChanges.onSubmit(workers::wake);

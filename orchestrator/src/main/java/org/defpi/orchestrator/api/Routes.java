@@ -222,7 +222,7 @@ public final class Routes {
       }
     }));
     t.add(put("/process/trigger/{id}", Access.PROCESS, ctx -> {
-      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
+      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"), remoteAddress(ctx));
       ctx.status(204);
     }));
     t.add(put("/process/{id}/traffic", Access.PROCESS, this::reportTraffic));
@@ -952,5 +952,14 @@ public final class Routes {
   private static boolean isProblem(Context ctx) {
     String type = ctx.res().getContentType();
     return type != null && type.startsWith(PROBLEM_JSON);
+  }
+
+  /** The caller's address as this server saw it (no proxy is trusted to tell another). */
+  private static Optional<java.net.InetAddress> remoteAddress(io.javalin.http.Context ctx) {
+    try {
+      return Optional.of(java.net.InetAddress.getByName(ctx.req().getRemoteAddr())); // a literal: no lookup
+    } catch (java.net.UnknownHostException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -14,7 +14,8 @@ import org.defpi.wire.label.InterfaceLabel;
  * @param image the image reference its Swarm service runs (pinned by digest)
  * @param interfaces the interfaces of its service version, as the image labels said when the
  *     process was created: the image it runs is pinned, so they cannot change under it
- * @param reason why it is FAILED; empty in every other state
+ * @param reason why it is FAILED, or what a STARTING process whose task has no node waits for
+ *     ({@link Waiting}); empty otherwise
  * @param placement where it may run and with what, as its creator asked
  * @param architectures what its image is built for (amd64, arm64, arm), as the registry said when
  *     the process was created; empty when the registry did not say

@@ -55,9 +55,12 @@ public final class ProcessManager {
    * @param configureBudget the most one configuration may take: connecting (the process may still be
    *     starting) and its answer to SetConfigMessage
    * @param terminateBudget the most the polite GoToProcessState TERMINATED may take on removal
+   * @param pinToCaller configure a triggered process at the address its trigger came from, not by its
+   *     name, and fence off its orphaned containers: right when the orchestrator is on the users'
+   *     networks (a container), where that address is the process's own on its network
    */
   public record Settings(String orchestratorHost, int orchestratorPort, Duration configureBudget, Duration terminateBudget,
-      Duration requestWait) {
+      Duration requestWait, boolean pinToCaller) {
     public Settings {
       Objects.requireNonNull(orchestratorHost, "orchestratorHost");
       Objects.requireNonNull(configureBudget, "configureBudget");
@@ -65,11 +68,18 @@ public final class ProcessManager {
       Objects.requireNonNull(requestWait, "requestWait");
     }
 
-    /** With the default wait of a request for its change: 30 s. */
+    /** With the default wait of a request for its change: 30 s; processes reached by name. */
     public Settings(String orchestratorHost, int orchestratorPort, Duration configureBudget, Duration terminateBudget) {
-      this(orchestratorHost, orchestratorPort, configureBudget, terminateBudget, Duration.ofSeconds(30));
+      this(orchestratorHost, orchestratorPort, configureBudget, terminateBudget, Duration.ofSeconds(30), false);
+    }
+
+    public Settings withPinToCaller(boolean pin) {
+      return new Settings(orchestratorHost, orchestratorPort, configureBudget, terminateBudget, requestWait, pin);
     }
   }
+
+  /** Where each process's latest trigger came from (with {@link Settings#pinToCaller}). */
+  private final Map<String, java.net.InetAddress> callers = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * A request for a new process; {@code version} empty means the version {@code latest} points to.
@@ -268,6 +278,37 @@ public final class ProcessManager {
     return store.findProcess(id).filter(p -> caller.canSee(p.userId())).orElseThrow(() -> notFound(id));
   }
 
+  /**
+   * Tells the process's orphaned containers (left running on a node Swarm lost; see {@link
+   * Swarm#orphanAddresses}) to terminate, so that its peers, which may still reach an orphan by the
+   * process's name, are not served by two. Best effort: an orphan that cannot be reached is cut off
+   * anyway, and its node stops it when it returns.
+   */
+  private void fenceOrphans(Process process, java.net.InetAddress caller) throws InterruptedException {
+    List<java.net.InetAddress> orphans;
+    try {
+      orphans = swarm.orphanAddresses(process.id(), process.userId());
+    } catch (SwarmException e) {
+      LOG.warn("process {}: cannot look for orphaned containers: {}", process.id(), e.getMessage());
+      return;
+    }
+    for (java.net.InetAddress orphan : orphans) {
+      if (orphan.equals(caller)) {
+        continue;
+      }
+      try {
+        processes.terminateAt(process.id(), orphan, FENCE_BUDGET);
+        LOG.info("process {}: told its orphaned container at {} to terminate (its container at {} took over)",
+            process.id(), orphan.getHostAddress(), caller.getHostAddress());
+      } catch (ManagementException e) {
+        LOG.info("process {}: its orphaned container at {} could not be told to terminate ({}); its node stops it when"
+            + " it returns", process.id(), orphan.getHostAddress(), e.getMessage());
+      }
+    }
+  }
+
+  private static final Duration FENCE_BUDGET = Duration.ofSeconds(2);
+
   private Process get(String id) throws Refusal.NotFound {
     return store.findProcess(id).orElseThrow(() -> notFound(id));
   }
@@ -277,9 +318,17 @@ public final class ProcessManager {
    * once; the caller answers 204.
    */
   public void trigger(String id, String presentedToken) throws Refusal {
+    trigger(id, presentedToken, Optional.empty());
+  }
+
+  /** The trigger call from this address (the caller's, as the API saw it). */
+  public void trigger(String id, String presentedToken, Optional<java.net.InetAddress> from) throws Refusal {
     Process process = authenticate(id, presentedToken, "the trigger call");
     if (process.state() == ProcessState.TERMINATED) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
+    }
+    if (settings.pinToCaller()) {
+      from.ifPresent(address -> callers.put(id, address));
     }
     // A burst of triggers configures once more, not once per trigger: one waiting CONFIGURE is enough.
     boolean waiting = changes.unfinishedOf(id).stream()
@@ -316,6 +365,11 @@ public final class ProcessManager {
       return;
     }
     Process process = found.get();
+    java.net.InetAddress caller = callers.get(id);
+    if (caller != null) {
+      processes.pin(id, caller);
+      fenceOrphans(process, caller);
+    }
     if (process.state() != ProcessState.STARTING) {
       // A trigger from a RUNNING or FAILED process: its container restarted and starts afresh.
       LOG.info("process {} was {} and called the trigger again: configuring it afresh", id, process.state());
@@ -480,6 +534,7 @@ public final class ProcessManager {
         + ", user " + userId + ", no longer exists"));
     // The old container goes with the old service: its management channel with it.
     processes.forget(id);
+    callers.remove(id);
     swarm.replaceService(service(process, owner, settings));
     store.updateState(id, ProcessState.STARTING, Optional.empty());
     LOG.info("process {} redeployed as {} {} ({}) on {}; waiting for its new container", id, process.serviceId(),
@@ -609,6 +664,7 @@ public final class ProcessManager {
       }
     }
     processes.forget(id);
+    callers.remove(id);
     swarm.removeService(id);
     store.deleteProcess(id);
     LOG.info("terminated process {}", id);
@@ -670,20 +726,43 @@ public final class ProcessManager {
    * What Swarm says of each process's task now: the node it runs on (the reservations placement
    * counts per node), and whether it has one at all. A RUNNING process whose task has no node is not
    * running any more, though nobody told us: its node went away, or was handed to another user, and
-   * Swarm has nowhere else to put it. It shows STARTING until a container of it calls the trigger.
+   * Swarm has nowhere else to put it. It shows STARTING, with what it waits for as its reason
+   * ({@link Waiting}), until a container of it calls the trigger.
    */
   private void observeTasks(List<Process> all, Set<String> busy) throws SwarmException {
     Map<String, String> running = swarm.taskNodes();
+    List<org.defpi.orchestrator.node.Node> known = null;
     for (Process p : all) {
       Optional<String> now = Optional.ofNullable(running.get(p.id()));
       if (!now.equals(p.runsOn())) {
         store.updateRunsOn(p.id(), now);
       }
-      if (now.isEmpty() && p.state() == ProcessState.RUNNING && !busy.contains(p.id())) {
-        LOG.info("reconcile: process {} is RUNNING but Swarm has no node for its task (was on {}): STARTING until it"
-            + " calls again", p.id(), p.runsOn().orElse("an unknown node"));
-        store.updateState(p.id(), ProcessState.STARTING, Optional.empty());
+      if (busy.contains(p.id()) || p.state() != ProcessState.RUNNING && p.state() != ProcessState.STARTING) {
+        continue;
       }
+      if (now.isEmpty()) {
+        known = known == null ? nodes.all() : known;
+        Optional<String> why = Optional.of(Waiting.reason(p.placement().target(), known));
+        if (p.state() != ProcessState.STARTING || !p.reason().equals(why)) {
+          LOG.info("reconcile: process {} ({}, last on {}) has no node for its task: {}", p.id(), p.state(),
+              p.runsOn().orElse("no node"), why.get());
+          setIfUnchanged(p, why);
+        }
+      } else if (p.state() == ProcessState.STARTING && p.reason().isPresent()) {
+        setIfUnchanged(p, Optional.empty()); // placed again: its container will call
+      }
+    }
+  }
+
+  /**
+   * STARTING with this reason, unless the process changed since the reconciler read it (a container
+   * that called meanwhile made it RUNNING, which must stand). Read again just before: the window
+   * left is a write between two statements.
+   */
+  private void setIfUnchanged(Process seen, Optional<String> reason) {
+    Optional<Process> now = store.findProcess(seen.id());
+    if (now.isPresent() && now.get().state() == seen.state() && now.get().reason().equals(seen.reason())) {
+      store.updateState(seen.id(), ProcessState.STARTING, reason);
     }
   }
 

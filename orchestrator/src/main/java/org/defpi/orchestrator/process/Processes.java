@@ -20,6 +20,21 @@ public interface Processes {
   /** Closes the channel to the process and makes a call that is waiting for it give up. */
   void forget(String processId);
 
+  /**
+   * From now on the process is reached at this address, not by its name: the container that called
+   * the trigger from there is the process (a lost node's container may still answer to the name). A
+   * channel open to another address is closed.
+   */
+  void pin(String processId, java.net.InetAddress address);
+
+  /**
+   * Tells the instance of the process at this address to terminate ({@code GoToProcessStateMessage}
+   * TERMINATED) over a connection of its own: how an old container, left running on a node Swarm
+   * lost, is fenced off once a new one took over.
+   */
+  void terminateAt(String processId, java.net.InetAddress address, Duration budget)
+      throws ManagementException, InterruptedException;
+
   /** The process could not be reached, did not answer in time, or broke the protocol. */
   final class ManagementException extends Exception {
     public ManagementException(String message) {

@@ -65,6 +65,14 @@ public interface Swarm extends SwarmNodes {
   Map<String, String> taskNodes() throws SwarmException;
 
   /**
+   * The addresses, on its user's network, of a process's containers that Swarm has given up on but
+   * last saw running: tasks meant to be shut down whose node did not report them stopped (a node lost
+   * with its containers still running, say an engine that crashed or a cut link). Such a container
+   * still answers to the process's name on the network until its node returns.
+   */
+  List<java.net.InetAddress> orphanAddresses(String processId, String userId) throws SwarmException;
+
+  /**
    * Where Swarm may run a process's task; a service's constraints must all hold. Swarm keeps a task
    * it cannot place pending rather than run it elsewhere, and moves a running one off a node that no
    * longer satisfies them (a node relabelled by an admin).

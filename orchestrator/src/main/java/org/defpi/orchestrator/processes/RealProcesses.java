@@ -73,6 +73,8 @@ public final class RealProcesses implements Processes, AutoCloseable {
   private final Settings settings;
   private final Sleeper sleeper;
   private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+  /** Processes reached at the address their container called from (see {@link #pin}), not by name. */
+  private final ConcurrentHashMap<String, java.net.InetAddress> pinned = new ConcurrentHashMap<>();
 
   public RealProcesses(Settings settings, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -114,10 +116,50 @@ public final class RealProcesses implements Processes, AutoCloseable {
 
   @Override
   public void forget(String processId) {
+    pinned.remove(processId);
     Channel channel = channels.remove(processId);
     if (channel != null) {
       channel.forget();
     }
+  }
+
+  @Override
+  public void pin(String processId, java.net.InetAddress address) {
+    if (address.equals(pinned.put(processId, address))) {
+      return;
+    }
+    Channel channel = channels.get(processId);
+    if (channel != null) {
+      channel.lock.lock();
+      try {
+        channel.closeSocket(); // open to whatever the name gave, or to an older container
+      } finally {
+        channel.lock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public void terminateAt(String processId, java.net.InetAddress address, Duration budget)
+      throws ManagementException, InterruptedException {
+    long deadline = System.nanoTime() + budget.toNanos();
+    Channel once = new Channel(processId, new InetSocketAddress(address, MANAGEMENT_PORT));
+    try {
+      once.connectIfNeeded(deadline);
+      once.exchange(ProcessProto.GoToProcessStateMessage.newBuilder().setProcessId(processId)
+          .setTargetState(ProcessProto.ProcessState.TERMINATED).build(), deadline);
+    } catch (StaleChannelException e) {
+      throw new ManagementException("the instance of process " + processId + " at " + address.getHostAddress()
+          + " closed the connection: " + e.getMessage(), e);
+    } finally {
+      once.closeSocket();
+    }
+  }
+
+  /** Where the process is reached: the address it was pinned to, else as the settings say. */
+  private InetSocketAddress addressOf(String processId) {
+    java.net.InetAddress at = pinned.get(processId);
+    return at != null ? new InetSocketAddress(at, MANAGEMENT_PORT) : settings.addressOf().apply(processId);
   }
 
   @Override
@@ -134,6 +176,8 @@ public final class RealProcesses implements Processes, AutoCloseable {
 
   private final class Channel {
     final String processId;
+    /** Set for a one-off channel to one instance ({@link #terminateAt}); else {@link #addressOf}. */
+    final InetSocketAddress fixed;
     final ReentrantLock lock = new ReentrantLock();
     private volatile boolean forgotten;
     private volatile Socket socket; // written under lock; read by forget() to unblock a read
@@ -141,7 +185,12 @@ public final class RealProcesses implements Processes, AutoCloseable {
     private FrameWriter writer;
 
     Channel(String processId) {
+      this(processId, null);
+    }
+
+    Channel(String processId, InetSocketAddress fixed) {
       this.processId = processId;
+      this.fixed = fixed;
     }
 
     void checkOpen() throws ManagementException {
@@ -165,7 +214,7 @@ public final class RealProcesses implements Processes, AutoCloseable {
         }
         Socket s = new Socket();
         try {
-          InetSocketAddress address = settings.addressOf().apply(processId);
+          InetSocketAddress address = fixed != null ? fixed : addressOf(processId);
           if (address.isUnresolved()) {
             throw new UnknownHostException(address.getHostString());
           }

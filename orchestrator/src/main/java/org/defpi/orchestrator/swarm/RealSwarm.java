@@ -130,12 +130,15 @@ public final class RealSwarm implements Swarm, AutoCloseable {
   static final Duration RESTART_DELAY = Duration.ofSeconds(1);
 
   private final DockerClient docker;
+  /** The same engine, for the few calls docker-java has no model for. */
+  private final com.github.dockerjava.transport.DockerHttpClient http;
   private final Settings settings;
   /** One lock per user: this instance's threads make a user's network once, not race to. */
   private final ConcurrentHashMap<String, Object> networkLocks = new ConcurrentHashMap<>();
 
-  private RealSwarm(DockerClient docker, Settings settings) {
+  private RealSwarm(DockerClient docker, com.github.dockerjava.transport.DockerHttpClient http, Settings settings) {
     this.docker = docker;
+    this.http = http;
     this.settings = settings;
   }
 
@@ -155,8 +158,8 @@ public final class RealSwarm implements Swarm, AutoCloseable {
         .connectionTimeout(Duration.ofSeconds(5))
         .responseTimeout(Duration.ofSeconds(60))
         .build();
-    return new RealSwarm(DockerClientImpl.getInstance(config,
-        new MeteredDockerHttp(http, new CallMeter(meters, "defpi.swarm"))), settings);
+    MeteredDockerHttp metered = new MeteredDockerHttp(http, new CallMeter(meters, "defpi.swarm"));
+    return new RealSwarm(DockerClientImpl.getInstance(config, metered), metered, settings);
   }
 
   /** For this package's tests, to inspect what was created. */
@@ -690,6 +693,46 @@ public final class RealSwarm implements Swarm, AutoCloseable {
       throw new SwarmException(message(e), e);
     }
   }
+
+  @Override
+  public List<java.net.InetAddress> orphanAddresses(String processId, String userId) throws SwarmException {
+    // docker-java's Task has no NetworksAttachments: the engine's JSON, read as a tree.
+    String filters = "{\"service\":[\"" + processId + "\"]}";
+    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
+        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
+        .path("/v1.41/tasks?filters=" + java.net.URLEncoder.encode(filters, java.nio.charset.StandardCharsets.UTF_8))
+        .build();
+    try (var response = http.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        throw new SwarmException("listing the tasks of " + processId + " answered HTTP " + response.getStatusCode(), null);
+      }
+      List<java.net.InetAddress> addresses = new java.util.ArrayList<>();
+      String network = userNetwork(userId);
+      for (var task : TASKS_JSON.readTree(response.getBody())) {
+        String desired = task.path("DesiredState").asText();
+        String state = task.path("Status").path("State").asText();
+        if (desired.equals("running") || !(state.equals("running") || state.equals("starting"))) {
+          continue; // the current task, or one its node reported ended
+        }
+        for (var attachment : task.path("NetworksAttachments")) {
+          if (!attachment.path("Network").path("Spec").path("Name").asText().equals(network)) {
+            continue;
+          }
+          for (var cidr : attachment.path("Addresses")) {
+            String ip = cidr.asText().replaceFirst("/.*$", "");
+            if (!ip.isEmpty()) {
+              addresses.add(java.net.InetAddress.getByName(ip)); // a literal: no lookup
+            }
+          }
+        }
+      }
+      return addresses;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new SwarmException("cannot list the tasks of " + processId + ": " + message(e), e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper TASKS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** The engine's own words: docker-java puts the JSON error body in the message. */
   private static String message(Exception e) {

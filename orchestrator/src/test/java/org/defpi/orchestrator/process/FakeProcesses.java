@@ -60,6 +60,21 @@ public final class FakeProcesses implements Processes {
     forgotten.add(processId);
   }
 
+  @Override
+  public synchronized void pin(String processId, java.net.InetAddress address) {
+    pins.put(processId, address);
+  }
+
+  @Override
+  public synchronized void terminateAt(String processId, java.net.InetAddress address, Duration budget) {
+    fenced.add(processId + "@" + address.getHostAddress());
+  }
+
+  /** Where each process was pinned last. */
+  public final java.util.Map<String, java.net.InetAddress> pins = new java.util.HashMap<>();
+  /** {@code processId@address} of each instance told to terminate by {@link #terminateAt}. */
+  public final List<String> fenced = new java.util.ArrayList<>();
+
   public synchronized List<Call> calls() {
     return List.copyOf(calls);
   }
