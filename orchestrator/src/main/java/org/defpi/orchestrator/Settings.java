@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.logging.LogFormat;
 import org.defpi.orchestrator.registry.RealRegistry;
 import org.defpi.orchestrator.store.RealStore;
@@ -50,6 +51,13 @@ import org.defpi.orchestrator.store.RealStore;
  * DEFPI_LOG_FORMAT           text                               text: lines a person reads; json: one JSON object
  *                                                               per line (time, level, logger, thread, MDC, message,
  *                                                               exception) for a log collector
+ * DEFPI_TLS                  on                                 on: the orchestrator is the deployment's certificate
+ *                                                               authority, and processes that hold its certificates
+ *                                                               talk TLS 1.3 (docs/wire-additions.md, "TLS"); off:
+ *                                                               POST /process/{id}/certificate answers 404 and
+ *                                                               everything is plain TCP, as in WIRE.md
+ * DEFPI_CERT_TTL             3600                               seconds a certificate is valid (at least 60); renewed
+ *                                                               two thirds of the way
  * </pre>
  */
 public record Settings(
@@ -75,7 +83,9 @@ public record Settings(
     Duration nodeSync,
     Duration tokenTtl,
     Optional<Duration> reconcile,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    boolean tls,
+    Duration certTtl) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -98,6 +108,7 @@ public record Settings(
     Objects.requireNonNull(tokenTtl, "tokenTtl");
     Objects.requireNonNull(reconcile, "reconcile");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(certTtl, "certTtl");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -132,7 +143,27 @@ public record Settings(
         seconds(env, "DEFPI_TOKEN_TTL", 43_200),
         text(env, "DEFPI_RECONCILE", "").equalsIgnoreCase("off") ? Optional.empty()
             : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)),
-        logFormat(env));
+        logFormat(env),
+        onOff(env, "DEFPI_TLS", true),
+        certTtl(env));
+  }
+
+  private static Duration certTtl(Map<String, String> env) {
+    Duration ttl = seconds(env, "DEFPI_CERT_TTL", (int) CertificateManager.DEFAULT_TTL.toSeconds());
+    if (ttl.compareTo(CertificateManager.MIN_TTL) < 0) {
+      throw new IllegalArgumentException("DEFPI_CERT_TTL must be at least " + CertificateManager.MIN_TTL.toSeconds()
+          + " (seconds), not " + ttl.toSeconds());
+    }
+    return ttl;
+  }
+
+  private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
+    String value = text(env, name, fallback ? "on" : "off");
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
+    };
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */

@@ -25,6 +25,7 @@ import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.api.ListQuery.Fields;
 import org.defpi.orchestrator.api.ListQuery.Key;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionPlanner;
 import org.defpi.orchestrator.event.Event;
@@ -51,6 +52,7 @@ import org.defpi.orchestrator.traffic.TrafficManager;
 import org.defpi.orchestrator.user.Role;
 import org.defpi.orchestrator.user.User;
 import org.defpi.orchestrator.user.UserManager;
+import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +154,8 @@ public final class Routes {
   private final LayoutManager layouts;
   private final EventBus events;
   private final TrafficManager traffic;
+  /** Empty with DEFPI_TLS=off: no certificates, and the certificate route answers as if it did not exist. */
+  private final Optional<CertificateManager> certificates;
   private final String version;
   private final PrometheusMeterRegistry meterRegistry;
   private final OpenApi openApi;
@@ -160,7 +164,7 @@ public final class Routes {
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
       UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, TrafficManager traffic,
-      String version, PrometheusMeterRegistry meterRegistry) {
+      Optional<CertificateManager> certificates, String version, PrometheusMeterRegistry meterRegistry) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -170,6 +174,7 @@ public final class Routes {
     this.layouts = Objects.requireNonNull(layouts, "layouts");
     this.events = Objects.requireNonNull(events, "events");
     this.traffic = Objects.requireNonNull(traffic, "traffic");
+    this.certificates = Objects.requireNonNull(certificates, "certificates");
     this.version = Objects.requireNonNull(version, "version");
     this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
     this.openApi = new OpenApi(version);
@@ -222,9 +227,10 @@ public final class Routes {
       }
     }));
     t.add(put("/process/trigger/{id}", Access.PROCESS, ctx -> {
-      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"));
+      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"), saysTls(ctx));
       ctx.status(204);
     }));
+    t.add(post("/process/{id}/certificate", Access.PROCESS, this::issueCertificate));
     t.add(put("/process/{id}/traffic", Access.PROCESS, this::reportTraffic));
     t.add(get("/process/{id}/traffic", Access.USER,
         ctx -> json(ctx, 200, Views.processTraffic(traffic.ofProcess(ctx.pathParam("id"), user(ctx))))));
@@ -661,6 +667,31 @@ public final class Routes {
         Bodies.requiredText(e2, "endpoint2", "processId"), Bodies.requiredText(e2, "endpoint2", "interfaceId"),
         versions);
     json(ctx, 201, Views.connection(connections.create(request, user(ctx))));
+  }
+
+  /**
+   * Whether a trigger says the process holds a certificate ({@code X-Defpi-Tls: 1}). Never with
+   * DEFPI_TLS=off: this orchestrator then gives no certificates and speaks no TLS.
+   */
+  private boolean saysTls(Context ctx) {
+    String said = ctx.header(TlsNames.TLS_HEADER);
+    return certificates.isPresent() && said != null && said.strip().equals("1");
+  }
+
+  /**
+   * POST /process/{id}/certificate {publicKey}: a certificate of the deployment's authority for the
+   * process that asks with its own token (docs/wire-additions.md, "TLS", 1). With DEFPI_TLS=off the
+   * answer is the one for a route that does not exist, as from an orchestrator without TLS: the
+   * process then stays plain.
+   */
+  private void issueCertificate(Context ctx) throws Exception {
+    if (certificates.isEmpty()) {
+      problem(ctx, "not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path());
+      return;
+    }
+    var issued = certificates.get().issue(ctx.pathParam("id"), ctx.header("X-Auth-Token"),
+        () -> Bodies.requiredText(body(ctx, Set.of("publicKey")), "publicKey"));
+    json(ctx, 200, Views.certificate(issued));
   }
 
   /** PUT /process/{id}/traffic: a process's report of its connections (an addition to WIRE.md; see TrafficManager). */

@@ -9,13 +9,29 @@ import java.time.Duration;
  */
 public interface Processes {
   /**
+   * How a process's management port is reached: plain TCP as WIRE.md says, or TLS 1.3 with both
+   * sides authenticated by the orchestrator's authority (docs/wire-additions.md, "TLS", 3).
+   */
+  enum Transport {
+    PLAIN,
+    TLS;
+
+    /** As the process's last trigger call said ({@link Process#tls()}). */
+    public static Transport of(Process process) {
+      return process.tls() ? TLS : PLAIN;
+    }
+  }
+
+  /**
    * Sends {@code request} to the process and returns its reply ({@code ProcessStateUpdateMessage},
    * {@code ConnectionHandshake}, {@code ErrorMessage}, …). Requests to one process are serialised.
-   * While the process is starting, connecting is retried with back-off.
+   * While the process is starting, connecting is retried with back-off. A channel open in another
+   * transport than {@code transport} is replaced.
    *
    * @param budget the most this call may take, waiting for the channel, connecting and the reply
    */
-  Message call(String processId, Message request, Duration budget) throws ManagementException, InterruptedException;
+  Message call(String processId, Transport transport, Message request, Duration budget)
+      throws ManagementException, InterruptedException;
 
   /** Closes the channel to the process and makes a call that is waiting for it give up. */
   void forget(String processId);

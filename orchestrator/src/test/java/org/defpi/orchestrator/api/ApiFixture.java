@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.TestUsers;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
@@ -79,6 +80,8 @@ final class ApiFixture implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String METER_IFACE = TestImages.METER + "/power-measurement";
   static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
+  /** DEFPI_CERT_TTL of the fixture's orchestrator. */
+  static final Duration CERT_TTL = Duration.ofMinutes(15);
 
   /** Where the store keeps its tables. */
   enum Database {
@@ -107,6 +110,7 @@ final class ApiFixture implements AutoCloseable {
   private Workers workers;
   private ProcessManager processManager;
   private TrafficManager traffic;
+  private CertificateManager certificates;
   private Javalin app;
   /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -166,8 +170,12 @@ final class ApiFixture implements AutoCloseable {
     traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
         TrafficManager.Settings.defaults());
     events.onPublish(traffic::follow);
+    // As Wiring does with DEFPI_TLS on: the store's certificate authority, issuing for a minute.
+    certificates = new CertificateManager(CertificateManager.loadAuthority(store.authority(), clock,
+        new java.security.SecureRandom()), CertificateManager.directory(processManager), clock,
+        new CertificateManager.Settings(CERT_TTL));
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
-        new LayoutManager(store.layouts()), events, traffic, "1.2.3", meterRegistry);
+        new LayoutManager(store.layouts()), events, traffic, Optional.of(certificates), "1.2.3", meterRegistry);
     new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
     jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
@@ -395,6 +403,11 @@ final class ApiFixture implements AutoCloseable {
 
   TrafficManager traffic() {
     return traffic;
+  }
+
+  /** The certificate authority the routes issue from. */
+  CertificateManager certificates() {
+    return certificates;
   }
 
   /** The bus the stores publish on (GET /events). */

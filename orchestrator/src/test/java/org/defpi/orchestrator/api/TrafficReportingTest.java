@@ -23,6 +23,7 @@ import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.connection.Connection;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.processes.Backoff;
+import org.defpi.orchestrator.process.Processes.Transport;
 import org.defpi.orchestrator.processes.RealProcesses;
 import org.defpi.sdk.ConnectionHandler;
 import org.defpi.sdk.DefPiParameters;
@@ -94,12 +95,13 @@ class TrafficReportingTest {
       port = free.getLocalPort();
     }
     for (String id : List.of(meter, logger)) {
-      management.call(id, SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(false).build(), Duration.ofSeconds(5));
+      management.call(id, Transport.PLAIN, SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(false).build(),
+          Duration.ofSeconds(5));
     }
     for (String id : List.of(meter, logger)) {
       Endpoint end = connection.endpoint(connection.sideOf(id));
       String other = id.equals(meter) ? logger : meter;
-      management.call(id, ConnectionMessage.newBuilder().setConnectionId(connectionId)
+      management.call(id, Transport.PLAIN, ConnectionMessage.newBuilder().setConnectionId(connectionId)
           .setMode(ConnectionMessage.ModeType.CREATE)
           .setTargetAddress(id.compareTo(other) > 0 ? "127.0.0.1" : "")
           .setListenPort(port)

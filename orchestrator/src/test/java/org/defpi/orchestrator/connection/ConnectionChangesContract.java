@@ -239,8 +239,8 @@ abstract class ConnectionChangesContract {
     healthyPeer(LOGGER);
     Connection c = connect(connections, LOGGER);
     // As if stored by a request whose orchestrator died before it queued the change.
-    store.updateEndpoint(c.id(), 1, false, Optional.empty());
-    store.updateEndpoint(c.id(), 2, false, Optional.empty());
+    store.updateEndpoint(c.id(), 1, false, false, Optional.empty());
+    store.updateEndpoint(c.id(), 2, false, false, Optional.empty());
     assertThat(stored(c).state()).isEqualTo(ConnectionState.STARTING);
 
     assertThat(connections.reconcile()).containsExactly(c.id());
