@@ -111,7 +111,9 @@ final class ApiFixture implements AutoCloseable {
   private ProcessManager processManager;
   private TrafficManager traffic;
   private CertificateManager certificates;
+  private java.util.function.Supplier<Routes> withoutTls;
   private Javalin app;
+  private Javalin plainApp;
   /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmMeters jvmMeters = new JvmMeters();
@@ -176,6 +178,9 @@ final class ApiFixture implements AutoCloseable {
         new CertificateManager.Settings(CERT_TTL));
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
         new LayoutManager(store.layouts()), events, traffic, Optional.of(certificates), "1.2.3", meterRegistry);
+    // The same orchestrator as with DEFPI_TLS=off, for startWithoutTls.
+    withoutTls = () -> new Routes(services, processManager, connections, nodes, users, pendingChanges,
+        new LayoutManager(store.layouts()), events, traffic, Optional.empty(), "1.2.3", meterRegistry);
     new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
     jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
@@ -245,6 +250,9 @@ final class ApiFixture implements AutoCloseable {
       }
       if (app != null) {
         app.stop();
+      }
+      if (plainApp != null) {
+        plainApp.stop();
       }
       if (workers != null) {
         workers.close();
@@ -403,6 +411,27 @@ final class ApiFixture implements AutoCloseable {
 
   TrafficManager traffic() {
     return traffic;
+  }
+
+  /**
+   * Starts a second server over the same managers and store, as with {@code DEFPI_TLS=off} (no
+   * certificates); returns its port. {@link #close} stops it.
+   */
+  int startWithoutTls() {
+    plainApp = withoutTls.get().app().start(0);
+    return plainApp.port();
+  }
+
+  /** {@link #send(String, String, String, String, Map)} to the server on {@code port}. */
+  HttpResponse<String> sendTo(int port, String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The certificate authority the routes issue from. */
