@@ -10,7 +10,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -70,7 +69,7 @@ public final class CertificateAuthority {
     this.random = random;
   }
 
-  /** A new authority: a fresh key and a self-signed certificate valid from 5 minutes before {@code now} for 10 years. */
+  /** A new authority: a fresh key, a self-signed certificate valid from 5 minutes before {@code now} for 10 years. */
   public static CertificateAuthority create(Instant now, SecureRandom random) {
     KeyPair pair = newKeyPair(random);
     // A random part in the name tells two deployments' authorities apart in a person's eyes;
@@ -183,8 +182,6 @@ public final class CertificateAuthority {
       return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign with " + SIGNATURE + ": " + e.getMessage(), e);
-    } catch (CertificateException e) {
-      throw e;
     }
   }
 

@@ -27,7 +27,8 @@ public final class PublicKeys {
 
   /** The EC P-256 public key in {@code base64}, or a refusal naming the field {@code field}. */
   public static PublicKey ecP256(String base64, String field) throws Refusal.BadRequest {
-    String expected = "field '" + field + "' must be an EC P-256 public key (base64 of its DER X.509 SubjectPublicKeyInfo)";
+    String expected = "field '" + field + "' must be an EC P-256 public key (base64 of its DER X.509"
+        + " SubjectPublicKeyInfo)";
     byte[] der;
     try {
       der = Base64.getDecoder().decode(base64.strip());

@@ -559,8 +559,8 @@ public final class ProcessManager {
     ProcessProto.ResumeProcessMessage resume = ProcessProto.ResumeProcessMessage.newBuilder()
         .setProcessId(process.id()).setStateData(com.google.protobuf.ByteString.copyFrom(saved.data())).build();
     try {
-      ConfigureOutcome outcome = ConfigureOutcome.of(processes.call(process.id(), Processes.Transport.of(process), resume,
-          settings.configureBudget()));
+      ConfigureOutcome outcome = ConfigureOutcome.of(processes.call(process.id(), Processes.Transport.of(process),
+          resume, settings.configureBudget()));
       return outcome.state() == ProcessState.RUNNING ? outcome : new ConfigureOutcome(ProcessState.FAILED,
           Optional.of("cannot resume from the state saved by version " + saved.serviceVersion() + " at "
               + saved.savedAt() + ": " + outcome.reason().orElse("")));

@@ -333,7 +333,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   @Override
   public boolean updateTls(String id, boolean tls) {
     return run(pool, "update process " + id, db -> {
-      try (PreparedStatement s = db.prepareStatement("UPDATE process SET tls = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE process SET tls = ? WHERE id = ? AND state <> 'TERMINATED'")) {
         s.setBoolean(1, tls);
         s.setString(2, id);
         return s.executeUpdate() == 1;
@@ -489,7 +490,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
     }
     return run(pool, "update connection " + connectionId, db -> {
       try (PreparedStatement s = db.prepareStatement(
-          "UPDATE connection SET created_" + side + " = ?, failure_" + side + " = ?, tls_" + side + " = ? WHERE id = ?")) {
+          "UPDATE connection SET created_" + side + " = ?, failure_" + side + " = ?, tls_" + side + " = ?"
+              + " WHERE id = ?")) {
         s.setBoolean(1, created);
         s.setString(2, failure.orElse(null));
         s.setBoolean(3, tls);

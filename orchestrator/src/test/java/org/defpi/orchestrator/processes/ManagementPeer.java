@@ -8,7 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +21,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.defpi.orchestrator.certificate.CertificateAuthority;
+import org.defpi.orchestrator.certificate.IssuedCertificate;
 import org.defpi.wire.frame.FrameReader;
 import org.defpi.wire.frame.FrameWriter;
 import org.defpi.wire.message.ProtobufMessageCodec;
@@ -88,6 +96,31 @@ public final class ManagementPeer implements AutoCloseable {
           .setConnectionId(m.getConnectionId()).setConnectionState(ConnectionProto.ConnectionState.CONNECTED).build();
       default -> ProcessProto.ErrorMessage.newBuilder().setProcessId("?").setDebugInformation("unexpected").build();
     });
+  }
+
+  /**
+   * What a process built with our SDK holds: a key pair of its own with a certificate from
+   * {@code issuer} naming {@code processId}, and {@code trusted} as the authority it trusts.
+   */
+  public static SSLContext processContext(CertificateAuthority issuer, String processId, String userId,
+      CertificateAuthority trusted) throws Exception {
+    KeyPair pair = CertificateAuthority.newKeyPair(new SecureRandom());
+    IssuedCertificate issued = issuer.issue(pair.getPublic(), processId,
+        List.of(TlsNames.process(processId), TlsNames.user(userId)), java.time.Instant.now(), Duration.ofHours(1));
+    char[] password = "test".toCharArray();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("process", pair.getPrivate(), password, new Certificate[] {issued.certificate()});
+    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, password);
+    KeyStore anchors = KeyStore.getInstance("PKCS12");
+    anchors.load(null, null);
+    anchors.setCertificateEntry("authority", trusted.certificate());
+    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+    trust.init(anchors);
+    SSLContext context = SSLContext.getInstance(TlsNames.PROTOCOL);
+    context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+    return context;
   }
 
   public int port() {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Message;
-import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -16,11 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.defpi.orchestrator.certificate.CertificateAuthority;
-import org.defpi.orchestrator.certificate.IssuedCertificate;
 import org.defpi.orchestrator.certificate.OrchestratorIdentity;
 import org.defpi.orchestrator.process.Processes.ManagementException;
 import org.defpi.orchestrator.process.Processes.Transport;
@@ -188,29 +183,9 @@ class RealProcessesTlsTest {
         authority.certificate());
   }
 
-  /**
-   * What a process built with our SDK holds: a key pair of its own with a certificate from
-   * {@code issuer} naming {@code processId}, and {@code trusted} as the authority it trusts.
-   */
-  static SSLContext processContext(CertificateAuthority issuer, String processId, CertificateAuthority trusted)
+  private static SSLContext processContext(CertificateAuthority issuer, String processId, CertificateAuthority trusted)
       throws Exception {
-    KeyPair pair = CertificateAuthority.newKeyPair(RANDOM);
-    IssuedCertificate issued = issuer.issue(pair.getPublic(), processId,
-        List.of(TlsNames.process(processId), TlsNames.user(USER)), CLOCK.instant(), Duration.ofHours(1));
-    char[] password = "test".toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("process", pair.getPrivate(), password, new Certificate[] {issued.certificate()});
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(keys, password);
-    KeyStore anchors = KeyStore.getInstance("PKCS12");
-    anchors.load(null, null);
-    anchors.setCertificateEntry("authority", trusted.certificate());
-    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-    trust.init(anchors);
-    SSLContext context = SSLContext.getInstance(TlsNames.PROTOCOL);
-    context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), RANDOM);
-    return context;
+    return ManagementPeer.processContext(issuer, processId, USER, trusted);
   }
 
   private static ProcessProto.SetConfigMessage setConfig() {
