@@ -93,8 +93,9 @@ public final class Routes {
   static final String TRAFFIC_INTERVAL_HEADER = "X-Defpi-Report-Interval";
   private static final List<String> TRAFFIC_COUNTERS = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
       "dropped", "errors", "stateChanges");
+  // encrypted: sent by the SDK with TLS (its own word on the end); checked, not kept
   private static final Set<String> TRAFFIC_FIELDS = Set.of("connectionId", "state", "messagesIn", "messagesOut",
-      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges");
+      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges", "encrypted");
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
 
   /** Who may call a route. */
@@ -714,6 +715,7 @@ public final class Routes {
 
   private static ConnectionReport connectionReport(ObjectNode item, String at) throws Refusal.BadRequest {
     String connectionId = Bodies.nested(at, "connectionId", f -> Bodies.requiredText(item, f));
+    Bodies.nested(at, "encrypted", f -> Bodies.optionalBoolean(item, f));
     String state = Bodies.nested(at, "state", f -> Bodies.requiredText(item, f));
     if (!ConnectionReport.STATES.contains(state)) {
       throw new Refusal.BadRequest("field '" + at + ".state' must be one of " + new java.util.TreeSet<>(ConnectionReport.STATES)
