@@ -31,7 +31,7 @@ import { connectionsOf } from "./upgrade";
 import { Unobserved } from "./unobserved";
 import { useEnvironment } from "./useEnvironment";
 import { useLayoutStore } from "./useLayoutStore";
-import { EDGE_TYPES } from "./TrafficEdge";
+import { EDGE_TYPES } from "./LineEdge";
 import { useTraffic } from "./useTraffic";
 
 const NODE_TYPES: NodeTypes = { process: ProcessNode };

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import type { Connection, Process } from "../api/client";
 import { href } from "../shell/route";
 import { CONNECTION_COLOURS, PROCESS_COLOURS } from "./graph";
+import { LOCK, securityTitle } from "./security";
 import type { ProcessAction } from "./ProcessDialogs";
 import type { Tone } from "./track";
 
@@ -90,6 +91,7 @@ function ProcessDetails({ p, places }: { p: Process; places?: ReadonlyMap<string
       </Row>
       <Row name="placement">{placement(p, places)}</Row>
       {p.runsOn && <Row name="runs on">{places?.get(p.runsOn) ?? <code>{p.runsOn}</code>}</Row>}
+      <Row name="TLS">{p.tls ? "holds a certificate: reached in TLS 1.3" : "no certificate: plain TCP"}</Row>
       {(p.memoryMb !== undefined || p.cpus !== undefined) && (
         <Row name="reserved">{[p.memoryMb !== undefined && `${p.memoryMb} MiB`, p.cpus !== undefined && `${p.cpus} CPUs`]
           .filter(Boolean).join(", ")}</Row>
@@ -138,6 +140,8 @@ function ConnectionDetails({ c, processes }: { c: Connection; processes: Readonl
       <Row name="end 1">{end(c.endpoint1, c.interfaceVersions.endpoint1)}</Row>
       <Row name="end 2">{end(c.endpoint2, c.interfaceVersions.endpoint2)}</Row>
       <Row name="state"><State state={c.state} colour={CONNECTION_COLOURS[c.state]} reason={c.reason} /></Row>
+      <Row name="encrypted">{c.encrypted ? `${LOCK} ` : ""}{securityTitle(c, processes.get(c.endpoint1.processId),
+        processes.get(c.endpoint2.processId))}</Row>
       <Row name="created">{c.createdAt}</Row>
     </dl>
   );

@@ -148,6 +148,33 @@ describe("toEdges, again", () => {
   });
 });
 
+describe("toEdges and encryption", () => {
+  const c = connection("c1", ["a1", "meter/power", "v2"], ["b2", "logger/power", "v2"]);
+
+  it("marks an encrypted line with a lock and says in its tooltip what the lock means", () => {
+    const nodes = toNodes([{ ...meter, tls: true }, { ...logger, tls: true }], []);
+    const [locked] = toEdges([{ ...c, encrypted: true }], nodes);
+    expect(locked).toMatchObject({ label: "🔒", type: "line", ariaLabel: "connection active" });
+    expect(locked?.data?.title).toBe("TLS 1.3, both ends authenticated");
+    const [starting] = toEdges([{ ...c, encrypted: true, state: "STARTING" }], nodes);
+    expect(starting?.label).toBe("🔒 starting");
+  });
+
+  it("says why a plain line is plain, and draws it anew when an end's process says otherwise", () => {
+    const running = { ...logger, state: "RUNNING" as const };
+    const nodes = toNodes([{ ...meter, tls: true }, running], []);
+    const first = toEdges([c], nodes);
+    expect(first[0]?.label).toBeUndefined();
+    expect(first[0]?.data?.title).toBe(
+      "plain TCP: p-b2 holds no certificate (its service was built with the original SDK, or TLS is off)");
+    const previous = new Map(first.map((e) => [e.id, e]));
+    const both = toNodes([{ ...meter, tls: true }, { ...running, tls: true }], nodes);
+    const again = toEdges([c], both, null, previous)[0];
+    expect(again).not.toBe(first[0]);
+    expect(again?.data?.title).toBe("plain TCP: both ends hold a certificate, but have not both been told to use TLS yet");
+  });
+});
+
 describe("withConnected", () => {
   it("counts each port's active connections at both ends, and keeps unchanged boxes the same objects", () => {
     const m = iface("meter/power", ["v1"], true);

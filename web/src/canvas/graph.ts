@@ -2,6 +2,7 @@ import type { Edge, Node } from "@xyflow/react";
 import type { Connection, ConnectionState, Process, ProcessState } from "../api/client";
 import { boxGeometry } from "./box";
 import { linksOf, nodeHeight, place, type Point } from "./layout";
+import { lockedLabel, securityTitle } from "./security";
 import { trafficLabel, trafficTitle, type LineTraffic } from "./traffic";
 
 /** One port of a process box: an interface version, which a connection uses one of. */
@@ -23,7 +24,7 @@ export type ProcessNodeData = {
   connected?: Readonly<Record<string, number>>;
 };
 export type ProcessNode = Node<ProcessNodeData, "process">;
-export type ConnectionEdge = Edge<{ connection: Connection; traffic?: LineTraffic; title?: string }>;
+export type ConnectionEdge = Edge<{ connection: Connection; traffic?: LineTraffic; title: string }>;
 
 /** Each box has a handle on either side of each port, so a line leaves towards the box at its other end. */
 export type Side = "left" | "right";
@@ -153,9 +154,11 @@ function samePorts(a: Process, b: Process): boolean {
  * on the sides that face each other. A connection one of whose ports is not drawn (its process is not
  * shown, or no longer has that version) is left out rather than drawn to nowhere. A line that is as
  * it was in {@code previous} (same record, same sides, same selection) is the very same object, so
- * dragging a box or an event about one connection redraws only the lines that changed. A line with
- * traffic ({@code traffic}, by connection id: the same object while unchanged) is of type "traffic":
- * its rates on it, the details in its tooltip, marked when drops or errors grow.
+ * dragging a box or an event about one connection redraws only the lines that changed. Every line is
+ * of type "line" ({@link LineEdge}), with a tooltip: whether it is encrypted (a lock on the label when
+ * it is, why it is plain when not; {@link securityTitle}), then its traffic. A line with traffic
+ * ({@code traffic}, by connection id: the same object while unchanged) shows its rates on it, the
+ * details in its tooltip, marked when drops or errors grow.
  */
 export function toEdges(connections: Iterable<Connection>, nodes: readonly ProcessNode[], selected: string | null = null,
     previous?: ReadonlyMap<string, ConnectionEdge>, traffic?: ReadonlyMap<string, LineTraffic>): ConnectionEdge[] {
@@ -174,9 +177,11 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
     const targetHandle = handleId(targetPort, leftToRight ? "left" : "right");
     const isSelected = c.id === selected;
     const t = traffic?.get(c.id);
+    const security = securityTitle(c, source.data.process, target.data.process);
+    const title = t ? `${security}\n${trafficTitle(t, leftToRight)}` : security;
     const old = previous?.get(c.id);
     if (old && old.data?.connection === c && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle
-      && (old.selected ?? false) === isSelected && old.data.traffic === t) {
+      && (old.selected ?? false) === isSelected && old.data.traffic === t && old.data.title === title) {
       edges.push(old);
       continue;
     }
@@ -189,14 +194,14 @@ export function toEdges(connections: Iterable<Connection>, nodes: readonly Proce
       sourceHandle,
       targetHandle,
       // ACTIVE is the normal state: only the others are written on the line; an active one shows its traffic
-      label: c.state !== "ACTIVE" ? c.state.toLowerCase() : t ? trafficLabel(t, leftToRight) : undefined,
+      label: lockedLabel(c, c.state !== "ACTIVE" ? c.state.toLowerCase() : t ? trafficLabel(t, leftToRight) : undefined),
       // what a screen reader (and the browser test) reads: the state in words, "active" too
       ariaLabel: `connection ${c.state.toLowerCase()}`,
       style: { stroke: colour, strokeWidth: troubled ? 3.5 : 2, strokeDasharray: c.state === "ACTIVE" ? undefined : "6 4" },
       labelStyle: { fill: troubled ? CONNECTION_COLOURS.FAILED : colour, fontWeight: 600 },
       animated: c.state === "STARTING",
-      data: t ? { connection: c, traffic: t, title: trafficTitle(t, leftToRight) } : { connection: c },
-      ...(t ? { type: "traffic" } : {}),
+      data: t ? { connection: c, traffic: t, title } : { connection: c, title },
+      type: "line",
       ...(isSelected ? { selected: true } : {}),
     });
   }

@@ -103,14 +103,22 @@ describe("toEdges with traffic", () => {
   const nodes = toNodes([meter, logger], []).map((n) => n.id === "a1" ? { ...n, position: { x: 0, y: 0 } }
     : { ...n, position: { x: 500, y: 0 } });
 
-  it("draws a line with reports as a traffic line, and one without as before", () => {
+  it("shows a line's reported traffic on it and in its tooltip, and a line without reports without", () => {
     const traffic = lineTraffic([reported("c1", end("a1", 12, 0))], shown, NONE);
     const [one, two] = toEdges([c1, c2], nodes, null, undefined, traffic);
-    expect(one).toMatchObject({ id: "c1", type: "traffic", label: "12 msg/s" });
+    expect(one).toMatchObject({ id: "c1", type: "line", label: "12 msg/s" });
     expect(one?.data?.title).toContain("→ 12 msg/s");
-    expect(two?.type).toBeUndefined();
+    expect(two?.type).toBe("line");
     expect(two?.label).toBeUndefined();
-    expect(two?.data).toEqual({ connection: c2 });
+    expect(two?.data).toEqual({ connection: c2, title: expect.stringMatching(/^plain TCP: /) });
+  });
+
+  it("puts the lock before an encrypted line's traffic, and says so first in its tooltip", () => {
+    const traffic = lineTraffic([reported("c1", end("a1", 12, 0))], shown, NONE);
+    const [locked] = toEdges([{ ...c1, encrypted: true }], nodes, null, undefined, traffic);
+    expect(locked?.label).toBe("🔒 12 msg/s");
+    expect(locked?.data?.title.split("\n")[0]).toBe("TLS 1.3, both ends authenticated");
+    expect(locked?.data?.title).toContain("→ 12 msg/s");
   });
 
   it("draws again only the lines whose traffic changed", () => {
@@ -133,6 +141,6 @@ describe("toEdges with traffic", () => {
     const [paused] = toEdges([suspended], nodes, null, undefined, lineTraffic([reported("c1", end("a1", 0, 0))],
       new Map([["c1", suspended]]), NONE));
     expect(paused?.label).toBe("suspended");
-    expect(paused?.type).toBe("traffic");
+    expect(paused?.type).toBe("line");
   });
 });

@@ -2,6 +2,7 @@ import { all, data, type Connection, type Process } from "../api/client";
 import type { paths } from "../generated/openapi";
 import { useShell } from "../shell/context";
 import { href, type Route } from "../shell/route";
+import { encryptedCell } from "../canvas/security";
 import { CONNECTION_COLOURS } from "./colours";
 import { endText, usersOf } from "./connections";
 import { useListRoute, useLiveReload, useLoad, useUsers } from "./hooks";
@@ -59,6 +60,7 @@ export function ConnectionsPage({ route }: { route: Route }) {
             <th scope="col">End 1</th>
             <th scope="col">End 2</th>
             {sortHeader("state", "State")}
+            <th scope="col">Encrypted</th>
             {admin && <th scope="col">User</th>}
             {sortHeader("createdAt", "Created", "minor")}
           </tr>
@@ -84,11 +86,13 @@ function Row({ c, processes, admin, userName }: {
   admin: boolean;
   userName: (id: string) => string;
 }) {
+  const encrypted = encryptedCell(c, processes);
   return (
     <tr>
       <End c={c} end="endpoint1" processes={processes} />
       <End c={c} end="endpoint2" processes={processes} />
       <td><Badge state={c.state} colour={CONNECTION_COLOURS[c.state]} reason={c.reason} /></td>
+      <td title={encrypted.title}>{encrypted.text}</td>
       {admin && <td>{userName(c.userId)}</td>}
       <td className="minor"><Time iso={c.createdAt} /> <Id id={c.id} /></td>
     </tr>

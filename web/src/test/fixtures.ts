@@ -19,7 +19,7 @@ export function process(id: string, interfaces: Interface[] = [], state: Process
     createdAt = "2026-01-01T00:00:00.000000Z"): Process {
   return {
     id, serviceId: "meter", name: `p-${id}`, version: "0.1.0", userId: "u1", state, configuration: {}, createdAt,
-    mounts: [], ports: [], interfaces,
+    mounts: [], ports: [], tls: false, interfaces,
   };
 }
 
@@ -32,6 +32,7 @@ export function connection(id: string, one: [string, string, string], two: [stri
     endpoint2: { processId: two[0], interfaceId: two[1], listenPort: 5000 },
     interfaceVersions: { endpoint1: one[2], endpoint2: two[2] },
     state,
+    encrypted: false,
     createdAt: "2026-01-01T00:00:00.000000Z",
   };
 }

@@ -62,11 +62,11 @@ final class ConnectionCommands extends ListCommand {
       c.printJson(response);
       return;
     }
-    Table table = new Table("ID", "ENDPOINT1", "ENDPOINT2", "VERSIONS", "STATE", "REASON");
+    Table table = new Table("ID", "ENDPOINT1", "ENDPOINT2", "VERSIONS", "STATE", "ENCRYPTED", "REASON");
     JsonNode connections = response.json();
     for (JsonNode x : connections) {
       table.row(text(x, "id"), endpoint(x.path("endpoint1")), endpoint(x.path("endpoint2")), versions(x),
-          text(x, "state"), text(x, "reason"));
+          text(x, "state"), encrypted(x), text(x, "reason"));
     }
     table.print(c.out());
     c.footer(response, connections.size());
@@ -81,7 +81,16 @@ final class ConnectionCommands extends ListCommand {
     fields(c.out(), "id", text(x, "id"), "endpoint1", endpoint(x.path("endpoint1")),
         "endpoint2", endpoint(x.path("endpoint2")), "versions", versions(x),
         "listen port", text(x.path("endpoint1"), "listenPort"), "state", text(x, "state"),
-        "reason", text(x, "reason"), "created", text(x, "createdAt"));
+        "encrypted", encrypted(x), "reason", text(x, "reason"), "created", text(x, "createdAt"));
+  }
+
+  /**
+   * yes: both ends were told to run it in TLS 1.3 (both hold a certificate of the orchestrator's
+   * authority); no: plain TCP; empty from an orchestrator that does not say (before the TLS addition).
+   */
+  static String encrypted(JsonNode x) {
+    JsonNode v = x.path("encrypted");
+    return v.isBoolean() ? (v.asBoolean() ? "yes" : "no") : "";
   }
 
   private static String endpoint(JsonNode e) {

@@ -76,13 +76,23 @@ final class ProcessCommands extends ListCommand {
         "version", text(p, "version"), "user", text(p, "userId"), "state", text(p, "state"),
         "reason", text(p, "reason"), "created", text(p, "createdAt"), "placed", place,
         "memory", text(p, "memoryMb").isEmpty() ? "" : text(p, "memoryMb") + " MiB", "cpus", text(p, "cpus"),
-        "volumes", String.join(", ", mounts), "ports", String.join(", ", ports), "runs on", text(p, "runsOn"));
+        "volumes", String.join(", ", mounts), "ports", String.join(", ", ports), "runs on", text(p, "runsOn"),
+        "tls", tls(p));
     if (!p.path("configuration").isEmpty()) {
       Table config = new Table("KEY", "VALUE");
       p.path("configuration").properties().forEach(e -> config.row(e.getKey(), e.getValue().asText()));
       c.out().println();
       config.print(c.out());
     }
+  }
+
+  /**
+   * yes: its last trigger said it holds a certificate, so the orchestrator reaches it in TLS; no:
+   * plain TCP (built with the original SDK, or TLS off); empty from an orchestrator that does not say.
+   */
+  static String tls(JsonNode p) {
+    JsonNode v = p.path("tls");
+    return v.isBoolean() ? (v.asBoolean() ? "yes" : "no") : "";
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the processes.")

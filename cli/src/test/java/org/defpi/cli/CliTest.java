@@ -430,6 +430,40 @@ class CliTest {
   }
 
   @Test
+  void connectionsSayWhetherTheyAreEncrypted() {
+    login();
+    String plain = """
+        {"id":"c1","userId":"u1","endpoint1":{"processId":"p1","interfaceId":"a/pm","listenPort":7000},
+        "endpoint2":{"processId":"p2","interfaceId":"b/pm","listenPort":7000},
+        "interfaceVersions":{"endpoint1":"v1","endpoint2":"v1"},"state":"ACTIVE","encrypted":false,
+        "createdAt":"2026-01-01T00:00:00Z"}""";
+    String tls = plain.replace("\"c1\"", "\"c2\"").replace("\"encrypted\":false", "\"encrypted\":true");
+    // an orchestrator from before the TLS addition does not say
+    String silent = plain.replace("\"c1\"", "\"c3\"").replace("\"encrypted\":false,", "");
+    api.page("GET /connection", "[" + plain + "," + tls + "," + silent + "]", 3);
+    api.json("GET /connection/c2", 200, tls);
+
+    assertThat(run("connections").out()).isEqualTo("""
+        ID  ENDPOINT1  ENDPOINT2  VERSIONS  STATE   ENCRYPTED  REASON
+        c1  p1:a/pm    p2:b/pm    v1/v1     ACTIVE  no         -
+        c2  p1:a/pm    p2:b/pm    v1/v1     ACTIVE  yes        -
+        c3  p1:a/pm    p2:b/pm    v1/v1     ACTIVE  -          -
+        """);
+    assertThat(run("connections", "show", "c2").out()).contains("state:        ACTIVE\nencrypted:    yes\n");
+  }
+
+  @Test
+  void aProcessShowsWhetherItHoldsACertificate() {
+    login();
+    api.json("GET /process/p1", 200, PROCESS.replace("\"configuration\"", "\"tls\":true,\"configuration\""));
+    api.json("GET /process/p2", 200, PROCESS.replace("\"p1\"", "\"p2\"")
+        .replace("\"configuration\"", "\"tls\":false,\"configuration\""));
+
+    assertThat(run("processes", "show", "p1").out()).contains("tls:      yes\n");
+    assertThat(run("processes", "show", "p2").out()).contains("tls:      no\n");
+  }
+
+  @Test
   void aProcessMayBeNamedAndAnInterfaceByThePartAfterItsServiceId() throws Exception {
     login();
     api.problem("GET /process/my-meter", 404, "process 'my-meter' does not exist")

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.logging.LogFormat;
 import org.defpi.orchestrator.registry.RealRegistry;
 import org.defpi.orchestrator.store.RealStore;
@@ -55,6 +56,13 @@ import org.defpi.orchestrator.store.RealStore;
  *                                                               AES-GCM on every node; without it traffic between
  *                                                               nodes silently vanishes). Off: the SDK's TLS encrypts
  *                                                               what crosses nodes (docs/wire-additions.md)
+ * DEFPI_TLS                  on                                 on: the orchestrator is the deployment's certificate
+ *                                                               authority, and processes that hold its certificates
+ *                                                               talk TLS 1.3 (docs/wire-additions.md, "TLS"); off:
+ *                                                               POST /process/{id}/certificate answers 404 and
+ *                                                               everything is plain TCP, as in WIRE.md
+ * DEFPI_CERT_TTL             3600                               seconds a certificate is valid (at least 60); renewed
+ *                                                               two thirds of the way
  * </pre>
  */
 public record Settings(
@@ -81,7 +89,9 @@ public record Settings(
     Duration tokenTtl,
     Optional<Duration> reconcile,
     LogFormat logFormat,
-    boolean overlayEncryption) {
+    boolean overlayEncryption,
+    boolean tls,
+    Duration certTtl) {
   public Settings {
     Objects.requireNonNull(adminPasswordFile, "adminPasswordFile");
     Objects.requireNonNull(adminEmail, "adminEmail");
@@ -104,6 +114,7 @@ public record Settings(
     Objects.requireNonNull(tokenTtl, "tokenTtl");
     Objects.requireNonNull(reconcile, "reconcile");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(certTtl, "certTtl");
   }
 
   /** Reads the settings; a malformed value is refused with the variable's name. */
@@ -139,7 +150,18 @@ public record Settings(
         text(env, "DEFPI_RECONCILE", "").equalsIgnoreCase("off") ? Optional.empty()
             : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)),
         logFormat(env),
-        onOff(env, "DEFPI_OVERLAY_ENCRYPTION", false));
+        onOff(env, "DEFPI_OVERLAY_ENCRYPTION", false),
+        onOff(env, "DEFPI_TLS", true),
+        certTtl(env));
+  }
+
+  private static Duration certTtl(Map<String, String> env) {
+    Duration ttl = seconds(env, "DEFPI_CERT_TTL", (int) CertificateManager.DEFAULT_TTL.toSeconds());
+    if (ttl.compareTo(CertificateManager.MIN_TTL) < 0) {
+      throw new IllegalArgumentException("DEFPI_CERT_TTL must be at least " + CertificateManager.MIN_TTL.toSeconds()
+          + " (seconds), not " + ttl.toSeconds());
+    }
+    return ttl;
   }
 
   /** Every field, with any password in the database URL hidden (the record's own would show it). */

@@ -16,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.api.Routes;
+import org.defpi.orchestrator.certificate.CertificateAuthority;
+import org.defpi.orchestrator.certificate.CertificateManager;
+import org.defpi.orchestrator.certificate.OrchestratorIdentity;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionStore;
 import org.defpi.orchestrator.event.EventBus;
@@ -132,8 +135,18 @@ public final class Wiring implements AutoCloseable {
       }
       RealRegistry registry = new RealRegistry(new RealRegistry.Settings(settings.registryUrl(), settings.imagePrefix(),
           Duration.ofSeconds(10), 100, settings.registryCredentials()), clock, meterRegistry);
+      // The deployment's certificate authority (made by the first instance to start) and this
+      // instance's own certificate, for the management ports of processes that hold one.
+      SecureRandom random = new SecureRandom();
+      Optional<CertificateAuthority> authority = settings.tls()
+          ? Optional.of(CertificateManager.loadAuthority(store.authority(), clock, random)) : Optional.empty();
+      if (authority.isEmpty()) {
+        LOG.info("DEFPI_TLS=off: no certificates; management and data connections are plain TCP");
+      }
+      Optional<RealProcesses.Tls> tls = authority.map(a -> new RealProcesses.Tls(
+          new OrchestratorIdentity(a, clock, settings.certTtl(), random), a.certificate()));
       processes = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
-          new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
+          new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), tls));
       Ids ids = Ids.secure(clock);
       ServiceManager services = new ServiceManager(registry, new ServiceCatalog(registry, refresher, clock,
           settings.registryRefresh(), Duration.ofSeconds(30)).start());
@@ -191,8 +204,10 @@ public final class Wiring implements AutoCloseable {
           TrafficManager.Settings.defaults());
       events.onPublish(traffic::follow);
       new TrafficMeters(traffic).bindTo(meterRegistry);
+      Optional<CertificateManager> certificates = authority.map(a -> new CertificateManager(a,
+          CertificateManager.directory(processManager), clock, new CertificateManager.Settings(settings.certTtl())));
       Javalin app = new Routes(services, processManager, connections, nodes, users, pendingChanges, layouts, events,
-          traffic, version(), meterRegistry)
+          traffic, certificates, version(), meterRegistry)
           .app()
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),

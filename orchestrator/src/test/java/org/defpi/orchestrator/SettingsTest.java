@@ -82,4 +82,20 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_DB_URL", "postgres://db/defpi")))
         .hasMessageContaining("DEFPI_DB_URL");
   }
+
+  @Test
+  void tlsIsOnUnlessTurnedOffAndCertificatesLiveAnHourAtLeastAMinute() {
+    Settings s = Settings.fromEnv(Map.of());
+    assertThat(s.tls()).isTrue();
+    assertThat(s.certTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(Settings.fromEnv(Map.of("DEFPI_TLS", "off")).tls()).isFalse();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_TLS", " OFF ")).tls()).isFalse();
+    assertThat(Settings.fromEnv(Map.of("DEFPI_TLS", "on")).tls()).isTrue();
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_TLS", "yes")))
+        .hasMessage("DEFPI_TLS must be on or off, not 'yes'");
+    assertThat(Settings.fromEnv(Map.of("DEFPI_CERT_TTL", "60")).certTtl()).isEqualTo(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_CERT_TTL", "59")))
+        .hasMessage("DEFPI_CERT_TTL must be at least 60 (seconds), not 59");
+    assertThatThrownBy(() -> Settings.fromEnv(Map.of("DEFPI_CERT_TTL", "an hour"))).hasMessageContaining("DEFPI_CERT_TTL");
+  }
 }

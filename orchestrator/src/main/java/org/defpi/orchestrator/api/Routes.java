@@ -25,6 +25,7 @@ import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.api.ListQuery.Fields;
 import org.defpi.orchestrator.api.ListQuery.Key;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.connection.ConnectionPlanner;
 import org.defpi.orchestrator.event.Event;
@@ -51,6 +52,7 @@ import org.defpi.orchestrator.traffic.TrafficManager;
 import org.defpi.orchestrator.user.Role;
 import org.defpi.orchestrator.user.User;
 import org.defpi.orchestrator.user.UserManager;
+import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,8 +93,9 @@ public final class Routes {
   static final String TRAFFIC_INTERVAL_HEADER = "X-Defpi-Report-Interval";
   private static final List<String> TRAFFIC_COUNTERS = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
       "dropped", "errors", "stateChanges");
+  // encrypted: sent by the SDK with TLS (its own word on the end); checked, not kept
   private static final Set<String> TRAFFIC_FIELDS = Set.of("connectionId", "state", "messagesIn", "messagesOut",
-      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges");
+      "bytesIn", "bytesOut", "dropped", "errors", "stateChanges", "encrypted");
   private static final String CHALLENGE = "Bearer realm=\"defpi\", Basic realm=\"defpi\", charset=\"UTF-8\"";
 
   /** Who may call a route. */
@@ -152,6 +155,8 @@ public final class Routes {
   private final LayoutManager layouts;
   private final EventBus events;
   private final TrafficManager traffic;
+  /** Empty with DEFPI_TLS=off: no certificates, and the certificate route answers as if it did not exist. */
+  private final Optional<CertificateManager> certificates;
   private final String version;
   private final PrometheusMeterRegistry meterRegistry;
   private final OpenApi openApi;
@@ -160,7 +165,7 @@ public final class Routes {
 
   public Routes(ServiceManager services, ProcessManager processes, ConnectionManager connections, NodeManager nodes,
       UserManager users, PendingChanges pendingChanges, LayoutManager layouts, EventBus events, TrafficManager traffic,
-      String version, PrometheusMeterRegistry meterRegistry) {
+      Optional<CertificateManager> certificates, String version, PrometheusMeterRegistry meterRegistry) {
     this.services = Objects.requireNonNull(services, "services");
     this.processes = Objects.requireNonNull(processes, "processes");
     this.connections = Objects.requireNonNull(connections, "connections");
@@ -170,6 +175,7 @@ public final class Routes {
     this.layouts = Objects.requireNonNull(layouts, "layouts");
     this.events = Objects.requireNonNull(events, "events");
     this.traffic = Objects.requireNonNull(traffic, "traffic");
+    this.certificates = Objects.requireNonNull(certificates, "certificates");
     this.version = Objects.requireNonNull(version, "version");
     this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
     this.openApi = new OpenApi(version);
@@ -222,9 +228,10 @@ public final class Routes {
       }
     }));
     t.add(put("/process/trigger/{id}", Access.PROCESS, ctx -> {
-      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"), remoteAddress(ctx));
+      processes.trigger(ctx.pathParam("id"), ctx.header("X-Auth-Token"), saysTls(ctx), remoteAddress(ctx));
       ctx.status(204);
     }));
+    t.add(post("/process/{id}/certificate", Access.PROCESS, this::issueCertificate));
     t.add(put("/process/{id}/traffic", Access.PROCESS, this::reportTraffic));
     t.add(get("/process/{id}/traffic", Access.USER,
         ctx -> json(ctx, 200, Views.processTraffic(traffic.ofProcess(ctx.pathParam("id"), user(ctx))))));
@@ -663,6 +670,31 @@ public final class Routes {
     json(ctx, 201, Views.connection(connections.create(request, user(ctx))));
   }
 
+  /**
+   * Whether a trigger says the process holds a certificate ({@code X-Defpi-Tls: 1}). Never with
+   * DEFPI_TLS=off: this orchestrator then gives no certificates and speaks no TLS.
+   */
+  private boolean saysTls(Context ctx) {
+    String said = ctx.header(TlsNames.TLS_HEADER);
+    return certificates.isPresent() && said != null && said.strip().equals("1");
+  }
+
+  /**
+   * POST /process/{id}/certificate {publicKey}: a certificate of the deployment's authority for the
+   * process that asks with its own token (docs/wire-additions.md, "TLS", 1). With DEFPI_TLS=off the
+   * answer is the one for a route that does not exist, as from an orchestrator without TLS: the
+   * process then stays plain.
+   */
+  private void issueCertificate(Context ctx) throws Exception {
+    if (certificates.isEmpty()) {
+      problem(ctx, "not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path());
+      return;
+    }
+    var issued = certificates.get().issue(ctx.pathParam("id"), ctx.header("X-Auth-Token"),
+        () -> Bodies.requiredText(body(ctx, Set.of("publicKey")), "publicKey"));
+    json(ctx, 200, Views.certificate(issued));
+  }
+
   /** PUT /process/{id}/traffic: a process's report of its connections (an addition to WIRE.md; see TrafficManager). */
   private void reportTraffic(Context ctx) throws Exception {
     java.time.Duration next = traffic.report(ctx.pathParam("id"), ctx.header("X-Auth-Token"), () -> {
@@ -683,6 +715,7 @@ public final class Routes {
 
   private static ConnectionReport connectionReport(ObjectNode item, String at) throws Refusal.BadRequest {
     String connectionId = Bodies.nested(at, "connectionId", f -> Bodies.requiredText(item, f));
+    Bodies.nested(at, "encrypted", f -> Bodies.optionalBoolean(item, f));
     String state = Bodies.nested(at, "state", f -> Bodies.requiredText(item, f));
     if (!ConnectionReport.STATES.contains(state)) {
       throw new Refusal.BadRequest("field '" + at + ".state' must be one of " + new java.util.TreeSet<>(ConnectionReport.STATES)

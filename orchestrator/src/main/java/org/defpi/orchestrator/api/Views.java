@@ -42,10 +42,11 @@ final class Views {
 
   /**
    * {@code {id, serviceId, name, version, userId, state, reason?, configuration, createdAt, nodeId?,
-   * nodePoolId?, memoryMb?, cpus?, mounts, ports, runsOn?, interfaces}}; never the token. The placement
-   * fields are as its creator asked (neither nodeId nor nodePoolId: any public node); runsOn is where
-   * Swarm ran it when last looked. The interfaces are those of the version it runs (its image is pinned),
-   * which the service's default version need not share: what a connection to it can use.
+   * nodePoolId?, memoryMb?, cpus?, mounts, ports, runsOn?, tls, interfaces}}; never the token. The
+   * placement fields are as its creator asked (neither nodeId nor nodePoolId: any public node); runsOn
+   * is where Swarm ran it when last looked; tls whether its last trigger said it holds a certificate.
+   * The interfaces are those of the version it runs (its image is pinned), which the service's
+   * default version need not share: what a connection to it can use.
    */
   static ObjectNode process(Process p) {
     ObjectNode o = F.objectNode();
@@ -82,6 +83,7 @@ final class Views {
           .put("protocol", port.protocol().apiName());
     }
     p.runsOn().ifPresent(n -> o.put("runsOn", n));
+    o.put("tls", p.tls());
     ArrayNode interfaces = o.putArray("interfaces");
     p.interfaces().forEach(i -> interfaces.add(iface(i)));
     return o;
@@ -89,8 +91,9 @@ final class Views {
 
   /**
    * {@code {id, userId, endpoint1:{processId, interfaceId, listenPort}, endpoint2:{…},
-   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, createdAt}}; userId is its processes'
-   * user; state STARTING, ACTIVE, SUSPENDED or FAILED, reason only when FAILED.
+   * interfaceVersions:{endpoint1, endpoint2}, state, reason?, encrypted, createdAt}}; userId is its
+   * processes' user; state STARTING, ACTIVE, SUSPENDED or FAILED, reason only when FAILED; encrypted
+   * when the orchestrator last told both ends tls = true.
    */
   static ObjectNode connection(ConnectionManager.Owned owned) {
     Connection c = owned.connection();
@@ -105,7 +108,21 @@ final class Views {
     versions.put("endpoint2", c.endpoint2().versionName());
     o.put("state", c.state().name());
     c.reason().ifPresent(r -> o.put("reason", r));
+    o.put("encrypted", c.encrypted());
     o.put("createdAt", time(c.createdAt()));
+    return o;
+  }
+
+  /**
+   * {@code {certificate, caCertificate, notAfter, renewAfter}}: the issued certificate and the
+   * authority's, as PEM. Never a key: the process keeps its own, and the authority's stays in the store.
+   */
+  static ObjectNode certificate(org.defpi.orchestrator.certificate.IssuedCertificate issued) {
+    ObjectNode o = F.objectNode();
+    o.put("certificate", issued.certificatePem());
+    o.put("caCertificate", issued.authorityPem());
+    o.put("notAfter", time(issued.notAfter()));
+    o.put("renewAfter", time(issued.renewAfter()));
     return o;
   }
 

@@ -49,6 +49,14 @@ public record Connection(String id, Endpoint endpoint1, Endpoint endpoint2, int 
     return joined.isEmpty() ? Optional.empty() : Optional.of(joined);
   }
 
+  /**
+   * Whether the orchestrator last told both ends {@code tls = true} (and both answered): the
+   * connection runs in TLS 1.3 with both ends authenticated (docs/wire-additions.md, "TLS").
+   */
+  public boolean encrypted() {
+    return endpoint1.tls() && endpoint2.tls();
+  }
+
   /** 1 or 2: which end belongs to {@code processId}. */
   public int sideOf(String processId) {
     if (endpoint1.processId().equals(processId)) {

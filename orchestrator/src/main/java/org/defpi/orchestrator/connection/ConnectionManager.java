@@ -209,7 +209,7 @@ public final class ConnectionManager implements ProcessConnections {
       boolean running = processStore.findProcess(end.processId()).map(p -> p.state() == ProcessState.RUNNING)
           .orElse(false);
       if (running && !end.created() && end.failure().isEmpty()) {
-        store.updateEndpoint(connectionId, side, false, Optional.of(reason));
+        store.updateEndpoint(connectionId, side, false, false, Optional.of(reason));
       }
     }
   }
@@ -289,7 +289,7 @@ public final class ConnectionManager implements ProcessConnections {
   private List<String> tellBoth(Connection connection, Process a, Process b) throws InterruptedException {
     List<String> unreachable = new ArrayList<>();
     for (int side : serverFirst(connection)) {
-      tell(connection, side, process(connection, side, a, b), process(connection, 3 - side, a, b))
+      tellEnd(connection, side, process(connection, side, a, b), process(connection, 3 - side, a, b))
           .ifPresent(unreachable::add);
     }
     return unreachable;
@@ -399,6 +399,10 @@ public final class ConnectionManager implements ProcessConnections {
    * left to {@link #resumeAll}, its end marked untold (a new container knows nothing of it, so it
    * gets a full CREATE, not a RESUME). An end that cannot be reached is left to a
    * CREATE_CONNECTION change, which tries again with back-off.
+   *
+   * <p>A new container may hold a certificate where the old one held none, or the other way round
+   * (another SDK, another version): the other end, told the old {@code tls}, then gets a RESUME
+   * with the new one, the listening end first, so both ends speak alike again.
    */
   @Override
   public void restore(Process process) throws InterruptedException {
@@ -409,10 +413,19 @@ public final class ConnectionManager implements ProcessConnections {
         continue; // being removed: its dropAll deletes this connection
       }
       if (connection.suspended()) {
-        store.updateEndpoint(connection.id(), side, false, Optional.empty());
+        store.updateEndpoint(connection.id(), side, false, false, Optional.empty());
         continue;
       }
-      if (tell(connection, side, process, other.get()).isPresent()) {
+      boolean retell = toldOtherwise(connection.endpoint(3 - side), tls(process, other.get()));
+      boolean missed = false;
+      for (int s : serverFirst(connection)) {
+        if (s == side) {
+          missed |= tell(connection, side, process, other.get()).isPresent();
+        } else if (retell) {
+          missed |= tellResume(connection, s, other.get(), process).isPresent();
+        }
+      }
+      if (missed) {
         retryLater(connection.id(), process.userId());
       }
     }
@@ -513,7 +526,7 @@ public final class ConnectionManager implements ProcessConnections {
     if (unfit.isPresent()) {
       // nothing to send that it could take: FAILED once resumed, and the user decides (DELETE)
       LOG.warn("connection {}: {}", connection.id(), unfit.get());
-      store.updateEndpoint(connection.id(), movedSide, false, unfit);
+      store.updateEndpoint(connection.id(), movedSide, false, false, unfit);
       return List.of();
     }
     List<String> unreachable = new ArrayList<>();
@@ -556,17 +569,43 @@ public final class ConnectionManager implements ProcessConnections {
   private Optional<String> tell(Connection connection, int side, Process self, Process other)
       throws InterruptedException {
     if (self.state() != ProcessState.RUNNING) {
-      store.updateEndpoint(connection.id(), side, false, Optional.empty());
+      store.updateEndpoint(connection.id(), side, false, false, Optional.empty());
       return Optional.empty();
     }
     return send(connection, side, self, createMessage(connection, side, self, other), "CREATE");
+  }
+
+  /**
+   * {@link #tell}, except that an end that has the connection but was told another {@code tls} than
+   * the two processes call for now gets a RESUME with the right one (a CREATE of a known id changes
+   * nothing): one of them triggered again with, or without, a certificate.
+   */
+  private Optional<String> tellEnd(Connection connection, int side, Process self, Process other)
+      throws InterruptedException {
+    if (self.state() == ProcessState.RUNNING && toldOtherwise(connection.endpoint(side), tls(self, other))) {
+      return tellResume(connection, side, self, other);
+    }
+    return tell(connection, side, self, other);
+  }
+
+  /** An end that has the connection, told another {@code tls} than {@code wanted}. */
+  private static boolean toldOtherwise(Endpoint end, boolean wanted) {
+    return end.created() && end.tls() != wanted;
+  }
+
+  /**
+   * Whether a connection between these two runs in TLS: only when both processes' last triggers
+   * said they hold a certificate (docs/wire-additions.md, "TLS", 4). Else plain TCP, as WIRE.md.
+   */
+  static boolean tls(Process a, Process b) {
+    return a.tls() && b.tls();
   }
 
   /** RESUME to the end on {@code side} that kept the connection while {@code moved} moved; as {@link #tell}. */
   private Optional<String> tellResume(Connection connection, int side, Process self, Process moved)
       throws InterruptedException {
     if (self.state() != ProcessState.RUNNING) {
-      store.updateEndpoint(connection.id(), side, false, Optional.empty()); // gets a CREATE when it runs
+      store.updateEndpoint(connection.id(), side, false, false, Optional.empty()); // gets a CREATE when it runs
       return Optional.empty();
     }
     return send(connection, side, self, resumeMessage(connection, self, moved), "RESUME");
@@ -577,12 +616,12 @@ public final class ConnectionManager implements ProcessConnections {
       throws InterruptedException {
     Message reply;
     try {
-      reply = processes.call(self.id(), message, settings.callBudget());
+      reply = processes.call(self.id(), Processes.Transport.of(self), message, settings.callBudget());
     } catch (ManagementException e) {
       String why = "cannot tell process " + self.id() + " about connection " + connection.id() + ": " + e.getMessage();
       LOG.info("connection {}: {}", connection.id(), why);
       if (message.getMode() == ConnectionMessage.ModeType.CREATE) {
-        store.updateEndpoint(connection.id(), side, false, Optional.empty());
+        store.updateEndpoint(connection.id(), side, false, false, Optional.empty());
       } // a missed RESUME leaves the end as it was, so the next try sends RESUME again
       return Optional.of(why);
     }
@@ -594,7 +633,7 @@ public final class ConnectionManager implements ProcessConnections {
           + reply.getDescriptorForType().getName());
     };
     failure.ifPresent(f -> LOG.warn("connection {}: {}", connection.id(), f));
-    store.updateEndpoint(connection.id(), side, failure.isEmpty(), failure);
+    store.updateEndpoint(connection.id(), side, failure.isEmpty(), failure.isEmpty() && message.getTls(), failure);
     return Optional.empty();
   }
 
@@ -644,7 +683,7 @@ public final class ConnectionManager implements ProcessConnections {
     }
     ConnectionMessage message = ConnectionMessage.newBuilder().setMode(mode).setConnectionId(connection.id()).build();
     try {
-      Message reply = processes.call(process.id(), message, settings.callBudget());
+      Message reply = processes.call(process.id(), Processes.Transport.of(process), message, settings.callBudget());
       if (reply instanceof ProcessProto.ErrorMessage error) {
         LOG.info("process {} refused {} of connection {}: {}", process.id(), mode, connection.id(),
             error.getDebugInformation());
@@ -658,24 +697,33 @@ public final class ConnectionManager implements ProcessConnections {
   }
 
   /**
-   * The RESUME for the end {@code self} that kept the connection while {@code moved} moved: where
-   * to reconnect, by the rule of CREATE ({@link #createMessage}): the moved process's id (its DNS
-   * name, the same after the move) when {@code self} is the client, "" when it listens.
+   * The RESUME for the end {@code self} that kept the connection while {@code moved} moved (or
+   * triggered again): where to reconnect, by the rule of CREATE ({@link #createMessage}): the moved
+   * process's id (its DNS name, the same after the move) when {@code self} is the client, "" when it
+   * listens; and {@code tls} as for CREATE.
    */
   static ConnectionMessage resumeMessage(Connection connection, Process self, Process moved) {
-    return ConnectionMessage.newBuilder()
+    ConnectionMessage.Builder message = ConnectionMessage.newBuilder()
         .setMode(ConnectionMessage.ModeType.RESUME)
         .setConnectionId(connection.id())
         .setTargetAddress(ConnectionPlanner.isClient(self.id(), moved.id()) ? moved.id() : "")
-        .setListenPort(connection.listenPort())
-        .build();
+        .setListenPort(connection.listenPort());
+    return withTls(message, self, moved).build();
+  }
+
+  /**
+   * Field 11 {@code tls = true} when both ends hold a certificate; otherwise left out, so a process of
+   * the original SDK never sees it (docs/wire-additions.md, "TLS", 4).
+   */
+  private static ConnectionMessage.Builder withTls(ConnectionMessage.Builder message, Process self, Process other) {
+    return tls(self, other) ? message.setTls(true) : message;
   }
 
   /** The CREATE for the end on {@code side}, run by {@code self}, whose peer is {@code other} (WIRE.md section 7). */
   static ConnectionMessage createMessage(Connection connection, int side, Process self, Process other) {
     Endpoint mine = connection.endpoint(side);
     Endpoint theirs = connection.endpoint(3 - side);
-    return ConnectionMessage.newBuilder()
+    return withTls(ConnectionMessage.newBuilder()
         .setMode(ConnectionMessage.ModeType.CREATE)
         .setConnectionId(connection.id())
         .setTargetAddress(ConnectionPlanner.isClient(self.id(), other.id()) ? other.id() : "")
@@ -685,7 +733,7 @@ public final class ConnectionManager implements ProcessConnections {
         .setRemoteInterfaceId(theirs.interfaceId())
         .setRemoteProcessId(other.id())
         .setRemoteServiceId(other.serviceId())
-        .setRemoteProcessName(other.name())
+        .setRemoteProcessName(other.name()), self, other)
         .build();
   }
 

@@ -15,8 +15,11 @@ public interface ConnectionStore {
   /** The connections with an end at this process, oldest first. */
   List<Connection> connectionsOf(String processId);
 
-  /** Records the outcome of a CREATE to one end; false when the connection no longer exists. */
-  boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure);
+  /**
+   * Records the outcome of a CREATE (or RESUME) to one end, with whether what it was told said
+   * {@code tls = true} (false for an end not told); false when the connection no longer exists.
+   */
+  boolean updateEndpoint(String connectionId, int side, boolean created, boolean tls, Optional<String> failure);
 
   /** Marks the connection suspended or not; false when the connection no longer exists. */
   boolean updateSuspended(String connectionId, boolean suspended);

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param sendsHash hash of what this end sends (its ConnectionMessage's sendHash)
  * @param created the process answered CREATE with a handshake since it last (re)started
  * @param failure why the last CREATE to this end failed
+ * @param tls the last CREATE or RESUME this end answered said {@code tls = true}: it runs the
+ *     connection in TLS (docs/wire-additions.md, "TLS"); false while it is not told
  */
 public record Endpoint(
     String processId,
@@ -19,7 +21,8 @@ public record Endpoint(
     String receivesHash,
     String sendsHash,
     boolean created,
-    Optional<String> failure) {
+    Optional<String> failure,
+    boolean tls) {
   public Endpoint {
     Objects.requireNonNull(processId, "processId");
     Objects.requireNonNull(interfaceId, "interfaceId");
@@ -29,8 +32,14 @@ public record Endpoint(
     Objects.requireNonNull(failure, "failure");
   }
 
-  public Endpoint withOutcome(boolean newCreated, Optional<String> newFailure) {
-    return new Endpoint(processId, interfaceId, versionName, receivesHash, sendsHash, newCreated, newFailure);
+  /** An end not told of TLS (every new one). */
+  public Endpoint(String processId, String interfaceId, String versionName, String receivesHash, String sendsHash,
+      boolean created, Optional<String> failure) {
+    this(processId, interfaceId, versionName, receivesHash, sendsHash, created, failure, false);
+  }
+
+  public Endpoint withOutcome(boolean newCreated, boolean newTls, Optional<String> newFailure) {
+    return new Endpoint(processId, interfaceId, versionName, receivesHash, sendsHash, newCreated, newFailure, newTls);
   }
 
   boolean is(String otherProcessId, String otherInterfaceId) {

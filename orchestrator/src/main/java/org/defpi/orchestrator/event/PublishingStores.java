@@ -89,6 +89,11 @@ public final class PublishingStores {
       return changed(store.updateRunsOn(id, nodeId), id);
     }
 
+    @Override
+    public boolean updateTls(String id, boolean tls) {
+      return changed(store.updateTls(id, tls), id);
+    }
+
     /** After a write that took: the process as stored now, published. */
     private boolean changed(boolean took, String id) {
       if (took) {
@@ -148,8 +153,9 @@ public final class PublishingStores {
     }
 
     @Override
-    public boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure) {
-      boolean updated = store.updateEndpoint(connectionId, side, created, failure);
+    public boolean updateEndpoint(String connectionId, int side, boolean created, boolean tls,
+        Optional<String> failure) {
+      boolean updated = store.updateEndpoint(connectionId, side, created, tls, failure);
       if (updated) {
         store.findConnection(connectionId).ifPresent(c -> publish(c, Action.CHANGED));
       }

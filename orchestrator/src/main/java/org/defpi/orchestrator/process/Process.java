@@ -20,6 +20,9 @@ import org.defpi.wire.label.InterfaceLabel;
  * @param architectures what its image is built for (amd64, arm64, arm), as the registry said when
  *     the process was created; empty when the registry did not say
  * @param runsOn the node Swarm last ran its task on, as the reconciler saw it; empty when it saw none
+ * @param tls its last trigger call said {@code X-Defpi-Tls: 1} (it holds a certificate of the
+ *     orchestrator's authority): its management port is reached in TLS, and its data connections
+ *     to processes that said so too run in TLS (docs/wire-additions.md, "TLS")
  */
 public record Process(
     String id,
@@ -36,7 +39,8 @@ public record Process(
     Token token,
     Placement placement,
     List<String> architectures,
-    Optional<String> runsOn) {
+    Optional<String> runsOn,
+    boolean tls) {
   public Process {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(serviceId, "serviceId");
@@ -55,9 +59,18 @@ public record Process(
     Objects.requireNonNull(runsOn, "runsOn");
   }
 
+  /** A process whose trigger said nothing of TLS (every new one). */
+  public Process(String id, String serviceId, String name, String version, String userId, ProcessState state,
+      Optional<String> reason, Map<String, String> configuration, Instant createdAt, String image,
+      List<InterfaceLabel> interfaces, Token token, Placement placement, List<String> architectures,
+      Optional<String> runsOn) {
+    this(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image, interfaces, token,
+        placement, architectures, runsOn, false);
+  }
+
   public Process withState(ProcessState newState, Optional<String> newReason) {
     return new Process(id, serviceId, name, version, userId, newState, newReason, configuration, createdAt, image,
-        interfaces, token, placement, architectures, runsOn);
+        interfaces, token, placement, architectures, runsOn, tls);
   }
 
   /** The node its reservation counts against: where its task runs, else the private node it is pinned to. */
@@ -68,21 +81,27 @@ public record Process(
   /** This process as last seen on {@code node} (none: Swarm has no node for its task). */
   public Process withRunsOn(Optional<String> node) {
     return new Process(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image,
-        interfaces, token, placement, architectures, node);
+        interfaces, token, placement, architectures, node, tls);
   }
 
   /** This process running another version: an upgrade. */
   public Process withDeployment(String newVersion, String newImage, List<InterfaceLabel> newInterfaces,
       List<String> newArchitectures) {
     return new Process(id, serviceId, name, newVersion, userId, state, reason, configuration, createdAt, newImage,
-        newInterfaces, token, placement, newArchitectures, runsOn);
+        newInterfaces, token, placement, newArchitectures, runsOn, tls);
   }
 
   /** This process placed elsewhere: a move (resources, mounts and ports go with it). */
   public Process withTarget(Target newTarget) {
     return new Process(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image,
         interfaces, token, new Placement(newTarget, placement.resources(), placement.mounts(), placement.ports()),
-        architectures, runsOn);
+        architectures, runsOn, tls);
+  }
+
+  /** This process as its last trigger said: with a certificate ({@code X-Defpi-Tls: 1}) or not. */
+  public Process withTls(boolean newTls) {
+    return new Process(id, serviceId, name, version, userId, state, reason, configuration, createdAt, image,
+        interfaces, token, placement, architectures, runsOn, newTls);
   }
 
   public Optional<InterfaceLabel> findInterface(String interfaceId) {

@@ -297,7 +297,7 @@ public final class ProcessManager {
         continue;
       }
       try {
-        processes.terminateAt(process.id(), orphan, FENCE_BUDGET);
+        processes.terminateAt(process.id(), Processes.Transport.of(process), orphan, FENCE_BUDGET);
         LOG.info("process {}: told its orphaned container at {} to terminate (its container at {} took over)",
             process.id(), orphan.getHostAddress(), caller.getHostAddress());
       } catch (ManagementException e) {
@@ -314,18 +314,28 @@ public final class ProcessManager {
   }
 
   /**
-   * The trigger call of WIRE.md section 4: checks the token and queues the configuration. Returns at
-   * once; the caller answers 204.
+   * The trigger call of WIRE.md section 4: checks the token, records whether the process holds a
+   * certificate ({@code tls}: it said {@code X-Defpi-Tls: 1}, docs/wire-additions.md "TLS" 2; a new
+   * container of an original-SDK version says nothing and is plain again) and queues the
+   * configuration. Returns at once; the caller answers 204.
    */
-  public void trigger(String id, String presentedToken) throws Refusal {
-    trigger(id, presentedToken, Optional.empty());
+  public void trigger(String id, String presentedToken, boolean tls) throws Refusal {
+    trigger(id, presentedToken, tls, Optional.empty());
   }
 
   /** The trigger call from this address (the caller's, as the API saw it). */
-  public void trigger(String id, String presentedToken, Optional<java.net.InetAddress> from) throws Refusal {
+  public void trigger(String id, String presentedToken, boolean tls, Optional<java.net.InetAddress> from)
+      throws Refusal {
     Process process = authenticate(id, presentedToken, "the trigger call");
     if (process.state() == ProcessState.TERMINATED) {
       throw new Refusal.Conflict("process " + id + " is being terminated");
+    }
+    if (process.tls() != tls) {
+      if (!store.updateTls(id, tls)) {
+        throw new Refusal.Conflict("process " + id + " is being terminated");
+      }
+      LOG.info(tls ? "process {} holds a certificate (X-Defpi-Tls: 1): its management and data connections run in TLS"
+          : "process {} holds no certificate: its management and data connections are plain TCP", id);
     }
     if (settings.pinToCaller()) {
       from.ifPresent(address -> callers.put(id, address));
@@ -565,7 +575,7 @@ public final class ProcessManager {
         .setProcessId(id).setTargetState(ProcessProto.ProcessState.SUSPENDED).build();
     com.google.protobuf.Message reply;
     try {
-      reply = processes.call(id, goTo, settings.configureBudget());
+      reply = processes.call(id, Processes.Transport.of(process), goTo, settings.configureBudget());
     } catch (ManagementException e) {
       throw new ManagementException("cannot suspend the process: " + e.getMessage(), e); // retried
     }
@@ -605,7 +615,8 @@ public final class ProcessManager {
     ProcessProto.ResumeProcessMessage resume = ProcessProto.ResumeProcessMessage.newBuilder()
         .setProcessId(process.id()).setStateData(com.google.protobuf.ByteString.copyFrom(saved.data())).build();
     try {
-      ConfigureOutcome outcome = ConfigureOutcome.of(processes.call(process.id(), resume, settings.configureBudget()));
+      ConfigureOutcome outcome = ConfigureOutcome.of(processes.call(process.id(), Processes.Transport.of(process),
+          resume, settings.configureBudget()));
       return outcome.state() == ProcessState.RUNNING ? outcome : new ConfigureOutcome(ProcessState.FAILED,
           Optional.of("cannot resume from the state saved by version " + saved.serviceVersion() + " at "
               + saved.savedAt() + ": " + outcome.reason().orElse("")));
@@ -619,7 +630,8 @@ public final class ProcessManager {
     ProcessProto.SetConfigMessage setConfig = ProcessProto.SetConfigMessage.newBuilder()
         .setProcessId(process.id()).setIsUpdate(isUpdate).putAllConfig(process.configuration()).build();
     try {
-      return ConfigureOutcome.of(processes.call(process.id(), setConfig, settings.configureBudget()));
+      return ConfigureOutcome.of(processes.call(process.id(), Processes.Transport.of(process), setConfig,
+          settings.configureBudget()));
     } catch (ManagementException e) {
       return new ConfigureOutcome(ProcessState.FAILED, Optional.of("cannot " + (isUpdate ? "reconfigure" : "configure")
           + " the process: " + e.getMessage()));
@@ -656,7 +668,7 @@ public final class ProcessManager {
         ProcessProto.GoToProcessStateMessage goTo = ProcessProto.GoToProcessStateMessage.newBuilder()
             .setProcessId(id).setTargetState(ProcessProto.ProcessState.TERMINATED).build();
         try {
-          processes.call(id, goTo, settings.terminateBudget());
+          processes.call(id, Processes.Transport.of(found.get()), goTo, settings.terminateBudget());
         } catch (ManagementException e) {
           // Best effort by design: the service is removed next whatever the process says.
           LOG.info("process {} did not confirm TERMINATED ({}); removing its service anyway", id, e.getMessage());

@@ -33,6 +33,12 @@ public interface ProcessStore {
   /** Sets the node its task runs on (empty: none); false when the process no longer exists. */
   boolean updateRunsOn(String id, Optional<String> nodeId);
 
+  /**
+   * Records what its last trigger call said of TLS ({@code X-Defpi-Tls: 1}); false when the process
+   * no longer exists or is being terminated.
+   */
+  boolean updateTls(String id, boolean tls);
+
   /** False when it did not exist. */
   boolean deleteProcess(String id);
 }

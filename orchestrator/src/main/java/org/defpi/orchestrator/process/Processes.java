@@ -9,13 +9,29 @@ import java.time.Duration;
  */
 public interface Processes {
   /**
+   * How a process's management port is reached: plain TCP as WIRE.md says, or TLS 1.3 with both
+   * sides authenticated by the orchestrator's authority (docs/wire-additions.md, "TLS", 3).
+   */
+  enum Transport {
+    PLAIN,
+    TLS;
+
+    /** As the process's last trigger call said ({@link Process#tls()}). */
+    public static Transport of(Process process) {
+      return process.tls() ? TLS : PLAIN;
+    }
+  }
+
+  /**
    * Sends {@code request} to the process and returns its reply ({@code ProcessStateUpdateMessage},
    * {@code ConnectionHandshake}, {@code ErrorMessage}, …). Requests to one process are serialised.
-   * While the process is starting, connecting is retried with back-off.
+   * While the process is starting, connecting is retried with back-off. A channel open in another
+   * transport than {@code transport} is replaced.
    *
    * @param budget the most this call may take, waiting for the channel, connecting and the reply
    */
-  Message call(String processId, Message request, Duration budget) throws ManagementException, InterruptedException;
+  Message call(String processId, Transport transport, Message request, Duration budget)
+      throws ManagementException, InterruptedException;
 
   /** Closes the channel to the process and makes a call that is waiting for it give up. */
   void forget(String processId);
@@ -32,7 +48,7 @@ public interface Processes {
    * TERMINATED) over a connection of its own: how an old container, left running on a node Swarm
    * lost, is fenced off once a new one took over.
    */
-  void terminateAt(String processId, java.net.InetAddress address, Duration budget)
+  void terminateAt(String processId, Transport transport, java.net.InetAddress address, Duration budget)
       throws ManagementException, InterruptedException;
 
   /** The process could not be reached, did not answer in time, or broke the protocol. */

@@ -9,6 +9,8 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.defpi.orchestrator.process.Processes;
 import org.defpi.wire.frame.CorruptedFrameException;
 import org.defpi.wire.frame.FrameReader;
@@ -25,6 +33,7 @@ import org.defpi.wire.message.ProtobufMessageCodec;
 import org.defpi.wire.message.UnknownMessageException;
 import org.defpi.wire.protocol.ConnectionProto;
 import org.defpi.wire.protocol.ProcessProto;
+import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * reconnected and the request sent again once: the requests are safe to repeat (SetConfig
  * initialises afresh, CREATE on a known connection answers CONNECTED). Connecting is retried with
  * {@link Backoff} until the call's budget runs out, since a process may still be starting.
+ *
+ * <p>A process whose last trigger said it holds a certificate is reached in TLS 1.3
+ * ({@link Transport#TLS}, docs/wire-additions.md "TLS" 3): the orchestrator presents its own
+ * certificate ({@link Tls#identity()}) and accepts the process's only when it chains to the
+ * authority and names {@code urn:defpi:process:<the id called>} ({@link PeerTrust}); inside, the
+ * frames are the same. A channel open in the other transport is closed and opened anew.
  */
 public final class RealProcesses implements Processes, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RealProcesses.class);
@@ -54,19 +69,41 @@ public final class RealProcesses implements Processes, AutoCloseable {
   }
 
   /**
+   * What TLS connections present and trust.
+   *
+   * @param identity the orchestrator's own certificate and key (renewed as it goes)
+   * @param authority the deployment's authority: a process's certificate must chain to it
+   */
+  public record Tls(X509ExtendedKeyManager identity, X509Certificate authority) {
+    public Tls {
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(authority, "authority");
+    }
+  }
+
+  /**
    * @param addressOf where a process listens, looked up afresh for every connect attempt (DNS: the
    *     process id is its host name)
+   * @param tls what TLS connections present and trust; empty: this orchestrator speaks plain TCP
+   *     only (DEFPI_TLS=off)
    */
-  public record Settings(Function<String, InetSocketAddress> addressOf, Duration connectTimeout, Backoff backoff) {
+  public record Settings(Function<String, InetSocketAddress> addressOf, Duration connectTimeout, Backoff backoff,
+      Optional<Tls> tls) {
     public Settings {
       Objects.requireNonNull(addressOf, "addressOf");
       Objects.requireNonNull(connectTimeout, "connectTimeout");
       Objects.requireNonNull(backoff, "backoff");
+      Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Plain TCP only. */
+    public Settings(Function<String, InetSocketAddress> addressOf, Duration connectTimeout, Backoff backoff) {
+      this(addressOf, connectTimeout, backoff, Optional.empty());
     }
 
     /** Processes reached by their process id as host name on port 4999. */
-    public static Settings byHostName(Duration connectTimeout, Backoff backoff) {
-      return new Settings(id -> new InetSocketAddress(id, MANAGEMENT_PORT), connectTimeout, backoff);
+    public static Settings byHostName(Duration connectTimeout, Backoff backoff, Optional<Tls> tls) {
+      return new Settings(id -> new InetSocketAddress(id, MANAGEMENT_PORT), connectTimeout, backoff, tls);
     }
   }
 
@@ -86,7 +123,13 @@ public final class RealProcesses implements Processes, AutoCloseable {
   }
 
   @Override
-  public Message call(String processId, Message request, Duration budget) throws ManagementException, InterruptedException {
+  public Message call(String processId, Transport transport, Message request, Duration budget)
+      throws ManagementException, InterruptedException {
+    Objects.requireNonNull(transport, "transport");
+    if (transport == Transport.TLS && settings.tls().isEmpty()) {
+      throw new ManagementException("process " + processId + " holds a certificate, but this orchestrator speaks"
+          + " no TLS (DEFPI_TLS=off): restart the process to have it plain");
+    }
     long deadline = System.nanoTime() + budget.toNanos();
     Channel channel = channels.computeIfAbsent(processId, Channel::new);
     if (!channel.lock.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -94,7 +137,7 @@ public final class RealProcesses implements Processes, AutoCloseable {
     }
     try {
       channel.checkOpen();
-      boolean fresh = channel.connectIfNeeded(deadline);
+      boolean fresh = channel.connectIfNeeded(transport, deadline);
       try {
         return channel.exchange(request, deadline);
       } catch (StaleChannelException e) {
@@ -102,7 +145,7 @@ public final class RealProcesses implements Processes, AutoCloseable {
           throw new ManagementException("process " + processId + " closed the management connection: " + e.getMessage(), e);
         }
         LOG.debug("management connection to {} was stale ({}); reconnecting", processId, e.getMessage());
-        channel.connectIfNeeded(deadline);
+        channel.connectIfNeeded(transport, deadline);
         try {
           return channel.exchange(request, deadline);
         } catch (StaleChannelException again) {
@@ -140,12 +183,15 @@ public final class RealProcesses implements Processes, AutoCloseable {
   }
 
   @Override
-  public void terminateAt(String processId, java.net.InetAddress address, Duration budget)
+  public void terminateAt(String processId, Transport transport, java.net.InetAddress address, Duration budget)
       throws ManagementException, InterruptedException {
+    if (transport == Transport.TLS && settings.tls().isEmpty()) {
+      throw new ManagementException("process " + processId + " holds a certificate, but this orchestrator speaks no TLS");
+    }
     long deadline = System.nanoTime() + budget.toNanos();
     Channel once = new Channel(processId, new InetSocketAddress(address, MANAGEMENT_PORT));
     try {
-      once.connectIfNeeded(deadline);
+      once.connectIfNeeded(transport, deadline);
       once.exchange(ProcessProto.GoToProcessStateMessage.newBuilder().setProcessId(processId)
           .setTargetState(ProcessProto.ProcessState.TERMINATED).build(), deadline);
     } catch (StaleChannelException e) {
@@ -181,6 +227,7 @@ public final class RealProcesses implements Processes, AutoCloseable {
     final ReentrantLock lock = new ReentrantLock();
     private volatile boolean forgotten;
     private volatile Socket socket; // written under lock; read by forget() to unblock a read
+    private Transport transport; // of the open socket
     private FrameReader reader;
     private FrameWriter writer;
 
@@ -199,10 +246,15 @@ public final class RealProcesses implements Processes, AutoCloseable {
       }
     }
 
-    /** Connects unless connected; true when it made a new connection. */
-    boolean connectIfNeeded(long deadline) throws ManagementException, InterruptedException {
-      if (socket != null) {
+    /** Connects unless connected in {@code wanted}; true when it made a new connection. */
+    boolean connectIfNeeded(Transport wanted, long deadline) throws ManagementException, InterruptedException {
+      if (socket != null && transport == wanted) {
         return false;
+      }
+      if (socket != null) {
+        // Its last trigger said otherwise: a new container, with or without a certificate.
+        LOG.debug("management connection to {} was {}; reconnecting in {}", processId, transport, wanted);
+        closeSocket();
       }
       int failures = 0;
       while (true) {
@@ -221,9 +273,13 @@ public final class RealProcesses implements Processes, AutoCloseable {
           int timeout = (int) Math.max(1, Math.min(settings.connectTimeout().toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining)));
           s.connect(address, timeout);
           s.setTcpNoDelay(true);
+          if (wanted == Transport.TLS) {
+            s = handshake(s, address, deadline);
+          }
           reader = new FrameReader(s.getInputStream());
           writer = new FrameWriter(s.getOutputStream());
           socket = s;
+          transport = wanted;
           if (forgotten) { // forget() ran while we connected
             closeSocket();
             checkOpen();
@@ -239,10 +295,43 @@ public final class RealProcesses implements Processes, AutoCloseable {
                 + failures + " attempts: " + e, e);
           }
           sleeper.sleep(Duration.ofNanos(Math.min(wait.toNanos(), left)));
+        } catch (SSLException e) {
+          closeQuietly(s);
+          throw new ManagementException("the TLS handshake with the management port of process " + processId
+              + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
           closeQuietly(s);
           throw new ManagementException("cannot connect to the management port of process " + processId + ": " + e, e);
         }
+      }
+    }
+
+    /**
+     * TLS 1.3 over the connected {@code plain} socket, handshaken within the budget: presenting the
+     * orchestrator's certificate, trusting only a certificate of the authority naming this process.
+     */
+    private SSLSocket handshake(Socket plain, InetSocketAddress address, long deadline) throws IOException {
+      Tls tls = settings.tls().orElseThrow();
+      SSLContext context;
+      try {
+        context = SSLContext.getInstance(TlsNames.PROTOCOL);
+        context.init(new KeyManager[] {tls.identity()},
+            new TrustManager[] {new PeerTrust(tls.authority(), TlsNames.process(processId))}, null);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK speaks " + TlsNames.PROTOCOL, e);
+      }
+      SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(plain, address.getHostString(),
+          address.getPort(), true);
+      try {
+        secure.setUseClientMode(true);
+        secure.setEnabledProtocols(new String[] {TlsNames.PROTOCOL});
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        secure.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining)));
+        secure.startHandshake();
+        return secure;
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(secure);
+        throw e;
       }
     }
 

@@ -112,6 +112,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   private final PendingChangeTable pendingChanges;
   private final SavedStateTable savedStates;
   private final LayoutTable layouts;
+  private final AuthorityTable authority;
 
   private RealStore(HikariDataSource pool) {
     this.pool = pool;
@@ -119,6 +120,12 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
     this.pendingChanges = new PendingChangeTable(pool);
     this.savedStates = new SavedStateTable(pool);
     this.layouts = new LayoutTable(pool);
+    this.authority = new AuthorityTable(pool);
+  }
+
+  /** The deployment's certificate authority (the TLS addition). */
+  public AuthorityTable authority() {
+    return authority;
   }
 
   /** Where each viewer placed processes on the web canvas. */
@@ -210,7 +217,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
       try (PreparedStatement s = db.prepareStatement("""
           INSERT INTO process (id, service_id, name, version, user_id, state, reason, configuration, created_at,
             image, interfaces, token, target_node_id, target_pool_id, memory_bytes, nano_cpus, mounts, ports,
-            architectures, runs_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            architectures, runs_on, tls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, p.id());
         s.setString(2, p.serviceId());
         s.setString(3, p.name());
@@ -232,6 +239,7 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         s.setString(18, toJson(placement.ports()));
         s.setString(19, toJson(p.architectures()));
         s.setString(20, p.runsOn().orElse(null));
+        s.setBoolean(21, p.tls());
         s.executeUpdate();
       }
       return null;
@@ -323,6 +331,18 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
+  public boolean updateTls(String id, boolean tls) {
+    return run(pool, "update process " + id, db -> {
+      try (PreparedStatement s = db.prepareStatement(
+          "UPDATE process SET tls = ? WHERE id = ? AND state <> 'TERMINATED'")) {
+        s.setBoolean(1, tls);
+        s.setString(2, id);
+        return s.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public boolean deleteProcess(String id) {
     return run(pool, "delete process " + id, db -> {
       try (PreparedStatement s = db.prepareStatement("DELETE FROM process WHERE id = ?")) {
@@ -348,7 +368,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         new Token(r.getString("token")),
         placement(r),
         fromJson(r.getString("architectures"), STRINGS),
-        Optional.ofNullable(r.getString("runs_on")));
+        Optional.ofNullable(r.getString("runs_on")),
+        r.getBoolean("tls"));
   }
 
   private static Placement placement(ResultSet r) throws SQLException {
@@ -369,14 +390,16 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
           INSERT INTO connection (id, listen_port, created_at,
             process_id_1, interface_id_1, version_name_1, receives_hash_1, sends_hash_1, created_1, failure_1,
             process_id_2, interface_id_2, version_name_2, receives_hash_2, sends_hash_2, created_2, failure_2,
-            suspended)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            suspended, tls_1, tls_2)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
         s.setString(1, c.id());
         s.setInt(2, c.listenPort());
         setInstant(s, 3, c.createdAt());
         setEndpoint(s, 4, c.endpoint1());
         setEndpoint(s, 11, c.endpoint2());
         s.setBoolean(18, c.suspended());
+        s.setBoolean(19, c.endpoint1().tls());
+        s.setBoolean(20, c.endpoint2().tls());
         s.executeUpdate();
       }
       return null;
@@ -461,16 +484,18 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
   }
 
   @Override
-  public boolean updateEndpoint(String connectionId, int side, boolean created, Optional<String> failure) {
+  public boolean updateEndpoint(String connectionId, int side, boolean created, boolean tls, Optional<String> failure) {
     if (side != 1 && side != 2) {
       throw new IllegalArgumentException("side must be 1 or 2: " + side);
     }
     return run(pool, "update connection " + connectionId, db -> {
       try (PreparedStatement s = db.prepareStatement(
-          "UPDATE connection SET created_" + side + " = ?, failure_" + side + " = ? WHERE id = ?")) {
+          "UPDATE connection SET created_" + side + " = ?, failure_" + side + " = ?, tls_" + side + " = ?"
+              + " WHERE id = ?")) {
         s.setBoolean(1, created);
         s.setString(2, failure.orElse(null));
-        s.setString(3, connectionId);
+        s.setBoolean(3, tls);
+        s.setString(4, connectionId);
         return s.executeUpdate() == 1;
       }
     });
@@ -511,7 +536,8 @@ public final class RealStore implements ProcessStore, ConnectionStore, NodeStore
         r.getString("receives_hash_" + side),
         r.getString("sends_hash_" + side),
         r.getBoolean("created_" + side),
-        Optional.ofNullable(r.getString("failure_" + side)));
+        Optional.ofNullable(r.getString("failure_" + side)),
+        r.getBoolean("tls_" + side));
   }
 
   // ---- nodes and node pools

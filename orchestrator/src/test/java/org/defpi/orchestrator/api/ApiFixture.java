@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.TestUsers;
+import org.defpi.orchestrator.certificate.CertificateManager;
 import org.defpi.orchestrator.connection.ConnectionManager;
 import org.defpi.orchestrator.event.EventBus;
 import org.defpi.orchestrator.event.PublishingStores;
@@ -79,6 +80,8 @@ final class ApiFixture implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String METER_IFACE = TestImages.METER + "/power-measurement";
   static final String LOGGER_IFACE = TestImages.LOGGER + "/power-measurement";
+  /** DEFPI_CERT_TTL of the fixture's orchestrator. */
+  static final Duration CERT_TTL = Duration.ofMinutes(15);
 
   /** Where the store keeps its tables. */
   enum Database {
@@ -107,7 +110,10 @@ final class ApiFixture implements AutoCloseable {
   private Workers workers;
   private ProcessManager processManager;
   private TrafficManager traffic;
+  private CertificateManager certificates;
+  private java.util.function.Supplier<Routes> withoutTls;
   private Javalin app;
+  private Javalin plainApp;
   /** As Wiring's: what GET /metrics scrapes; the fixture's Swarm, registry, workers and store measure on it. */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmMeters jvmMeters = new JvmMeters();
@@ -166,8 +172,15 @@ final class ApiFixture implements AutoCloseable {
     traffic = new TrafficManager(TrafficManager.directory(processManager, connections), clock,
         TrafficManager.Settings.defaults());
     events.onPublish(traffic::follow);
+    // As Wiring does with DEFPI_TLS on: the store's certificate authority, issuing for a minute.
+    certificates = new CertificateManager(CertificateManager.loadAuthority(store.authority(), clock,
+        new java.security.SecureRandom()), CertificateManager.directory(processManager), clock,
+        new CertificateManager.Settings(CERT_TTL));
     routes = new Routes(services, processManager, connections, nodes, users, pendingChanges,
-        new LayoutManager(store.layouts()), events, traffic, "1.2.3", meterRegistry);
+        new LayoutManager(store.layouts()), events, traffic, Optional.of(certificates), "1.2.3", meterRegistry);
+    // The same orchestrator as with DEFPI_TLS=off, for startWithoutTls.
+    withoutTls = () -> new Routes(services, processManager, connections, nodes, users, pendingChanges,
+        new LayoutManager(store.layouts()), events, traffic, Optional.empty(), "1.2.3", meterRegistry);
     new StoreGauges(store, clock, Duration.ZERO).bindTo(meterRegistry);
     jvmMeters.bindTo(meterRegistry);
     app = routes.app().start(0);
@@ -237,6 +250,9 @@ final class ApiFixture implements AutoCloseable {
       }
       if (app != null) {
         app.stop();
+      }
+      if (plainApp != null) {
+        plainApp.stop();
       }
       if (workers != null) {
         workers.close();
@@ -395,6 +411,32 @@ final class ApiFixture implements AutoCloseable {
 
   TrafficManager traffic() {
     return traffic;
+  }
+
+  /**
+   * Starts a second server over the same managers and store, as with {@code DEFPI_TLS=off} (no
+   * certificates); returns its port. {@link #close} stops it.
+   */
+  int startWithoutTls() {
+    plainApp = withoutTls.get().app().start(0);
+    return plainApp.port();
+  }
+
+  /** {@link #send(String, String, String, String, Map)} to the server on {@code port}. */
+  HttpResponse<String> sendTo(int port, String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The certificate authority the routes issue from. */
+  CertificateManager certificates() {
+    return certificates;
   }
 
   /** The bus the stores publish on (GET /events). */

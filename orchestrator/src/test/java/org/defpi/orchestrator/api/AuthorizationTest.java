@@ -350,6 +350,11 @@ class AuthorizationTest {
     m.add(new Case("PUT /process/{id}/traffic", 401, 401, 401, 401)
         .request(w -> Req.of("/process/" + meterA + "/traffic").body("{\"connections\": []}"))
         .unchanged(() -> fixture.traffic().reportingProcesses()));
+    // Certificates too (CertificateApiTest has their token cases): a user's credentials get none.
+    m.add(new Case("POST /process/{id}/certificate", 401, 401, 401, 401)
+        .request(w -> Req.of("/process/" + meterA + "/certificate").body("{\"publicKey\": \""
+            + java.util.Base64.getEncoder().encodeToString(org.defpi.orchestrator.certificate.CertificateAuthority
+                .newKeyPair(new java.security.SecureRandom()).getPublic().getEncoded()) + "\"}")));
     m.add(new Case("GET /process/{id}/traffic", 401, 200, 404, 200)
         .request(w -> Req.of("/process/" + meterA + "/traffic"))
         .effect((w, q, r) -> assertThat(json(r).path("processId").asText()).isEqualTo(meterA)));

@@ -201,6 +201,9 @@ class MalformedRequestTest {
           .put("errors", 0).put("stateChanges", 1);
       return o;
     });
+    b.put("POST /process/{id}/certificate", () -> object("publicKey", java.util.Base64.getEncoder().encodeToString(
+        org.defpi.orchestrator.certificate.CertificateAuthority.newKeyPair(new java.security.SecureRandom()).getPublic()
+            .getEncoded())));
     b.put("PUT /user/me/layout", () -> {
       ObjectNode o = JSON.createObjectNode();
       o.putArray("positions").addObject().put("processId", meter).put("x", 12.5).put("y", -3);

@@ -95,7 +95,7 @@ class OpenApiTest {
       op("GET", "/assets/{file}", "public"), op("GET", "/user/me/layout", "user"), op("PUT", "/user/me/layout", "user"),
       op("POST", "/pendingchange/{id}/retry", "user"), op("GET", "/metrics", "admin"),
       op("PUT", "/process/{id}/traffic", "process"), op("GET", "/process/{id}/traffic", "user"),
-      op("GET", "/traffic", "user"));
+      op("GET", "/traffic", "user"), op("POST", "/process/{id}/certificate", "process"));
 
   private static final Set<String> PROBLEM_STATUSES = Set.of("400", "401", "403", "404", "409", "422", "429", "502");
 
@@ -345,7 +345,7 @@ class OpenApiTest {
     });
     assertThat(withBodies).containsExactlyInAnyOrder("POST /login", "POST /user", "PUT /user/{id}", "POST /process", "PUT /process/{id}",
         "POST /connection", "PUT /node/{id}", "POST /nodepool", "PUT /nodepool/{id}", "PUT /user/me/layout",
-        "PUT /process/{id}/traffic");
+        "PUT /process/{id}/traffic", "POST /process/{id}/certificate");
   }
 
   /** The object and every object in its properties have {@code additionalProperties: false}. */
@@ -384,9 +384,13 @@ class OpenApiTest {
         .doesNotContain("password", "passwordHash");
     assertThat(fieldNames(schemas.at("/Process/properties"))).containsExactlyInAnyOrder(
         "id", "serviceId", "name", "version", "userId", "state", "reason", "configuration", "createdAt", "nodeId",
-        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn", "interfaces");
+        "nodePoolId", "memoryMb", "cpus", "mounts", "ports", "runsOn", "tls", "interfaces");
     assertThat(fieldNames(schemas.at("/Connection/properties"))).containsExactlyInAnyOrder("id", "userId", "endpoint1",
-        "endpoint2", "interfaceVersions", "state", "reason", "createdAt");
+        "endpoint2", "interfaceVersions", "state", "reason", "encrypted", "createdAt");
+    // the TLS addition (docs/wire-additions.md): the answer holds certificates only, never a key
+    assertThat(fieldNames(schemas.at("/IssuedCertificate/properties")))
+        .containsExactlyInAnyOrder("certificate", "caCertificate", "notAfter", "renewAfter");
+    assertThat(fieldNames(schemas.at("/CertificateRequest/properties"))).containsExactly("publicKey");
     assertThat(fieldNames(schemas.at("/Layout/properties"))).containsExactly("positions");
     assertThat(fieldNames(schemas.at("/PendingChange/properties"))).containsExactlyInAnyOrder("id", "kind",
         "processId", "connectionId", "userId", "state", "attempts", "maxAttempts", "lastError", "createdAt",
@@ -447,6 +451,19 @@ class OpenApiTest {
         new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now), "65f0c0de1a2b3c4d5e6f7a80")));
     assertShape(document, "Connection", Views.connection(new ConnectionManager.Owned(
         new Connection("65f0c0de1a2b3c4d5e6f7a8d", e1, e2, 5000, now, true), "65f0c0de1a2b3c4d5e6f7a80")));
+    Endpoint tls1 = e1.withOutcome(true, true, Optional.empty());
+    Endpoint tls2 = e2.withOutcome(true, true, Optional.empty());
+    JsonNode encrypted = Views.connection(new ConnectionManager.Owned(
+        new Connection("65f0c0de1a2b3c4d5e6f7a8d", tls1, tls2, 5000, now), "65f0c0de1a2b3c4d5e6f7a80"));
+    assertShape(document, "Connection", encrypted);
+    assertThat(encrypted.path("encrypted").asBoolean()).isTrue();
+    assertShape(document, "Process", Views.process(failed.withTls(true)));
+    assertThat(Views.process(failed.withTls(true)).path("tls").asBoolean()).isTrue();
+    var authority = org.defpi.orchestrator.certificate.CertificateAuthority.create(now, new java.security.SecureRandom());
+    assertShape(document, "IssuedCertificate", Views.certificate(authority.issue(
+        org.defpi.orchestrator.certificate.CertificateAuthority.newKeyPair(new java.security.SecureRandom()).getPublic(),
+        "65f0c0de1a2b3c4d5e6f7a8b", List.of(java.net.URI.create("urn:defpi:process:65f0c0de1a2b3c4d5e6f7a8b")), now,
+        java.time.Duration.ofHours(1))));
     assertShape(document, "Node", Views.node(new Node("n0deid", "host", "amd64", NodeStatus.READY, NodeKind.PUBLIC,
         Optional.of("65f0c0de1a2b3c4d5e6f7a8e"), Optional.empty(), now,
         new Resources(2048 * Resources.MIB, 2 * Resources.NANOS_PER_CPU))));

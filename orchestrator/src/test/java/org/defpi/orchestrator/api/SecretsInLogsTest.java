@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * through every way a secret comes in: logins right and wrong, HTTP Basic right and wrong, bearer
  * tokens good and bogus, a process's X-Auth-Token right and wrong, a user made and passwords
  * changed with passwords in the body, a malformed body holding a password, and Authorization headers
- * that are not valid. No captured line may hold any of those secrets, nor their Basic encoding.
+ * that are not valid; and certificates issued to a process (the TLS addition), whose authority's
+ * private key must not be in any line in any encoding (DER as base64, its PEM lines, hex, the
+ * private scalar). No captured line may hold any of those secrets, nor their Basic encoding.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsInLogsTest {
@@ -172,6 +174,21 @@ class SecretsInLogsTest {
     ok(send("PUT", "/process/trigger/" + processId, null, null, Map.of("X-Auth-Token", wrongProcessToken)), 403);
     ok(send("PUT", "/process/trigger/" + processId, null, null, Map.of("X-Auth-Token", processToken)), 204);
     fixture.awaitQuiet(processId);
+    // certificates: issued twice, refused for a wrong token and a bad key; then a trigger that says TLS
+    String publicKey = Base64.getEncoder().encodeToString(org.defpi.orchestrator.certificate.CertificateAuthority
+        .newKeyPair(RANDOM).getPublic().getEncoded());
+    String certificatePath = "/process/" + processId + "/certificate";
+    for (int i = 0; i < 2; i++) {
+      ok(send("POST", certificatePath, "{\"publicKey\": \"" + publicKey + "\"}", null,
+          Map.of("X-Auth-Token", processToken)), 200);
+    }
+    ok(send("POST", certificatePath, "{\"publicKey\": \"" + publicKey + "\"}", null,
+        Map.of("X-Auth-Token", wrongProcessToken)), 401);
+    ok(send("POST", certificatePath, "{\"publicKey\": \"AAAA\"}", null, Map.of("X-Auth-Token", processToken)), 400);
+    ok(send("PUT", "/process/trigger/" + processId, null, null, Map.of("X-Auth-Token", processToken,
+        "X-Defpi-Tls", "1")), 204);
+    fixture.awaitQuiet(processId);
+    authorityKey(fixture.store().authority().findAuthority().orElseThrow().privateKey());
     ok(send("DELETE", "/process/" + processId, null, admin), 204);
 
     // the password change revoked alice's token: refused now; a new login, logged out
@@ -193,6 +210,8 @@ class SecretsInLogsTest {
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("{\"route\":\"\\/login\"}").contains("\"requestId\""));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("PUT /process/trigger/{id} 204"));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("user 'alice' logged in"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("issued a certificate to process"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("POST /process/{id}/certificate 200"));
 
     Map<String, String> forms = new LinkedHashMap<>();
     secrets.forEach((what, secret) -> {
@@ -214,6 +233,23 @@ class SecretsInLogsTest {
     assertThat(leaks).as("the planted line, text and JSON").hasSize(2).allMatch(l -> l.startsWith("PLANTED"));
     leaks.removeIf(l -> l.startsWith("PLANTED"));
     assertThat(leaks).as("%d lines captured", lines.size()).isEmpty();
+  }
+
+  /**
+   * The authority's private key as it could show up in a line: its PKCS#8 DER in base64 whole and
+   * in the 64-character lines of PEM, in hex, and its private scalar in hex and decimal.
+   */
+  private void authorityKey(byte[] pkcs8) throws Exception {
+    String base64 = Base64.getEncoder().encodeToString(pkcs8);
+    secrets.put("the authority's key (base64 DER)", base64);
+    for (int i = 0; i + 64 <= base64.length(); i += 64) {
+      secrets.put("the authority's key (PEM line " + (i / 64 + 1) + ")", base64.substring(i, i + 64));
+    }
+    secrets.put("the authority's key (hex DER)", HexFormat.of().formatHex(pkcs8));
+    java.security.interfaces.ECPrivateKey key = (java.security.interfaces.ECPrivateKey) java.security.KeyFactory
+        .getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+    secrets.put("the authority's private scalar (hex)", key.getS().toString(16));
+    secrets.put("the authority's private scalar (decimal)", key.getS().toString());
   }
 
   private static HttpResponse<String> ok(HttpResponse<String> response, int status) {

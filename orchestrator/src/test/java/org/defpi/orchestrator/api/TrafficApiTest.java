@@ -136,6 +136,11 @@ class TrafficApiTest {
     }
     assertProblem(report(logger, token, body(many.toArray(String[]::new))), 400, "at most 500");
     assertProblem(report(logger, token, "not json"), 400, "");
+    // an SDK with TLS says whether the end is encrypted: a boolean, taken (not kept)
+    assertProblem(report(logger, token, body(line(connection, 0, 0, 0, 0, 0, 0).replace("}", ", \"encrypted\": \"yes\"}"))),
+        400, "connections[0].encrypted");
+    assertThat(report(logger, token, body(line(connection, 0, 0, 0, 0, 0, 0).replace("}", ", \"encrypted\": true}")))
+        .statusCode()).isEqualTo(204);
   }
 
   @Test

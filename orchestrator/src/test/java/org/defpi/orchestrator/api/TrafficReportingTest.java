@@ -11,9 +11,12 @@ import static org.defpi.orchestrator.api.ApiFixture.ok;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,6 +26,12 @@ import org.defpi.orchestrator.TestImages;
 import org.defpi.orchestrator.connection.Connection;
 import org.defpi.orchestrator.connection.Endpoint;
 import org.defpi.orchestrator.processes.Backoff;
+import org.defpi.orchestrator.certificate.CertificateAuthority;
+import org.defpi.orchestrator.certificate.CertificateManager;
+import org.defpi.orchestrator.certificate.OrchestratorIdentity;
+import org.defpi.orchestrator.process.Process;
+import org.defpi.orchestrator.process.ProcessState;
+import org.defpi.orchestrator.process.Processes.Transport;
 import org.defpi.orchestrator.processes.RealProcesses;
 import org.defpi.sdk.ConnectionHandler;
 import org.defpi.sdk.DefPiParameters;
@@ -46,6 +55,9 @@ import org.junit.jupiter.api.TestInstance;
  * other over loopback as the orchestrator's own management client connects processes, and the
  * traffic they report read back from {@code GET /traffic}. (The fixture's own calls to processes
  * go to its fake; this test drives the runtimes' management ports itself with {@link RealProcesses}.)
+ * An SDK that holds a certificate of the fixture's authority (the TLS addition) is reached in TLS, as
+ * its trigger said, and its data connection is told {@code tls}; one without, plain: so this runs
+ * against either.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrafficReportingTest {
@@ -57,9 +69,14 @@ class TrafficReportingTest {
   @BeforeAll
   void start() throws Exception {
     fixture.start(ApiFixture.Database.H2);
+    SecureRandom random = new SecureRandom();
+    CertificateAuthority authority = CertificateManager.loadAuthority(fixture.store().authority(), Clock.systemUTC(),
+        random);
     management = new RealProcesses(new RealProcesses.Settings(
         id -> new InetSocketAddress("127.0.0.1", runtimes.get(id).managementPort()), Duration.ofSeconds(2),
-        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500))));
+        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), Optional.of(new RealProcesses.Tls(
+            new OrchestratorIdentity(authority, Clock.systemUTC(), Duration.ofHours(1), random),
+            authority.certificate()))));
   }
 
   @AfterAll
@@ -88,25 +105,33 @@ class TrafficReportingTest {
     runtimes.put(logger, run(logger, connection.endpoint(connection.sideOf(logger)),
         c -> new ConnectionHandler() {}, message -> loggerReceived.incrementAndGet()));
 
-    // As the orchestrator configures and connects them: the smaller id listens, the larger connects.
+    // As the orchestrator configures and connects them, once they triggered (the fake configured
+    // them): in TLS when their trigger said so; the smaller id listens, the larger connects.
+    Map<String, Process> triggered = new java.util.HashMap<>();
+    for (String id : List.of(meter, logger)) {
+      triggered.put(id, running(id));
+    }
+    boolean tls = triggered.get(meter).tls() && triggered.get(logger).tls();
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
     for (String id : List.of(meter, logger)) {
-      management.call(id, SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(false).build(), Duration.ofSeconds(5));
+      management.call(id, Transport.of(triggered.get(id)), SetConfigMessage.newBuilder().setProcessId(id)
+          .setIsUpdate(false).build(), Duration.ofSeconds(5));
     }
     for (String id : List.of(meter, logger)) {
       Endpoint end = connection.endpoint(connection.sideOf(id));
       String other = id.equals(meter) ? logger : meter;
-      management.call(id, ConnectionMessage.newBuilder().setConnectionId(connectionId)
+      ConnectionMessage.Builder create = ConnectionMessage.newBuilder().setConnectionId(connectionId)
           .setMode(ConnectionMessage.ModeType.CREATE)
           .setTargetAddress(id.compareTo(other) > 0 ? "127.0.0.1" : "")
           .setListenPort(port)
           .setReceiveHash(end.receivesHash())
           .setSendHash(end.sendsHash())
-          .setRemoteProcessId(other)
-          .build(), Duration.ofSeconds(5));
+          .setRemoteProcessId(other);
+      management.call(id, Transport.of(triggered.get(id)), (tls ? create.setTls(true) : create).build(),
+          Duration.ofSeconds(5));
     }
     org.defpi.sdk.Connection meterSide = meterConnections.poll(10, TimeUnit.SECONDS);
     assertThat(meterSide).as("the meter's connection handler was built").isNotNull();
@@ -141,6 +166,19 @@ class TrafficReportingTest {
     assertThat(end(ends, meter).path("errors").asLong()).isZero();
     assertThat(ok(admin("GET", "/process/" + logger + "/traffic", null), 200).at("/connections/0/connectionId").asText())
         .isEqualTo(connectionId);
+  }
+
+  /** The process once its runtime's trigger was answered and the fixture configured it (bounded wait). */
+  private Process running(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      Process p = fixture.store().findProcess(id).orElseThrow();
+      if (p.state() == ProcessState.RUNNING) {
+        return p;
+      }
+      Thread.sleep(20); // the runtime triggers on its own thread
+    }
+    throw new AssertionError("process " + id + " did not trigger within 20 s");
   }
 
   private static JsonNode end(JsonNode ends, String processId) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import java.util.function.Function;
 import org.defpi.orchestrator.Ids;
 import org.defpi.orchestrator.TestData;
 import org.defpi.orchestrator.TestUsers;
+import org.defpi.orchestrator.certificate.CertificateAuthority;
+import org.defpi.orchestrator.certificate.OrchestratorIdentity;
 import org.defpi.orchestrator.pendingchange.PendingChange;
 import org.defpi.orchestrator.pendingchange.PendingChange.Kind;
 import org.defpi.orchestrator.pendingchange.PendingChange.State;
@@ -32,6 +35,7 @@ import org.defpi.orchestrator.pendingchange.Workers;
 import org.defpi.orchestrator.process.Process;
 import org.defpi.orchestrator.process.ProcessState;
 import org.defpi.orchestrator.process.Processes.ManagementException;
+import org.defpi.orchestrator.process.Processes.Transport;
 import org.defpi.orchestrator.processes.Backoff;
 import org.defpi.orchestrator.processes.ManagementPeer;
 import org.defpi.orchestrator.processes.RealProcesses;
@@ -64,6 +68,9 @@ abstract class ConnectionChangesContract {
   static final String LOGGER = "65a1b2c30000000000000002";
   static final String LOGGER2 = "65a1b2c30000000000000003";
 
+  /** The deployment's certificate authority, for the tests of processes that hold a certificate. */
+  private static final CertificateAuthority AUTHORITY = CertificateAuthority.create(Instant.now(), new SecureRandom());
+
   /** The same empty database for the whole of one test. */
   abstract RealStore.Settings database();
 
@@ -89,9 +96,12 @@ abstract class ConnectionChangesContract {
   @BeforeEach
   void open() {
     store = opened(RealStore.open(database()));
+    // TLS to the processes that hold a certificate of the authority (tls), plain to the others
     processes = opened(new RealProcesses(new RealProcesses.Settings(
         id -> addresses.getOrDefault(id, nothingListens()), Duration.ofMillis(200),
-        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)))));
+        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
+        Optional.of(new RealProcesses.Tls(new OrchestratorIdentity(AUTHORITY, CLOCK, Duration.ofHours(1),
+            new SecureRandom()), AUTHORITY.certificate())))));
     changes = new PendingChanges(store.pendingChanges(), ids, CLOCK, RETRY);
     workers = new Workers(store.pendingChanges(), CLOCK, RETRY,
         new Workers.Settings("conn-test", 2, Duration.ofSeconds(10), Duration.ofMillis(50)));
@@ -239,8 +249,8 @@ abstract class ConnectionChangesContract {
     healthyPeer(LOGGER);
     Connection c = connect(connections, LOGGER);
     // As if stored by a request whose orchestrator died before it queued the change.
-    store.updateEndpoint(c.id(), 1, false, Optional.empty());
-    store.updateEndpoint(c.id(), 2, false, Optional.empty());
+    store.updateEndpoint(c.id(), 1, false, false, Optional.empty());
+    store.updateEndpoint(c.id(), 2, false, false, Optional.empty());
     assertThat(stored(c).state()).isEqualTo(ConnectionState.STARTING);
 
     assertThat(connections.reconcile()).containsExactly(c.id());
@@ -406,6 +416,57 @@ abstract class ConnectionChangesContract {
     assertThat(manager(Duration.ofMillis(100)).delete(c.id(), TestUsers.ADMIN)).map(PendingChange::id)
         .isEqualTo(waiting.map(PendingChange::id));
     assertThat(store.findConnection(c.id())).isPresent();
+  }
+
+  // ---- TLS (docs/wire-additions.md, "TLS")
+
+  @Test
+  void processesThatHoldCertificatesAreToldOverTlsToRunTheirConnectionInTlsAndAResumeSaysSoToo() throws Exception {
+    ConnectionManager manager = connections;
+    Process meter = TestData.process(METER, ProcessState.RUNNING, TestData.meterInterface(true)).withTls(true);
+    Process logger = TestData.process(LOGGER, ProcessState.RUNNING, TestData.loggerInterface(false)).withTls(true);
+    store.insert(meter);
+    store.insert(logger);
+    ManagementPeer meterPeer = tlsPeer(METER);
+    ManagementPeer loggerPeer = tlsPeer(LOGGER);
+    // Configured first, as the trigger has it: each management channel is open, in TLS, before the
+    // connection's messages, whose budget (300 ms) a first handshake of a cold JVM can exceed.
+    for (String id : List.of(METER, LOGGER)) {
+      processes.call(id, Transport.TLS, ProcessProto.SetConfigMessage.newBuilder().setProcessId(id).setIsUpdate(false)
+          .build(), LONG);
+    }
+
+    Connection c = manager.create(new ConnectionManager.NewConnection(METER, "power-meter/power-measurement", LOGGER,
+        "power-logger/power-measurement"), TestUsers.ADMIN).connection();
+
+    assertThat(c.state()).isEqualTo(ConnectionState.ACTIVE);
+    assertThat(c.encrypted()).isTrue();
+    assertThat(briefs()).containsExactly("01 CREATE", "02 CREATE");
+    assertThat(told).allSatisfy(t -> assertThat(t.message().getTls()).isTrue());
+    // both were reached in TLS, the orchestrator's certificate presented, over the one channel each
+    assertThat(meterPeer.sessions).singleElement().satisfies(session -> assertThat(session).isPresent());
+    assertThat(loggerPeer.sessions).singleElement().satisfies(session -> assertThat(session).isPresent());
+
+    // a move of the logger: the meter gets RESUME with tls, the logger's new container CREATE with it
+    manager.suspendAll(logger);
+    told.clear();
+    manager.resumeAll(logger);
+    assertThat(briefs()).containsExactly("01 RESUME", "02 CREATE");
+    assertThat(told).allSatisfy(t -> assertThat(t.message().getTls()).isTrue());
+    assertThat(stored(c).encrypted()).isTrue();
+  }
+
+  /** A process that holds a certificate of the authority: TLS on its management port. */
+  private ManagementPeer tlsPeer(String processId) throws Exception {
+    ManagementPeer peer = opened(ManagementPeer.tls(0, ManagementPeer.processContext(AUTHORITY, processId, "admin",
+        AUTHORITY), request -> {
+          if (request instanceof ConnectionMessage m) {
+            told.add(new Told(processId, m));
+          }
+          return ManagementPeer.healthy(request);
+        }));
+    addresses.put(processId, peer.address());
+    return peer;
   }
 
   // ---- suspend and resume

@@ -3,6 +3,7 @@ package org.defpi.orchestrator.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.defpi.orchestrator.TestData;
@@ -49,5 +50,34 @@ class ConnectionMessagesTest {
     assertThat(m.getRemoteProcessId()).isEqualTo(other.id());
     assertThat(m.getRemoteServiceId()).isEqualTo(other.serviceId());
     assertThat(m.getRemoteProcessName()).isEqualTo(other.name());
+  }
+
+  static Stream<Arguments> tlsCases() {
+    return Stream.of(
+        // self holds a certificate, the other does, field 11 set
+        Arguments.of(false, false, false),
+        Arguments.of(true, false, false),
+        Arguments.of(false, true, false),
+        Arguments.of(true, true, true));
+  }
+
+  @ParameterizedTest(name = "self {0}, other {1}: tls {2}")
+  @MethodSource("tlsCases")
+  void tlsIsSetOnCreateAndResumeOnlyWhenBothEndsSaidTheyHoldACertificate(boolean selfTls, boolean otherTls,
+      boolean set) {
+    Connection c = new Connection("c0ffee000000000000000001",
+        new Endpoint(SMALL, "power-meter/power-measurement", "v1", TestData.HASH_B, TestData.HASH_A, false, Optional.empty()),
+        new Endpoint(LARGE, "power-logger/power-measurement", "v1", TestData.HASH_A, TestData.HASH_B, false, Optional.empty()),
+        7000, Instant.EPOCH);
+    Process self = TestData.process(SMALL, ProcessState.RUNNING, TestData.meterInterface(false)).withTls(selfTls);
+    Process other = TestData.process(LARGE, ProcessState.RUNNING, TestData.loggerInterface(false)).withTls(otherTls);
+
+    for (ConnectionMessage m : List.of(ConnectionManager.createMessage(c, 1, self, other),
+        ConnectionManager.resumeMessage(c, self, other), ConnectionManager.createMessage(c, 2, other, self),
+        ConnectionManager.resumeMessage(c, other, self))) {
+      // Absent rather than false when not set: a process of the original SDK never sees field 11.
+      assertThat(m.hasTls()).as("%s to %s", m.getMode(), m.getTargetAddress()).isEqualTo(set);
+      assertThat(m.getTls()).isEqualTo(set);
+    }
   }
 }

@@ -44,7 +44,7 @@ class PublishingStoresTest {
 
       connections.insert(new Connection(C1, new Endpoint(P1, "a/x", "v1", "r1", "s1", false, Optional.empty()),
           new Endpoint(P2, "b/x", "v1", "s1", "r1", false, Optional.empty()), 6000, Instant.parse("2026-11-25T10:00:00Z")));
-      connections.updateEndpoint(C1, 1, true, Optional.empty());
+      connections.updateEndpoint(C1, 1, true, false, Optional.empty());
       assertThat(connections.updateSuspended(C1, true)).isTrue();
       assertThat(connections.updateSuspended("65a1b2c300000000000000c9", true)).isFalse();
       connections.deleteConnection(C1);

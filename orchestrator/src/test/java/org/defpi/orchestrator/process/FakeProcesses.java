@@ -18,7 +18,8 @@ import org.defpi.wire.protocol.ProcessProto;
  * {@link #refusing} answer everything with an ErrorMessage.
  */
 public final class FakeProcesses implements Processes {
-  public record Call(String processId, Message request) {}
+  /** A request, and the transport the caller asked for (TLS when the process's trigger said so). */
+  public record Call(String processId, Transport transport, Message request) {}
 
   private final List<Call> calls = new ArrayList<>();
   private final List<String> forgotten = new ArrayList<>();
@@ -26,8 +27,9 @@ public final class FakeProcesses implements Processes {
   public final Set<String> refusing = ConcurrentHashMap.newKeySet();
 
   @Override
-  public synchronized Message call(String processId, Message request, Duration budget) throws ManagementException {
-    calls.add(new Call(processId, request));
+  public synchronized Message call(String processId, Transport transport, Message request, Duration budget)
+      throws ManagementException {
+    calls.add(new Call(processId, transport, request));
     if (unreachable.contains(processId)) {
       throw new ManagementException("cannot connect to the management port of process " + processId);
     }
@@ -66,7 +68,8 @@ public final class FakeProcesses implements Processes {
   }
 
   @Override
-  public synchronized void terminateAt(String processId, java.net.InetAddress address, Duration budget) {
+  public synchronized void terminateAt(String processId, Transport transport, java.net.InetAddress address,
+      Duration budget) {
     fenced.add(processId + "@" + address.getHostAddress());
   }
 

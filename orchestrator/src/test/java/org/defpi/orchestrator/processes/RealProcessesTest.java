@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.defpi.orchestrator.process.Processes.ManagementException;
+import org.defpi.orchestrator.process.Processes.Transport;
 import org.defpi.wire.protocol.ConnectionProto;
 import org.defpi.wire.protocol.ProcessProto;
 import org.junit.jupiter.api.AfterEach;
@@ -61,14 +62,15 @@ class RealProcessesTest {
     ManagementPeer peer = peer(0, ManagementPeer::healthy);
     RealProcesses client = client(peer);
 
-    Message reply = client.call(ID, setConfig(), BUDGET);
+    Message reply = client.call(ID, Transport.PLAIN, setConfig(), BUDGET);
     assertThat(reply).isEqualTo(ProcessProto.ProcessStateUpdateMessage.newBuilder().setProcessId(ID)
         .setState(ProcessProto.ProcessState.RUNNING).build());
     assertThat(peer.nextRequest()).isEqualTo(setConfig());
 
     ConnectionProto.ConnectionMessage create = ConnectionProto.ConnectionMessage.newBuilder()
         .setMode(ConnectionProto.ConnectionMessage.ModeType.CREATE).setConnectionId("c1").setListenPort(6000).build();
-    assertThat(client.call(ID, create, BUDGET)).isInstanceOf(ConnectionProto.ConnectionHandshake.class);
+    assertThat(client.call(ID, Transport.PLAIN, create, BUDGET))
+        .isInstanceOf(ConnectionProto.ConnectionHandshake.class);
     assertThat(peer.nextRequest()).isEqualTo(create);
     assertThat(peer.accepted.get()).isEqualTo(1);
   }
@@ -77,12 +79,12 @@ class RealProcessesTest {
   void aConnectionTheProcessDroppedIsReplacedAndTheRequestSentAgain() throws Exception {
     ManagementPeer peer = peer(0, ManagementPeer::healthy);
     RealProcesses client = client(peer);
-    client.call(ID, setConfig(), BUDGET);
+    client.call(ID, Transport.PLAIN, setConfig(), BUDGET);
     peer.nextRequest();
 
     // The container restarts: the kept socket is dead, and the new process listens afresh.
     peer.dropConnections();
-    Message reply = client.call(ID, setConfig(), BUDGET);
+    Message reply = client.call(ID, Transport.PLAIN, setConfig(), BUDGET);
 
     assertThat(reply).isInstanceOf(ProcessProto.ProcessStateUpdateMessage.class);
     assertThat(peer.accepted.get()).isEqualTo(2);
@@ -108,7 +110,8 @@ class RealProcessesTest {
       }
     });
 
-    assertThat(client.call(ID, setConfig(), BUDGET)).isInstanceOf(ProcessProto.ProcessStateUpdateMessage.class);
+    assertThat(client.call(ID, Transport.PLAIN, setConfig(), BUDGET))
+        .isInstanceOf(ProcessProto.ProcessStateUpdateMessage.class);
     assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200));
   }
 
@@ -119,7 +122,7 @@ class RealProcessesTest {
       port = probe.getLocalPort();
     }
     RealProcesses client = client(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), d -> sleeps.add(d));
-    assertThatThrownBy(() -> client.call(ID, setConfig(), Duration.ofMillis(200)))
+    assertThatThrownBy(() -> client.call(ID, Transport.PLAIN, setConfig(), Duration.ofMillis(200)))
         .isInstanceOf(ManagementException.class)
         .hasMessageContaining("cannot connect to the management port of process " + ID);
     assertThat(sleeps).isNotEmpty().allMatch(d -> d.compareTo(Duration.ofMillis(400)) <= 0);
@@ -131,12 +134,13 @@ class RealProcessesTest {
     ManagementPeer peer = peer(0, request -> answerAgain.getCount() == 0 ? ManagementPeer.healthy(request) : Optional.empty());
     RealProcesses client = client(peer);
 
-    assertThatThrownBy(() -> client.call(ID, setConfig(), Duration.ofMillis(300)))
+    assertThatThrownBy(() -> client.call(ID, Transport.PLAIN, setConfig(), Duration.ofMillis(300)))
         .isInstanceOf(ManagementException.class)
         .hasMessageContaining("did not answer SetConfigMessage in time");
 
     answerAgain.countDown();
-    assertThat(client.call(ID, setConfig(), BUDGET)).isInstanceOf(ProcessProto.ProcessStateUpdateMessage.class);
+    assertThat(client.call(ID, Transport.PLAIN, setConfig(), BUDGET))
+        .isInstanceOf(ProcessProto.ProcessStateUpdateMessage.class);
     assertThat(peer.accepted.get()).isEqualTo(2);
   }
 
@@ -144,7 +148,7 @@ class RealProcessesTest {
   void anErrorMessageIsAReplyLikeAnyOther() throws Exception {
     ManagementPeer peer = peer(0, request -> Optional.of(ProcessProto.ErrorMessage.newBuilder()
         .setProcessId(ID).setDebugInformation("count must be positive").build()));
-    Message reply = client(peer).call(ID, setConfig(), BUDGET);
+    Message reply = client(peer).call(ID, Transport.PLAIN, setConfig(), BUDGET);
     assertThat(reply).isInstanceOf(ProcessProto.ErrorMessage.class);
     assertThat(((ProcessProto.ErrorMessage) reply).getDebugInformation()).isEqualTo("count must be positive");
   }
@@ -155,7 +159,7 @@ class RealProcessesTest {
     RealProcesses client = client(peer);
     CompletableFuture<Message> call = CompletableFuture.supplyAsync(() -> {
       try {
-        return client.call(ID, setConfig(), Duration.ofSeconds(30));
+        return client.call(ID, Transport.PLAIN, setConfig(), Duration.ofSeconds(30));
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
@@ -199,7 +203,7 @@ class RealProcessesTest {
 
   private static Message call(RealProcesses client, Message request) {
     try {
-      return client.call(ID, request, BUDGET);
+      return client.call(ID, Transport.PLAIN, request, BUDGET);
     } catch (Exception e) {
       throw new java.util.concurrent.CompletionException(e);
     }

@@ -43,9 +43,9 @@ abstract class RealStoreContract {
 
   @Test
   void migratingAnEmptyDatabaseMakesTheTablesAndMigratingAgainDoesNothing() throws Exception {
-    assertThat(RealStore.migrate(database())).isEqualTo(8);
+    assertThat(RealStore.migrate(database())).isEqualTo(9);
     assertThat(tables()).contains("process", "connection", "node", "node_pool", "app_user", "api_token", "pending_change",
-        "process_saved_state", "process_position", "flyway_schema_history");
+        "process_saved_state", "process_position", "certificate_authority", "flyway_schema_history");
     assertThat(RealStore.migrate(database())).isZero();
     try (RealStore store = RealStore.open(database())) {
       assertThat(store.listProcesses()).isEmpty();
@@ -159,11 +159,11 @@ abstract class RealStoreContract {
       assertThat(store.connectionsOf(P2)).containsExactly(c1);
       assertThat(store.listConnections()).containsExactly(c1, c2);
 
-      store.updateEndpoint(c1.id(), 1, true, Optional.empty());
+      store.updateEndpoint(c1.id(), 1, true, false, Optional.empty());
       assertThat(store.findConnection(c1.id()).orElseThrow().state()).isEqualTo(ConnectionState.STARTING);
-      store.updateEndpoint(c1.id(), 2, true, Optional.empty());
+      store.updateEndpoint(c1.id(), 2, true, false, Optional.empty());
       assertThat(store.findConnection(c1.id()).orElseThrow().state()).isEqualTo(ConnectionState.ACTIVE);
-      store.updateEndpoint(c1.id(), 2, false, Optional.of("process " + P2 + " refused"));
+      store.updateEndpoint(c1.id(), 2, false, false, Optional.of("process " + P2 + " refused"));
       org.defpi.orchestrator.connection.Connection failed = store.findConnection(c1.id()).orElseThrow();
       assertThat(failed.state()).isEqualTo(ConnectionState.FAILED);
       assertThat(failed.reason()).contains("process " + P2 + " refused");
@@ -185,7 +185,7 @@ abstract class RealStoreContract {
 
       assertThat(store.deleteConnection(c1.id())).isTrue();
       assertThat(store.connectionsOf(P2)).isEmpty();
-      assertThat(store.updateEndpoint(c1.id(), 1, true, Optional.empty())).isFalse();
+      assertThat(store.updateEndpoint(c1.id(), 1, true, false, Optional.empty())).isFalse();
       assertThat(store.updateSuspended(c1.id(), true)).isFalse();
     }
   }
@@ -210,13 +210,13 @@ abstract class RealStoreContract {
             new Endpoint(P2, "b/x", "v2", "r2", "s2", false, Optional.empty()), 6000 + i,
             Instant.parse("2026-11-25T10:00:00Z")));
       }
-      store.updateEndpoint(ids[1], 1, true, Optional.empty());
-      store.updateEndpoint(ids[1], 2, true, Optional.empty()); // ACTIVE
-      store.updateEndpoint(ids[2], 2, false, Optional.of("refused")); // FAILED
-      store.updateEndpoint(ids[3], 1, true, Optional.empty());
-      store.updateEndpoint(ids[3], 2, true, Optional.empty());
+      store.updateEndpoint(ids[1], 1, true, false, Optional.empty());
+      store.updateEndpoint(ids[1], 2, true, false, Optional.empty()); // ACTIVE
+      store.updateEndpoint(ids[2], 2, false, false, Optional.of("refused")); // FAILED
+      store.updateEndpoint(ids[3], 1, true, false, Optional.empty());
+      store.updateEndpoint(ids[3], 2, true, false, Optional.empty());
       store.updateSuspended(ids[3], true); // SUSPENDED, though both ends were told
-      store.updateEndpoint(ids[4], 1, true, Optional.empty()); // STARTING: one end told
+      store.updateEndpoint(ids[4], 1, true, false, Optional.empty()); // STARTING: one end told
       java.util.Map<ConnectionState, Long> expected = new java.util.EnumMap<>(ConnectionState.class);
       for (org.defpi.orchestrator.connection.Connection c : store.listConnections()) {
         expected.merge(c.state(), 1L, Long::sum);
@@ -430,6 +430,121 @@ abstract class RealStoreContract {
         r.next();
         assertThat(r.getInt(1)).as("bob's position of P1 went with bob").isZero();
       }
+    }
+  }
+
+  // ---- the TLS addition (migration V9)
+
+  @Test
+  void aProcessKeepsWhatItsLastTriggerSaidOfTls() throws Exception {
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(TestData.process(P1, ProcessState.STARTING));
+      assertThat(store.findProcess(P1).orElseThrow().tls()).as("a new process said nothing yet").isFalse();
+      assertThat(store.updateTls(P1, true)).isTrue();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.findProcess(P1).orElseThrow().tls()).isTrue();
+      assertThat(store.updateTls(P1, false)).isTrue();
+      assertThat(store.findProcess(P1).orElseThrow().tls()).isFalse();
+      store.insert(TestData.process(P2, ProcessState.RUNNING).withTls(true));
+      assertThat(store.findProcess(P2)).contains(TestData.process(P2, ProcessState.RUNNING).withTls(true));
+      store.updateState(P2, ProcessState.TERMINATED, Optional.empty());
+      assertThat(store.updateTls(P2, false)).as("not a process being removed").isFalse();
+      assertThat(store.updateTls(P3, true)).isFalse();
+    }
+  }
+
+  @Test
+  void aConnectionKeepsWhatEachEndWasToldOfTls() throws Exception {
+    org.defpi.orchestrator.connection.Connection c = new org.defpi.orchestrator.connection.Connection(
+        "c00000000000000000000001", new Endpoint(P1, "a/x", "v1", "r1", "s1", true, Optional.empty(), true),
+        new Endpoint(P2, "b/x", "v2", "r2", "s2", false, Optional.empty(), false), 6000,
+        Instant.parse("2026-11-25T10:00:00Z"));
+    try (RealStore store = RealStore.open(database())) {
+      store.insert(c);
+      assertThat(store.findConnection(c.id())).contains(c);
+      assertThat(store.findConnection(c.id()).orElseThrow().encrypted()).isFalse();
+      assertThat(store.updateEndpoint(c.id(), 2, true, true, Optional.empty())).isTrue();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      var read = store.findConnection(c.id()).orElseThrow();
+      assertThat(read.endpoint2().tls()).isTrue();
+      assertThat(read.encrypted()).as("both ends told tls").isTrue();
+      store.updateEndpoint(c.id(), 1, true, false, Optional.empty());
+      assertThat(store.findConnection(c.id()).orElseThrow().encrypted()).isFalse();
+    }
+  }
+
+  @Test
+  void theCertificateAuthorityIsKeptOnceAndItsKeyIsNeverInTheWordsOfAFailure() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    var first = org.defpi.orchestrator.certificate.CertificateAuthority.create(Instant.now(), random)
+        .stored(Instant.parse("2026-11-26T09:00:00Z"));
+    var second = org.defpi.orchestrator.certificate.CertificateAuthority.create(Instant.now(), random)
+        .stored(Instant.parse("2026-11-26T09:00:01Z"));
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.authority().findAuthority()).isEmpty();
+      assertThat(store.authority().insertAuthority(first)).isTrue();
+      assertThat(store.authority().insertAuthority(second)).as("one authority per deployment").isFalse();
+    }
+    try (RealStore store = RealStore.open(database())) {
+      assertThat(store.authority().findAuthority()).contains(first);
+    }
+  }
+
+  @Test
+  void twoInstancesStartingAtOnceOnOneDatabaseShareOneAuthority() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    try (RealStore one = RealStore.open(database()); RealStore two = RealStore.open(database());
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(6);
+      List<java.util.concurrent.Future<java.security.cert.X509Certificate>> loaded = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        RealStore store = i % 2 == 0 ? one : two;
+        loaded.add(threads.submit(() -> {
+          start.await();
+          return org.defpi.orchestrator.certificate.CertificateManager.loadAuthority(store.authority(), clock, random)
+              .certificate();
+        }));
+      }
+      List<java.security.cert.X509Certificate> certificates = new ArrayList<>();
+      for (var f : loaded) {
+        certificates.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      java.security.cert.X509Certificate kept = org.defpi.orchestrator.certificate.CertificateAuthority.of(
+          two.authority().findAuthority().orElseThrow(), random).certificate();
+      assertThat(certificates).hasSize(6).containsOnly(kept);
+    }
+  }
+
+  @Test
+  void anInstanceThatLosesTheRaceReadsBackTheWinnersAuthority() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    try (RealStore winner = RealStore.open(database()); RealStore loser = RealStore.open(database())) {
+      // The loser looked before the winner inserted: it saw none, made its own, and lost the insert.
+      var sawNoneFirst = new org.defpi.orchestrator.certificate.AuthorityStore() {
+        private boolean looked;
+
+        @Override
+        public Optional<org.defpi.orchestrator.certificate.StoredAuthority> findAuthority() {
+          if (!looked) {
+            looked = true;
+            return Optional.empty();
+          }
+          return loser.authority().findAuthority();
+        }
+
+        @Override
+        public boolean insertAuthority(org.defpi.orchestrator.certificate.StoredAuthority authority) {
+          return loser.authority().insertAuthority(authority);
+        }
+      };
+      var won = org.defpi.orchestrator.certificate.CertificateManager.loadAuthority(winner.authority(), clock, random);
+      var lost = org.defpi.orchestrator.certificate.CertificateManager.loadAuthority(sawNoneFirst, clock, random);
+      assertThat(lost.certificate()).isEqualTo(won.certificate());
+      assertThat(sawNoneFirst.looked).isTrue();
     }
   }
 }

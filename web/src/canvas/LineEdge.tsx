@@ -3,11 +3,11 @@ import { BaseEdge, getBezierPath, type EdgeProps } from "@xyflow/react";
 import type { ConnectionEdge } from "./graph";
 
 /**
- * A connection's line with traffic: React Flow's own bezier line and label, plus a tooltip with the
- * rates each way, the drops and the errors. Only lines with traffic reports are of this type; the
- * others stay React Flow's default. Memoised: a line is drawn again only when its own props change.
+ * A connection's line: React Flow's own bezier line and label, plus a tooltip that says whether the
+ * connection is encrypted (and why not) and, for a line with traffic, the rates each way, the drops
+ * and the errors. Memoised: a line is drawn again only when its own props change.
  */
-export const TrafficEdge = memo(function TrafficEdge(props: EdgeProps<ConnectionEdge>) {
+export const LineEdge = memo(function LineEdge(props: EdgeProps<ConnectionEdge>) {
   const [path, labelX, labelY] = getBezierPath({
     sourceX: props.sourceX, sourceY: props.sourceY, sourcePosition: props.sourcePosition,
     targetX: props.targetX, targetY: props.targetY, targetPosition: props.targetPosition,
@@ -24,4 +24,4 @@ export const TrafficEdge = memo(function TrafficEdge(props: EdgeProps<Connection
 });
 
 /** The edge types of the canvas: one object for the page's life, so React Flow never re-registers them. */
-export const EDGE_TYPES = { traffic: TrafficEdge };
+export const EDGE_TYPES = { line: LineEdge };
