@@ -30,12 +30,18 @@ final class CertificateRenewer implements AutoCloseable {
   private final CertificateClient client;
   private final TlsIdentity identity;
   private final Clock clock;
+  private final Backoff backoff;
   private volatile Thread thread;
 
   CertificateRenewer(CertificateClient client, TlsIdentity identity, Clock clock) {
+    this(client, identity, clock, BACKOFF);
+  }
+
+  CertificateRenewer(CertificateClient client, TlsIdentity identity, Clock clock, Backoff backoff) {
     this.client = client;
     this.identity = identity;
     this.clock = clock;
+    this.backoff = backoff;
   }
 
   /** Starts the renewal thread. */
@@ -98,7 +104,7 @@ final class CertificateRenewer implements AutoCloseable {
         }
         case CertificateClient.Answer.Failed failed -> failure = failed.reason();
       }
-      Duration delay = BACKOFF.delay(attempt);
+      Duration delay = backoff.delay(attempt);
       Instant now = clock.instant();
       if (now.isBefore(held.notAfter())) {
         log.warn("certificate renewal failed ({}); serial {} stays in use until it expires at {}; retrying in {} ms",
@@ -106,8 +112,8 @@ final class CertificateRenewer implements AutoCloseable {
       } else if (!expirySaid) {
         expirySaid = true;
         log.error("the certificate (serial {}) expired at {} and could not be renewed ({}): new TLS handshakes "
-            + "fail until a renewal succeeds; retrying every {} s at most", held.serial(), held.notAfter(), failure,
-            BACKOFF.max().toSeconds());
+            + "fail until a renewal succeeds; retrying every {} at most", held.serial(), held.notAfter(), failure,
+            ProcessController.readable(backoff.max()));
       } else {
         log.debug("certificate renewal failed ({}); retrying in {} ms", failure, delay.toMillis());
       }

@@ -86,6 +86,8 @@ final class DataConnection implements Connection, Link.Listener {
   /** The names the peer's certificate must carry; null: plain TCP. Written under {@link #lock}. */
   private volatile Set<URI> tlsPeer;
   private boolean tlsTroubleReported; // acceptor side: quiet after the first failed handshake in a row
+  /** Sockets in their TLS handshake: closed when the connection stops or moves, so none attaches late. */
+  private final Set<Socket> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Link current;
   private ServerSocket serverSocket;
   private Thread acceptor;
@@ -281,6 +283,7 @@ final class DataConnection implements Connection, Link.Listener {
         log.info("[{}] resuming towards {}{}", id, describe(newTargetAddress, newListenPort),
             newTlsPeer == null ? "" : " in TLS");
         closeServerSocket();
+        abortHandshakes();
         if (current != null) {
           dropLink();
           if (state == ConnectionState.CONNECTED) {
@@ -520,7 +523,27 @@ final class DataConnection implements Connection, Link.Listener {
     wantLink = false;
     dropLink();
     closeServerSocket();
+    abortHandshakes();
     changed.signalAll(); // the connector sees it and ends
+  }
+
+  private void abortHandshakes() {
+    handshaking.forEach(DataConnection::closeQuietly);
+  }
+
+  /** A TLS handshake on {@code socket}, which {@link #abortHandshakes} may cut short. */
+  private javax.net.ssl.SSLSocket handshake(Socket socket, TlsCall call) throws IOException {
+    handshaking.add(socket);
+    try {
+      return call.run();
+    } finally {
+      handshaking.remove(socket);
+    }
+  }
+
+  @FunctionalInterface
+  private interface TlsCall {
+    javax.net.ssl.SSLSocket run() throws IOException;
   }
 
   private void bind() throws IOException {
@@ -592,7 +615,7 @@ final class DataConnection implements Connection, Link.Listener {
     }
     javax.net.ssl.SSLSocket tls;
     try {
-      tls = identity.accept(socket, null, peer, tlsHandshakeTimeout());
+      tls = handshake(socket, () -> identity.accept(socket, null, peer, tlsHandshakeTimeout()));
     } catch (IOException e) {
       traffic.error();
       boolean first;
@@ -702,7 +725,7 @@ final class DataConnection implements Connection, Link.Listener {
       Socket channel = socket;
       if (peer != null) {
         try {
-          channel = identity.connect(socket, host, port, peer, tlsHandshakeTimeout());
+          channel = handshake(socket, () -> identity.connect(socket, host, port, peer, tlsHandshakeTimeout()));
         } catch (IOException e) {
           // Another process, another user's, another CA, or no TLS at all: not our peer. It may be
           // a passing state (the peer still starting on a moved address), so retry, backing off.

@@ -57,6 +57,8 @@ public final class FakeOrchestrator implements AutoCloseable {
   private final AtomicInteger certificateFailuresToGo = new AtomicInteger();
   private volatile int certificateFailureStatus = 503;
   private final AtomicInteger certificateCalls = new AtomicInteger();
+  private volatile String cannedCertificateAnswer; // a 200 body instead of a real certificate
+  private volatile boolean issuing;
   private final Map<String, List<X509Certificate>> issued = new ConcurrentHashMap<>();
   private final Map<String, String> users = new ConcurrentHashMap<>();
   private final Map<String, Boolean> triggerSaidTls = new ConcurrentHashMap<>();
@@ -119,7 +121,7 @@ public final class FakeOrchestrator implements AutoCloseable {
     TestAuthority ca = authority;
     int status;
     byte[] answer = new byte[0];
-    if (ca == null) {
+    if (ca == null || !issuing) {
       status = 404;
     } else if (!exchange.getRequestMethod().equals("POST")) {
       status = 405;
@@ -127,6 +129,9 @@ public final class FakeOrchestrator implements AutoCloseable {
       status = 401;
     } else if (certificateFailuresToGo.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       status = certificateFailureStatus;
+    } else if (cannedCertificateAnswer != null) {
+      status = 200;
+      answer = cannedCertificateAnswer.getBytes(StandardCharsets.UTF_8);
     } else {
       try {
         JsonNode request = JSON.readTree(body);
@@ -164,7 +169,16 @@ public final class FakeOrchestrator implements AutoCloseable {
     }
     certificateTtl = ttl;
     certificateRenewAfter = renewAfter;
+    issuing = true;
     return this;
+  }
+
+  /**
+   * From now on the certificate request gets 404, as from an orchestrator restarted with TLS off;
+   * management connections stay in TLS (the test says when to go plain).
+   */
+  public void stopIssuingCertificates() {
+    issuing = false;
   }
 
   /** Certificates valid an hour, renewed after 40 minutes: the contract's defaults. */
@@ -176,6 +190,11 @@ public final class FakeOrchestrator implements AutoCloseable {
   public void failNextCertificates(int count, int status) {
     certificateFailureStatus = status;
     certificateFailuresToGo.set(count);
+  }
+
+  /** From now on a certificate request is answered 200 with {@code body}, whatever it asked. */
+  public void answerCertificatesWith(String body) {
+    cannedCertificateAnswer = body;
   }
 
   /** The authority, once {@link #issueCertificates} made it. */

@@ -134,6 +134,16 @@ public final class ManagementClient implements AutoCloseable {
     return request(connection(mode, connectionId, side, targetAddress, port));
   }
 
+  /**
+   * CREATE or RESUME as the orchestrator sends them to processes that both hold a certificate:
+   * {@code tls} set, and the peer named by its real process id (what its certificate must name).
+   */
+  public Message tls(ModeType mode, String connectionId, TestInterface.Side side, String targetAddress, int port,
+      String remoteProcessId) throws IOException {
+    return request(connection(mode, connectionId, side, targetAddress, port).toBuilder()
+        .setRemoteProcessId(remoteProcessId).setTls(true).build());
+  }
+
   static ConnectionMessage connection(ModeType mode, String connectionId, TestInterface.Side side,
       String targetAddress, int port) {
     return ConnectionMessage.newBuilder()

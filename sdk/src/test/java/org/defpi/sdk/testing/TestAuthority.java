@@ -122,16 +122,22 @@ public final class TestAuthority {
     return identity("defpi-orchestrator", Duration.ofHours(1), TlsNames.ORCHESTRATOR);
   }
 
-  /** A TLS 1.3 context presenting {@code identity} and trusting {@code trusted} (this authority when none). */
+  /**
+   * A TLS 1.3 context presenting {@code identity} (none if null) and trusting {@code trusted} (this
+   * authority when none are given).
+   */
   public SSLContext context(Identity identity, X509Certificate... trusted) {
     try {
       char[] password = "test".toCharArray();
-      KeyStore keyStore = KeyStore.getInstance("PKCS12");
-      keyStore.load(null, null);
-      keyStore.setKeyEntry("me", identity.keys().getPrivate(), password,
-          new X509Certificate[] {identity.certificate()});
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keyStore, password);
+      KeyManagerFactory keyManagers = null;
+      if (identity != null) {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        keyStore.setKeyEntry("me", identity.keys().getPrivate(), password,
+            new X509Certificate[] {identity.certificate()});
+        keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keyStore, password);
+      }
       KeyStore trustStore = KeyStore.getInstance("PKCS12");
       trustStore.load(null, null);
       X509Certificate[] anchors = trusted.length == 0 ? new X509Certificate[] {certificate} : trusted;
@@ -141,10 +147,23 @@ public final class TestAuthority {
       TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
       trustManagers.init(trustStore);
       SSLContext context = SSLContext.getInstance(TlsNames.PROTOCOL);
-      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), RANDOM);
+      context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), RANDOM);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** A certificate's URI subject alternative names. */
+  public static List<URI> uris(X509Certificate certificate) {
+    try {
+      var names = certificate.getSubjectAlternativeNames();
+      return names == null ? List.of() : names.stream()
+          .filter(n -> Integer.valueOf(GeneralName.uniformResourceIdentifier).equals(n.get(0)))
+          .map(n -> URI.create((String) n.get(1)))
+          .toList();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 
