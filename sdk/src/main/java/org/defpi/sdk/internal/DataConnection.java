@@ -553,7 +553,7 @@ final class DataConnection implements Connection, Link.Listener {
       }
       closeServerSocket();
     }
-    ServerSocket socket = new ServerSocket();
+    ServerSocket socket = new Transport.Server();
     try {
       socket.setReuseAddress(true); // a restarted process rebinds while old sockets linger
       socket.bind(new InetSocketAddress(listenPort));
@@ -702,7 +702,7 @@ final class DataConnection implements Connection, Link.Listener {
       } finally {
         lock.unlock();
       }
-      Socket socket = new Socket();
+      Socket socket = new Transport();
       try {
         // A new InetSocketAddress resolves again each time: the peer's name may appear late.
         socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);

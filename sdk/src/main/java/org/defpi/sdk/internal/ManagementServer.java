@@ -86,7 +86,7 @@ final class ManagementServer implements AutoCloseable {
 
   /** Binds on all interfaces and starts accepting. */
   void start() throws IOException {
-    ServerSocket socket = new ServerSocket();
+    ServerSocket socket = new Transport.Server();
     try {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(requestedPort));

@@ -133,6 +133,7 @@ final class TlsIdentity {
    */
   SSLSocket accept(Socket transport, byte[] consumed, Set<URI> peer, Duration timeout) throws IOException {
     InputStream replay = consumed == null ? null : new ByteArrayInputStream(consumed);
+    bufferInput(transport);
     SSLSocket ssl = (SSLSocket) context(peer).getSocketFactory().createSocket(transport, replay, true);
     SSLParameters parameters = parameters(ssl);
     parameters.setNeedClientAuth(true);
@@ -142,10 +143,18 @@ final class TlsIdentity {
 
   /** The client side of a TLS handshake on a connected socket; on failure the socket is closed. */
   SSLSocket connect(Socket transport, String host, int port, Set<URI> peer, Duration timeout) throws IOException {
+    bufferInput(transport);
     SSLSocket ssl = (SSLSocket) context(peer).getSocketFactory().createSocket(transport, host, port, true);
     ssl.setUseClientMode(true);
     ssl.setSSLParameters(parameters(ssl));
     return handshake(ssl, transport, timeout);
+  }
+
+  /** See {@link Transport}: without it, every record costs two reads from the socket. */
+  private static void bufferInput(Socket transport) {
+    if (transport instanceof Transport t) {
+      t.buffer();
+    }
   }
 
   private SSLContext context(Set<URI> peer) throws IOException {
