@@ -7,13 +7,16 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 import org.defpi.sdk.Connection;
 import org.defpi.sdk.ConnectionHandler;
 import org.defpi.sdk.ConnectionState;
@@ -87,7 +90,7 @@ final class DataConnection implements Connection, Link.Listener {
   private volatile Set<URI> tlsPeer;
   private boolean tlsTroubleReported; // acceptor side: quiet after the first failed handshake in a row
   /** Sockets in their TLS handshake: closed when the connection stops or moves, so none attaches late. */
-  private final Set<Socket> handshaking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
   private Link current;
   private ServerSocket serverSocket;
   private Thread acceptor;
@@ -274,7 +277,7 @@ final class DataConnection implements Connection, Link.Listener {
         throw new IllegalStateException("connection " + id + " is terminated");
       }
       boolean moved = !newTargetAddress.equals(targetAddress) || newListenPort != listenPort
-          || !java.util.Objects.equals(newTlsPeer, tlsPeer);
+          || !Objects.equals(newTlsPeer, tlsPeer);
       if (wantLink && !moved) {
         return;
       }
@@ -532,7 +535,7 @@ final class DataConnection implements Connection, Link.Listener {
   }
 
   /** A TLS handshake on {@code socket}, which {@link #abortHandshakes} may cut short. */
-  private javax.net.ssl.SSLSocket handshake(Socket socket, TlsCall call) throws IOException {
+  private SSLSocket handshake(Socket socket, TlsCall call) throws IOException {
     handshaking.add(socket);
     try {
       return call.run();
@@ -543,7 +546,7 @@ final class DataConnection implements Connection, Link.Listener {
 
   @FunctionalInterface
   private interface TlsCall {
-    javax.net.ssl.SSLSocket run() throws IOException;
+    SSLSocket run() throws IOException;
   }
 
   private void bind() throws IOException {
@@ -613,7 +616,7 @@ final class DataConnection implements Connection, Link.Listener {
       attach(socket, socket);
       return;
     }
-    javax.net.ssl.SSLSocket tls;
+    SSLSocket tls;
     try {
       tls = handshake(socket, () -> identity.accept(socket, null, peer, tlsHandshakeTimeout()));
     } catch (IOException e) {
@@ -668,6 +671,7 @@ final class DataConnection implements Connection, Link.Listener {
    */
   private void connectLoop() {
     int attempt = 0; // consecutive attempts that did not give a confirmed link
+    boolean tlsFailureSaid = false; // since the last confirmed link: said at WARN once, then DEBUG
     long confirmationsBefore = -1; // confirmations when this loop last attached a socket; -1: none pending
     while (true) {
       String host;
@@ -687,6 +691,7 @@ final class DataConnection implements Connection, Link.Listener {
           confirmationsBefore = -1;
           if (wasConfirmed) {
             attempt = 0;
+            tlsFailureSaid = false;
           } else {
             Duration delay = settings.reconnectBackoff().delay(attempt++);
             log.debug("[{}] the peer dropped the socket before confirming; next attempt in {} ms", id, delay.toMillis());
@@ -732,7 +737,8 @@ final class DataConnection implements Connection, Link.Listener {
           traffic.error();
           Duration delay = settings.reconnectBackoff().delay(attempt);
           String why = "[{}] TLS handshake with {} failed ({}); retrying with back-off up to {} ms";
-          if (attempt == 0) {
+          if (!tlsFailureSaid) {
+            tlsFailureSaid = true;
             log.warn(why, id, describe(host, port), describe(e), settings.reconnectBackoff().max().toMillis());
           } else {
             log.debug(why, id, describe(host, port), describe(e), settings.reconnectBackoff().max().toMillis());
