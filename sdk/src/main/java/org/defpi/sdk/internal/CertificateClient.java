@@ -26,6 +26,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.defpi.sdk.DefPiParameters;
 import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
@@ -116,9 +118,24 @@ final class CertificateClient {
    * @throws IllegalStateException the deadline passed; the message says what the last attempt got
    */
   Optional<Credentials> obtain(long deadlineNanos, Duration timeout) throws InterruptedException {
-    KeyPair keys = newKeyPair(); // one key for every attempt of this request
+    return obtain(startKeyPair(), deadlineNanos, timeout);
+  }
+
+  /**
+   * A new key pair, made on its own thread. A JVM's first EC key pair is slow (class loading, curve
+   * arithmetic not yet compiled: 100–500 ms measured here), so the runtime starts it first and the
+   * request sets up its HTTP connection meanwhile.
+   */
+  static CompletableFuture<KeyPair> startKeyPair() {
+    return CompletableFuture.supplyAsync(CertificateClient::newKeyPair,
+        task -> Thread.ofVirtual().name("defpi-key-pair").start(task));
+  }
+
+  /** {@link #obtain(long, Duration)} with a key pair that may still be in the making; one for every attempt. */
+  Optional<Credentials> obtain(CompletableFuture<KeyPair> keys, long deadlineNanos, Duration timeout)
+      throws InterruptedException {
     for (int attempt = 0; ; attempt++) {
-      Answer answer = request(keys);
+      Answer answer = request(keys::join);
       switch (answer) {
         case Answer.Issued issued -> {
           return Optional.of(issued.credentials());
@@ -144,8 +161,12 @@ final class CertificateClient {
 
   /** One request for a certificate of {@code keys}' public key. Never throws: failures are answers. */
   Answer request(KeyPair keys) {
-    byte[] body = ("{\"publicKey\":\"" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()) + "\"}")
-        .getBytes(StandardCharsets.US_ASCII);
+    return request(() -> keys);
+  }
+
+  /** One request, taking the key pair once the connection is up. */
+  private Answer request(Supplier<KeyPair> keySource) {
+    KeyPair keys;
     int status;
     byte[] answer;
     try {
@@ -159,9 +180,11 @@ final class CertificateClient {
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Accept", "application/json");
         connection.setDoOutput(true);
-        connection.setFixedLengthStreamingMode(body.length);
+        connection.connect(); // the body is buffered and sent with its length once it is written
+        keys = keySource.get();
         try (OutputStream out = connection.getOutputStream()) {
-          out.write(body);
+          out.write(("{\"publicKey\":\"" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()) + "\"}")
+              .getBytes(StandardCharsets.US_ASCII));
         }
         status = connection.getResponseCode();
         try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {

@@ -3,9 +3,11 @@ package org.defpi.sdk.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,7 @@ public final class ProcessRuntime implements ServiceProcess {
   private final TlsIdentity identity;
   private final CertificateClient certificates; // null: the ids cannot be named in a certificate
   private final CertificateRenewer renewer; // null likewise
+  private final CompletableFuture<KeyPair> firstKey; // null likewise
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -46,6 +49,8 @@ public final class ProcessRuntime implements ServiceProcess {
     this.identity = new TlsIdentity(parameters.userId());
     this.certificates = nameable(parameters) ? new CertificateClient(parameters) : null;
     this.renewer = certificates == null ? null : new CertificateRenewer(certificates, identity, Clock.systemUTC());
+    // The first key pair of a JVM takes a while: made while the rest is built and the port opens.
+    this.firstKey = certificates == null ? null : CertificateClient.startKeyPair();
     DataConnection.Settings settings = new DataConnection.Settings(options.heartbeatInterval(),
         options.missedHeartbeats(), options.sendBufferLimit(), reconnectBackoff(options.maxReconnectDelay()),
         FrameReader.DEFAULT_MAX_FRAME_LENGTH);
@@ -93,7 +98,7 @@ public final class ProcessRuntime implements ServiceProcess {
     if (certificates == null) {
       return;
     }
-    Optional<Credentials> credentials = certificates.obtain(deadline, timeout);
+    Optional<Credentials> credentials = certificates.obtain(firstKey, deadline, timeout);
     if (credentials.isEmpty()) {
       return;
     }
