@@ -172,6 +172,7 @@ final class ManagementServer implements AutoCloseable {
    *     replaced, and the first byte and the handshake are bounded by {@link #HANDSHAKE_TIMEOUT}
    */
   private void serve(Socket socket, boolean authenticate) {
+    long accepted = System.nanoTime();
     try (socket) {
       if (authenticate) {
         socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
@@ -192,7 +193,12 @@ final class ManagementServer implements AutoCloseable {
         }
         SSLSocket tls;
         try {
-          tls = identity.accept(socket, new byte[] {(byte) first}, TlsIdentity.orchestrator(), HANDSHAKE_TIMEOUT);
+          // The rest of the 10 s from accept (from the first byte on a socket accepted while plain,
+          // whose wait for it was not bounded): not 10 s for the first byte and 10 more to handshake.
+          long from = authenticate ? accepted : System.nanoTime();
+          Duration left = HANDSHAKE_TIMEOUT.minusNanos(System.nanoTime() - from);
+          tls = identity.accept(socket, new byte[] {(byte) first}, TlsIdentity.orchestrator(),
+              left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
         } catch (IOException e) {
           String why = "refused a management connection from {}: TLS handshake failed ({})";
           if (handshakeFailureSaid.compareAndSet(false, true)) {
