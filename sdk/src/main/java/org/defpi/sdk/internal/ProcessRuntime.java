@@ -127,7 +127,7 @@ public final class ProcessRuntime implements ServiceProcess {
     }
   }
 
-  /** This process's TLS identity: for tests in this package and for benchmarks that want to look. */
+  /** This process's TLS identity, for tests in this package. */
   TlsIdentity identity() {
     return identity;
   }
