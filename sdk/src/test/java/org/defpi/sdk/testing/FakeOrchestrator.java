@@ -300,7 +300,7 @@ public final class FakeOrchestrator implements AutoCloseable {
 
   /** A TLS management connection presenting what {@code context} holds (a rogue party's, say). */
   public ManagementClient connectTls(ServiceProcess process, SSLContext context) throws IOException {
-    return ManagementClient.tls(process.managementPort(), context);
+    return ManagementClient.overTls(process.managementPort(), context);
   }
 
   @Override

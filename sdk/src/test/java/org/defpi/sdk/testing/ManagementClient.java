@@ -27,7 +27,7 @@ import org.defpi.wire.tls.TlsNames;
 
 /**
  * The orchestrator's end of a management connection: one request, one reply (5 s at most). Plain,
- * or TLS 1.3 with whatever identity the test gives it ({@link #tls}).
+ * or TLS 1.3 with whatever identity the test gives it ({@link #overTls}).
  */
 public final class ManagementClient implements AutoCloseable {
   private static final ProtobufMessageCodec REPLIES = ProtobufMessageCodec.of(
@@ -55,7 +55,7 @@ public final class ManagementClient implements AutoCloseable {
    * 1.3 the client finishes first, so a process that refuses this client's certificate shows it
    * only at the first read.
    */
-  static ManagementClient tls(int port, SSLContext context) throws IOException {
+  static ManagementClient overTls(int port, SSLContext context) throws IOException {
     SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
     SSLParameters parameters = ssl.getSSLParameters();
     parameters.setProtocols(new String[] {TlsNames.PROTOCOL});
