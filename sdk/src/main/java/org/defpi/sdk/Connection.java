@@ -33,4 +33,15 @@ public interface Connection {
   default ConnectionTraffic traffic() {
     return ConnectionTraffic.NONE;
   }
+
+  /**
+   * Whether this connection runs in TLS 1.3, both ends authenticated by certificates of the
+   * orchestrator's authority: true when the orchestrator's last word on it (CREATE or RESUME) said
+   * {@code tls}, which it does only when both processes hold a certificate. False for plain TCP, as
+   * every connection is under an orchestrator without TLS. Other implementations (a test's fake) say
+   * false.
+   */
+  default boolean encrypted() {
+    return false;
+  }
 }

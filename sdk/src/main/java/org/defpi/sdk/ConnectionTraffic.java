@@ -11,7 +11,8 @@ package org.defpi.sdk;
  * @param bytesOut frame payload bytes of the messages written
  * @param dropped messages discarded: the send buffer full, sent after TERMINATED, left in the
  *     buffer at TERMINATE, or received but undecodable or of a type the handler does not take
- * @param errors the handler threw, a frame was malformed, or a socket failed to read or write
+ * @param errors the handler threw, a frame was malformed, a socket failed to read or write, or a
+ *     TLS handshake failed (a peer that is not the one the orchestrator named)
  * @param stateChanges transitions of the connection's {@link ConnectionState}
  */
 public record ConnectionTraffic(long messagesIn, long messagesOut, long bytesIn, long bytesOut, long dropped,

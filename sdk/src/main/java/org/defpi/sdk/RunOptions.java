@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param parameters what the orchestrator told the process (WIRE.md section 4)
  * @param managementPort the management server's port; 0 picks a free one
- * @param triggerTimeout how long the trigger call is retried before the start counts as failed
+ * @param triggerTimeout how long the certificate request and the trigger call (together) are
+ *     retried before the start counts as failed
  * @param heartbeatInterval how often a connected data connection pings its peer
  * @param missedHeartbeats after this many ping intervals without any frame from the peer, the
  *     connection is INTERRUPTED

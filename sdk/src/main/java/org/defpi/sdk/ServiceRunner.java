@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a service in a process: reads {@link DefPiParameters} from the environment, opens the
- * management server on port 4999, makes the trigger call, and serves the orchestrator and the
- * data connections until the process is terminated.
+ * management server on port 4999, asks the orchestrator for a TLS certificate (an orchestrator
+ * without TLS says 404, and the process stays plain), makes the trigger call, and serves the
+ * orchestrator and the data connections until the process is terminated.
  *
  * <p>This is the only public class that reaches into {@code org.defpi.sdk.internal}; the runtime
  * there sees only the API's values and interfaces ({@link RunOptions}, {@link ServiceProcess},
@@ -31,7 +32,8 @@ public final class ServiceRunner {
    * orchestrator ({@code GoToProcessStateMessage} TERMINATED), after which the caller should exit
    * with status 0. If the process cannot start (an environment variable is missing, port 4999 is
    * taken, or the trigger call fails for {@link RunOptions#triggerTimeout()}), this logs why and
-   * exits the JVM with {@link #EXIT_START_FAILED}: a failed start, which Swarm restarts.
+   * exits the JVM with {@link #EXIT_START_FAILED}: a failed start, which Swarm restarts. The same
+   * goes for a certificate request that neither succeeds nor is answered 404/405 within that time.
    */
   public static void run(ServiceDefinition<?> definition) {
     Objects.requireNonNull(definition, "definition");
@@ -69,7 +71,8 @@ public final class ServiceRunner {
    * and returns once the orchestrator answered it. Unlike {@link #run} it never exits the JVM.
    *
    * @throws java.io.UncheckedIOException the management port cannot be opened
-   * @throws IllegalStateException the trigger call did not succeed within the trigger timeout
+   * @throws IllegalStateException the trigger call, or the certificate request before it, did not
+   *     succeed within the trigger timeout
    */
   public static ServiceProcess start(ServiceDefinition<?> definition, RunOptions options) {
     Objects.requireNonNull(definition, "definition");

@@ -1,9 +1,11 @@
 package org.defpi.sdk.internal;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>Replies follow dEF-Pi's runtime: CREATE of a new id answers STARTING (the sockets come up
  * afterwards), CREATE of a known id and RESUME answer CONNECTED, SUSPEND answers SUSPENDED,
  * TERMINATE answers TERMINATED (also for an unknown id, so it can be repeated).
+ *
+ * <p>A CREATE or RESUME with {@code tls} (docs/wire-additions.md, "TLS", 4) makes the connection
+ * run in TLS, its peer checked against {@code remoteProcessId} and this process's user. A process
+ * that holds no certificate (its orchestrator answered the certificate request 404/405, or stopped
+ * issuing) refuses it with an ErrorMessage saying so: it never falls back to plain on its own.
  */
 final class ConnectionRegistry {
   private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
@@ -29,19 +36,27 @@ final class ConnectionRegistry {
   private final List<InterfaceVersion> versions;
   private final DataConnection.Settings settings;
   private final Duration handlerTimeout;
+  private final TlsIdentity identity;
   /** Written by the controller alone; concurrent (sorted by id) so the traffic reporter may read it. */
   private final Map<String, DataConnection> connections = new ConcurrentSkipListMap<>();
 
   ConnectionRegistry(List<InterfaceVersion> versions, DataConnection.Settings settings, Duration handlerTimeout) {
+    this(versions, settings, handlerTimeout, null);
+  }
+
+  /** @param identity this process's certificate, if it may hold one; null: plain only */
+  ConnectionRegistry(List<InterfaceVersion> versions, DataConnection.Settings settings, Duration handlerTimeout,
+      TlsIdentity identity) {
     this.versions = List.copyOf(versions);
     this.settings = settings;
     this.handlerTimeout = handlerTimeout;
+    this.identity = identity;
   }
 
   ConnectionHandshake handle(ConnectionMessage message) throws ManagementException, InterruptedException {
     String id = message.getConnectionId();
-    log.info("[{}] {} (target '{}', port {})", id, message.getMode(), message.getTargetAddress(),
-        message.getListenPort());
+    log.info("[{}] {} (target '{}', port {}{})", id, message.getMode(), message.getTargetAddress(),
+        message.getListenPort(), message.getTls() ? ", tls" : "");
     return switch (message.getMode()) {
       case CREATE -> connections.containsKey(id) ? reply(id, ConnectionState.CONNECTED) : create(message);
       case SUSPEND -> reply(id, wire(known(id).suspend()));
@@ -60,8 +75,10 @@ final class ConnectionRegistry {
       throw new ManagementException("connection " + id + ": listenPort " + port + " is not a TCP port");
     }
     InterfaceVersion version = versionFor(message.getReceiveHash(), message.getSendHash(), id);
+    Set<URI> tlsPeer = tlsPeer(message);
     DataConnection connection = new DataConnection(id, version, settings, message.getTargetAddress(),
-        port, message.getRemoteProcessId(), message.getRemoteServiceId(), message.getRemoteInterfaceId());
+        port, message.getRemoteProcessId(), message.getRemoteServiceId(), message.getRemoteInterfaceId(),
+        identity, tlsPeer);
     try {
       connection.listenIfServer();
     } catch (IOException e) {
@@ -88,9 +105,10 @@ final class ConnectionRegistry {
       throw new ManagementException("connection " + id + ": " + e.getMessage());
     }
     connections.put(id, connection);
-    log.info("[{}] created for {}/{} {}", id, version.interfaceId(), version.versionName(),
+    log.info("[{}] created for {}/{} {}{}", id, version.interfaceId(), version.versionName(),
         message.getTargetAddress().isEmpty() ? "listening on port " + port
-            : "connecting to " + message.getTargetAddress() + ":" + port);
+            : "connecting to " + message.getTargetAddress() + ":" + port,
+        tlsPeer == null ? "" : " in TLS, the peer named " + tlsPeer.stream().map(URI::toString).sorted().toList());
     // Always STARTING, as dEF-Pi answered: the sockets may already be up by now, but the reply
     // describes the CREATE, and the orchestrator gets the same answer whatever the timing.
     return reply(id, ConnectionState.STARTING);
@@ -104,7 +122,7 @@ final class ConnectionRegistry {
       create(message);
     } else {
       try {
-        connection.resume(message.getTargetAddress(), message.getListenPort());
+        connection.resume(message.getTargetAddress(), message.getListenPort(), tlsPeer(message));
       } catch (IOException e) {
         throw new ManagementException("connection " + id + ": " + e.getMessage());
       }
@@ -118,6 +136,30 @@ final class ConnectionRegistry {
       connection.terminate();
     }
     return reply(id, ConnectionState.TERMINATED);
+  }
+
+  /**
+   * The names the peer's certificate must carry when the message says {@code tls}; null for plain.
+   *
+   * @throws ManagementException {@code tls}, but this process holds no certificate, or the message
+   *     names no remote process to check the peer against
+   */
+  private Set<URI> tlsPeer(ConnectionMessage message) throws ManagementException {
+    if (!message.getTls()) {
+      return null;
+    }
+    String id = message.getConnectionId();
+    if (identity == null || !identity.held()) {
+      throw new ManagementException("connection " + id + ": the orchestrator asked for TLS, but this process "
+          + "holds no certificate (its orchestrator issued none: the certificate request answered 404 or 405), "
+          + "so it can only connect in plain TCP");
+    }
+    try {
+      return identity.peer(message.getRemoteProcessId());
+    } catch (IllegalArgumentException e) {
+      throw new ManagementException("connection " + id + ": TLS needs the remote process id to check the peer's "
+          + "certificate against, and '" + message.getRemoteProcessId() + "' is none (" + e.getMessage() + ")");
+    }
   }
 
   /** Terminates every connection and waits (bounded) for the handlers' last callbacks. */
@@ -138,7 +180,7 @@ final class ConnectionRegistry {
   /** Each live connection's state and traffic, by id; safe from any thread. */
   List<TrafficReporter.Entry> traffic() {
     return connections.values().stream()
-        .map(c -> new TrafficReporter.Entry(c.connectionId(), c.state(), c.traffic()))
+        .map(c -> new TrafficReporter.Entry(c.connectionId(), c.state(), c.traffic(), c.encrypted()))
         .toList();
   }
 

@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 import org.defpi.sdk.Connection;
 import org.defpi.sdk.ConnectionHandler;
 import org.defpi.sdk.ConnectionState;
@@ -41,6 +46,13 @@ import org.slf4j.LoggerFactory;
  *
  * Invariants: CONNECTED implies a confirmed current link whose buffer was flushed; the buffer is
  * empty while CONNECTED; messages leave in the order {@link #send} accepted them.
+ *
+ * <p>TLS (docs/wire-additions.md, "TLS", 4): when the orchestrator's last CREATE or RESUME said
+ * {@code tls}, every socket runs a TLS 1.3 handshake before it becomes a {@link Link}: the
+ * connecting end right after TCP connects, the listening end on each accepted socket (so a plain
+ * peer never gets past it). A socket whose peer is not the process the orchestrator named, of this
+ * process's user, under the latest CA, is closed and counted as an error, and never replaces the
+ * current link; the connecting end tries again with its back-off.
  */
 final class DataConnection implements Connection, Link.Listener {
   private static final Logger log = LoggerFactory.getLogger(DataConnection.class);
@@ -60,6 +72,7 @@ final class DataConnection implements Connection, Link.Listener {
   private final String remoteProcessId;
   private final String remoteServiceId;
   private final String remoteInterfaceId;
+  private final TlsIdentity identity;
   private final SerialExecutor handlerExecutor;
   private final String dispatchDescription;
 
@@ -73,14 +86,29 @@ final class DataConnection implements Connection, Link.Listener {
   private boolean closed;
   private String targetAddress;
   private int listenPort;
+  /** The names the peer's certificate must carry; null: plain TCP. Written under {@link #lock}. */
+  private volatile Set<URI> tlsPeer;
+  private boolean tlsTroubleReported; // acceptor side: quiet after the first failed handshake in a row
+  /** Sockets in their TLS handshake: closed when the connection stops or moves, so none attaches late. */
+  private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
   private Link current;
   private ServerSocket serverSocket;
   private Thread acceptor;
   private Thread connector;
   private long confirmations; // links that went CONNECTED, for the connector's back-off
 
+  /**
+   * @param identity this process's certificate, for TLS sockets; null when the process has none
+   * @param tlsPeer the names the peer's certificate must carry, or null for plain TCP
+   */
   DataConnection(String id, InterfaceVersion version, Settings settings, String targetAddress,
-      int listenPort, String remoteProcessId, String remoteServiceId, String remoteInterfaceId) {
+      int listenPort, String remoteProcessId, String remoteServiceId, String remoteInterfaceId,
+      TlsIdentity identity, Set<URI> tlsPeer) {
+    if (tlsPeer != null && identity == null) {
+      throw new IllegalArgumentException("connection " + id + ": TLS needs this process's certificate");
+    }
+    this.identity = identity;
+    this.tlsPeer = tlsPeer == null ? null : Set.copyOf(tlsPeer);
     this.id = id;
     this.version = version;
     this.settings = settings;
@@ -160,6 +188,11 @@ final class DataConnection implements Connection, Link.Listener {
   }
 
   @Override
+  public boolean encrypted() {
+    return tlsPeer != null;
+  }
+
+  @Override
   public String toString() {
     return "DataConnection[" + id + ", " + version.interfaceId() + "/" + version.versionName() + ", "
         + state + "]";
@@ -227,18 +260,33 @@ final class DataConnection implements Connection, Link.Listener {
    * connection that is not suspended and keeps its address is left alone.
    */
   void resume(String newTargetAddress, int newListenPort) throws IOException {
+    resume(newTargetAddress, newListenPort, tlsPeer);
+  }
+
+  /**
+   * RESUME, saying whether the connection runs in TLS from now on ({@code newTlsPeer} the names
+   * the peer must carry, null for plain): a change counts as a move, and the socket is replaced.
+   */
+  void resume(String newTargetAddress, int newListenPort, Set<URI> newTlsPeer) throws IOException {
+    if (newTlsPeer != null && identity == null) {
+      throw new IllegalArgumentException("connection " + id + ": TLS needs this process's certificate");
+    }
     lock.lock();
     try {
       if (state == ConnectionState.TERMINATED) {
         throw new IllegalStateException("connection " + id + " is terminated");
       }
-      boolean moved = !newTargetAddress.equals(targetAddress) || newListenPort != listenPort;
+      boolean moved = !newTargetAddress.equals(targetAddress) || newListenPort != listenPort
+          || !Objects.equals(newTlsPeer, tlsPeer);
       if (wantLink && !moved) {
         return;
       }
+      tlsPeer = newTlsPeer == null ? null : Set.copyOf(newTlsPeer);
       if (moved) {
-        log.info("[{}] resuming towards {}", id, describe(newTargetAddress, newListenPort));
+        log.info("[{}] resuming towards {}{}", id, describe(newTargetAddress, newListenPort),
+            newTlsPeer == null ? "" : " in TLS");
         closeServerSocket();
+        abortHandshakes();
         if (current != null) {
           dropLink();
           if (state == ConnectionState.CONNECTED) {
@@ -394,28 +442,32 @@ final class DataConnection implements Connection, Link.Listener {
       previous = state;
       changeState(ConnectionState.CONNECTED);
       confirmations++;
-      log.info("[{}] connected to {} ({} buffered messages sent)", id, link.peer(), flushed);
+      log.info("[{}] connected to {}{} ({} buffered messages sent)", id, link.peer(),
+          link.encrypted() ? " in TLS" : "", flushed);
     } finally {
       lock.unlock();
       transition.complete(previous);
     }
   }
 
-  /** A new socket to the peer: it replaces the current one. Called by the acceptor and connector. */
-  private void attach(Socket socket) {
+  /**
+   * A new socket to the peer ({@code socket}, TLS or not, over {@code transport}): it replaces the
+   * current one. Called by the acceptor and connector, after a TLS handshake if there is one.
+   */
+  private void attach(Socket socket, Socket transport) {
     Link link;
     try {
-      link = new Link(linkSettings(), socket, this);
+      link = new Link(linkSettings(), socket, transport, this);
     } catch (IOException e) {
-      log.warn("[{}] cannot use the socket to {}: {}", id, socket.getRemoteSocketAddress(), e.getMessage());
-      closeQuietly(socket);
+      log.warn("[{}] cannot use the socket to {}: {}", id, transport.getRemoteSocketAddress(), e.getMessage());
+      closeQuietly(transport);
       return;
     }
     ConnectionProto.ConnectionState handshakeState;
     lock.lock();
     try {
       if (!wantLink || closed || state == ConnectionState.TERMINATED) {
-        closeQuietly(socket);
+        closeQuietly(transport);
         return;
       }
       if (current != null) {
@@ -474,7 +526,27 @@ final class DataConnection implements Connection, Link.Listener {
     wantLink = false;
     dropLink();
     closeServerSocket();
+    abortHandshakes();
     changed.signalAll(); // the connector sees it and ends
+  }
+
+  private void abortHandshakes() {
+    handshaking.forEach(DataConnection::closeQuietly);
+  }
+
+  /** A TLS handshake on {@code socket}, which {@link #abortHandshakes} may cut short. */
+  private SSLSocket handshake(Socket socket, TlsCall call) throws IOException {
+    handshaking.add(socket);
+    try {
+      return call.run();
+    } finally {
+      handshaking.remove(socket);
+    }
+  }
+
+  @FunctionalInterface
+  private interface TlsCall {
+    SSLSocket run() throws IOException;
   }
 
   private void bind() throws IOException {
@@ -484,7 +556,7 @@ final class DataConnection implements Connection, Link.Listener {
       }
       closeServerSocket();
     }
-    ServerSocket socket = new ServerSocket();
+    ServerSocket socket = new Transport.Server();
     try {
       socket.setReuseAddress(true); // a restarted process rebinds while old sockets linger
       socket.bind(new InetSocketAddress(listenPort));
@@ -531,9 +603,64 @@ final class DataConnection implements Connection, Link.Listener {
         }
         return;
       }
-      // attach() takes the lock; this thread must not (see closeServerSocket).
-      Thread.ofVirtual().name("defpi-conn-" + id + "-attach").start(() -> attach(accepted));
+      // attach() takes the lock; this thread must not (see closeServerSocket), nor wait for a
+      // TLS handshake: a silent client would stop it accepting.
+      Thread.ofVirtual().name("defpi-conn-" + id + "-attach").start(() -> accepted(accepted));
     }
+  }
+
+  /** An accepted socket: under TLS it must pass the handshake before it may replace the current link. */
+  private void accepted(Socket socket) {
+    Set<URI> peer = tlsPeer;
+    if (peer == null) {
+      attach(socket, socket);
+      return;
+    }
+    SSLSocket tls;
+    try {
+      tls = handshake(socket, () -> identity.accept(socket, null, peer, tlsHandshakeTimeout()));
+    } catch (IOException e) {
+      traffic.error();
+      boolean first;
+      lock.lock();
+      try {
+        first = !tlsTroubleReported;
+        tlsTroubleReported = true;
+      } finally {
+        lock.unlock();
+      }
+      String why = "[{}] refused a socket from {} on port {}: TLS handshake failed ({}); waiting for the peer";
+      if (first) {
+        log.warn(why, id, socket.getRemoteSocketAddress(), listenPort, describe(e));
+      } else {
+        log.debug(why, id, socket.getRemoteSocketAddress(), listenPort, describe(e));
+      }
+      return;
+    }
+    lock.lock();
+    try {
+      tlsTroubleReported = false;
+    } finally {
+      lock.unlock();
+    }
+    attach(tls, socket);
+  }
+
+  private Duration tlsHandshakeTimeout() {
+    return Link.handshakeTimeout(settings.heartbeatInterval(), settings.missedHeartbeats());
+  }
+
+  /** An exception's class and message, and its cause's message when that says more (TLS alerts). */
+  static String describe(Throwable e) {
+    StringBuilder b = new StringBuilder(e.getClass().getSimpleName());
+    if (e.getMessage() != null) {
+      b.append(": ").append(e.getMessage());
+    }
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && (e.getMessage() == null || !e.getMessage().contains(cause.getMessage()))) {
+      b.append(" (").append(cause.getMessage()).append(')');
+    }
+    return b.toString();
   }
 
   /**
@@ -544,10 +671,12 @@ final class DataConnection implements Connection, Link.Listener {
    */
   private void connectLoop() {
     int attempt = 0; // consecutive attempts that did not give a confirmed link
+    boolean tlsFailureSaid = false; // since the last confirmed link: said at WARN once, then DEBUG
     long confirmationsBefore = -1; // confirmations when this loop last attached a socket; -1: none pending
     while (true) {
       String host;
       int port;
+      Set<URI> peer;
       lock.lock();
       try {
         while (!closed && state != ConnectionState.TERMINATED && !targetAddress.isEmpty()
@@ -562,6 +691,7 @@ final class DataConnection implements Connection, Link.Listener {
           confirmationsBefore = -1;
           if (wasConfirmed) {
             attempt = 0;
+            tlsFailureSaid = false;
           } else {
             Duration delay = settings.reconnectBackoff().delay(attempt++);
             log.debug("[{}] the peer dropped the socket before confirming; next attempt in {} ms", id, delay.toMillis());
@@ -571,12 +701,13 @@ final class DataConnection implements Connection, Link.Listener {
         }
         host = targetAddress;
         port = listenPort;
+        peer = tlsPeer;
       } catch (InterruptedException e) {
         return;
       } finally {
         lock.unlock();
       }
-      Socket socket = new Socket();
+      Socket socket = new Transport();
       try {
         // A new InetSocketAddress resolves again each time: the peer's name may appear late.
         socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
@@ -591,16 +722,33 @@ final class DataConnection implements Connection, Link.Listener {
           log.debug("[{}] attempt {} to connect to {} failed ({})", id, attempt + 1, describe(host, port), why);
         }
         attempt++;
-        lock.lock();
-        try {
-          // Woken early by TERMINATE or RESUME; the loop above decides what to do then.
-          changed.awaitNanos(delay.toNanos());
-        } catch (InterruptedException interrupted) {
+        if (!pause(delay)) {
           return;
-        } finally {
-          lock.unlock();
         }
         continue;
+      }
+      Socket channel = socket;
+      if (peer != null) {
+        try {
+          channel = handshake(socket, () -> identity.connect(socket, host, port, peer, tlsHandshakeTimeout()));
+        } catch (IOException e) {
+          // Another process, another user's, another CA, or no TLS at all: not our peer. It may be
+          // a passing state (the peer still starting on a moved address), so retry, backing off.
+          traffic.error();
+          Duration delay = settings.reconnectBackoff().delay(attempt);
+          String why = "[{}] TLS handshake with {} failed ({}); retrying with back-off up to {} ms";
+          if (!tlsFailureSaid) {
+            tlsFailureSaid = true;
+            log.warn(why, id, describe(host, port), describe(e), settings.reconnectBackoff().max().toMillis());
+          } else {
+            log.debug(why, id, describe(host, port), describe(e), settings.reconnectBackoff().max().toMillis());
+          }
+          attempt++;
+          if (!pause(delay)) {
+            return;
+          }
+          continue;
+        }
       }
       lock.lock();
       try {
@@ -608,7 +756,21 @@ final class DataConnection implements Connection, Link.Listener {
       } finally {
         lock.unlock();
       }
-      attach(socket);
+      attach(channel, socket);
+    }
+  }
+
+  /** Waits before the next attempt, woken early by TERMINATE or RESUME; false when interrupted. */
+  private boolean pause(Duration delay) {
+    lock.lock();
+    try {
+      // The connect loop re-checks every condition after this.
+      changed.awaitNanos(delay.toNanos());
+      return true;
+    } catch (InterruptedException interrupted) {
+      return false;
+    } finally {
+      lock.unlock();
     }
   }
 

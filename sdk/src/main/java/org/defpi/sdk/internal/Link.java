@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP socket of a data connection: the session layer between the frames and the {@link
- * DataConnection}. It answers heartbeats, runs the handshake, pings the peer once the handshake is
+ * One TCP socket of a data connection (in TLS when the connection runs so): the session layer
+ * between the frames and the {@link DataConnection}. It answers heartbeats, runs the handshake, pings the peer once the handshake is
  * confirmed, and hands application payloads to its {@link Listener}. A connection outlives its
  * links: each reconnect makes a new one.
  *
@@ -66,6 +66,7 @@ final class Link {
 
   private final Settings settings;
   private final Socket socket;
+  private final Socket transport;
   private final Listener listener;
   private final FrameWriter writer;
   private final Handshake handshake;
@@ -76,12 +77,17 @@ final class Link {
   private volatile boolean confirmed;
   private boolean warnedAboutHashes; // reader thread only
 
-  Link(Settings settings, Socket socket, Listener listener) throws IOException {
+  /**
+   * @param socket what frames are read from and written to: the TCP socket, or a TLS socket on it
+   * @param transport the TCP socket underneath (the same as {@code socket} when plain)
+   */
+  Link(Settings settings, Socket socket, Socket transport, Listener listener) throws IOException {
     this.settings = settings;
     this.socket = socket;
+    this.transport = transport;
     this.listener = listener;
-    socket.setTcpNoDelay(true);
-    socket.setKeepAlive(true);
+    transport.setTcpNoDelay(true);
+    transport.setKeepAlive(true);
     this.writer = new FrameWriter(socket.getOutputStream());
     this.handshake = new Handshake(settings.connectionId());
     this.monitor = new HeartbeatMonitor(settings.missedHeartbeats());
@@ -123,7 +129,12 @@ final class Link {
   }
 
   String peer() {
-    return String.valueOf(socket.getRemoteSocketAddress());
+    return String.valueOf(transport.getRemoteSocketAddress());
+  }
+
+  /** Whether the frames travel in TLS. */
+  boolean encrypted() {
+    return socket != transport;
   }
 
   /** Closes the socket on purpose; the listener hears nothing more from this link. */
@@ -143,7 +154,10 @@ final class Link {
 
   private void shut() {
     try {
-      socket.close();
+      // The TCP socket, also under TLS: closing the TLS socket would first wait for its write lock
+      // to send close_notify, which a writer blocked on a peer that stopped reading holds for ever.
+      // The peer reads a plain end of stream, which the JDK's TLS takes as a close.
+      transport.close();
     } catch (IOException e) {
       log.debug("[{}] closing the socket: {}", settings.connectionId(), e.getMessage());
     }

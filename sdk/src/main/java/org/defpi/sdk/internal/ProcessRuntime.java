@@ -2,22 +2,33 @@ package org.defpi.sdk.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.defpi.sdk.DefPiParameters;
 import org.defpi.sdk.RunOptions;
 import org.defpi.sdk.ServiceDefinition;
 import org.defpi.sdk.ServiceProcess;
 import org.defpi.wire.frame.FrameReader;
+import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running process: wires the management server, the controller and the data connections,
- * and makes the trigger call. The public {@code ServiceRunner.start} returns it as a {@link
- * ServiceProcess}; like everything in this package it depends on the API's types, never on {@code
- * ServiceRunner}.
+ * asks for a certificate, and makes the trigger call. The public {@code ServiceRunner.start}
+ * returns it as a {@link ServiceProcess}; like everything in this package it depends on the API's
+ * types, never on {@code ServiceRunner}.
+ *
+ * <p>Start-up: management port open; certificate request (docs/wire-additions.md, "TLS": a
+ * certificate, or 404/405 for plain, retried otherwise); trigger call, with {@code X-Defpi-Tls: 1}
+ * when a certificate came. Both calls share one deadline, {@link RunOptions#triggerTimeout()}.
  */
 public final class ProcessRuntime implements ServiceProcess {
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -26,21 +37,35 @@ public final class ProcessRuntime implements ServiceProcess {
   private final ConnectionRegistry connections;
   private final ManagementServer server;
   private final TrafficReporter reporter;
+  private final TlsIdentity identity;
+  private final CertificateClient certificates; // null: the ids cannot be named in a certificate
+  private final CertificateRenewer renewer; // null likewise
+  private final CompletableFuture<KeyPair> firstKey; // null likewise
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   private <C> ProcessRuntime(ServiceDefinition<C> definition, RunOptions options) {
+    DefPiParameters parameters = options.parameters();
+    this.identity = new TlsIdentity(parameters.userId());
+    this.certificates = nameable(parameters) ? new CertificateClient(parameters) : null;
+    this.renewer = certificates == null ? null : new CertificateRenewer(certificates, identity, Clock.systemUTC());
+    // The first key pair of a JVM takes a while: made while the rest is built and the port opens.
+    this.firstKey = certificates == null ? null : CertificateClient.startKeyPair();
     DataConnection.Settings settings = new DataConnection.Settings(options.heartbeatInterval(),
         options.missedHeartbeats(), options.sendBufferLimit(), reconnectBackoff(options.maxReconnectDelay()),
         FrameReader.DEFAULT_MAX_FRAME_LENGTH);
-    this.connections = new ConnectionRegistry(definition.interfaceVersions(), settings, options.serviceCallTimeout());
+    this.connections = new ConnectionRegistry(definition.interfaceVersions(), settings, options.serviceCallTimeout(),
+        identity);
     this.controller = new ProcessController<>(definition, options.parameters(), connections, options.serviceCallTimeout());
     this.server = new ManagementServer(controller, options.managementPort(), FrameReader.DEFAULT_MAX_FRAME_LENGTH,
-        this::terminatedByOrchestrator);
+        this::terminatedByOrchestrator, identity);
     this.reporter = new TrafficReporter(options.parameters(), connections::traffic);
   }
 
-  /** Opens the management port, makes the trigger call, and returns the serving process. */
+  /**
+   * Opens the management port, asks for a certificate, makes the trigger call, and returns the
+   * serving process.
+   */
   public static ServiceProcess start(ServiceDefinition<?> definition, RunOptions options) {
     ProcessRuntime runtime = new ProcessRuntime(definition, options);
     try {
@@ -50,8 +75,10 @@ public final class ProcessRuntime implements ServiceProcess {
     }
     log.info("process {} serves management requests on port {}", options.parameters().processId(),
         runtime.server.port());
+    long deadline = System.nanoTime() + options.triggerTimeout().toNanos();
     try {
-      new TriggerClient(options.parameters(), options.triggerTimeout()).trigger();
+      runtime.obtainCertificate(deadline, options.triggerTimeout());
+      new TriggerClient(options.parameters(), options.triggerTimeout()).trigger(runtime.identity.held(), deadline);
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
@@ -61,7 +88,48 @@ public final class ProcessRuntime implements ServiceProcess {
       throw new IllegalStateException("interrupted during the trigger call", e);
     }
     runtime.reporter.start();
+    if (runtime.identity.held()) {
+      runtime.renewer.start();
+    }
     return runtime;
+  }
+
+  private void obtainCertificate(long deadline, Duration timeout) throws InterruptedException {
+    if (certificates == null) {
+      return;
+    }
+    Optional<Credentials> credentials = certificates.obtain(firstKey, deadline, timeout);
+    if (credentials.isEmpty()) {
+      return;
+    }
+    Credentials c = credentials.get();
+    try {
+      identity.install(c);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use the CA certificate the orchestrator sent: " + e.getMessage(), e);
+    }
+    log.info("holding certificate serial {}, valid until {}, renewal at {}: management and tls data connections "
+        + "run in TLS 1.3", c.serial(), c.notAfter(), c.renewAfter());
+  }
+
+  /**
+   * Whether the process's and user's ids can be named in a certificate ({@link TlsNames}). An
+   * orchestrator's ids always can; a process given others runs plain rather than not at all.
+   */
+  private static boolean nameable(DefPiParameters p) {
+    try {
+      TlsNames.process(p.processId());
+      TlsNames.user(p.userId());
+      return true;
+    } catch (IllegalArgumentException e) {
+      log.warn("not asking for a certificate: {}; management and data connections stay plain TCP", e.getMessage());
+      return false;
+    }
+  }
+
+  /** This process's TLS identity, for tests in this package. */
+  TlsIdentity identity() {
+    return identity;
   }
 
   /** 50 ms, then doubling up to the cap: a peer that is just starting is found quickly. */
@@ -97,6 +165,9 @@ public final class ProcessRuntime implements ServiceProcess {
     }
     log.info("stopping");
     reporter.close();
+    if (renewer != null) {
+      renewer.close();
+    }
     server.close();
     connections.closeAll();
     controller.stop();
@@ -109,6 +180,9 @@ public final class ProcessRuntime implements ServiceProcess {
       return;
     }
     reporter.close();
+    if (renewer != null) {
+      renewer.close();
+    }
     server.close();
     connections.closeAll();
     ended.countDown();

@@ -46,12 +46,17 @@ final class TrafficReporter implements AutoCloseable {
   static final Duration MAX_FAILURE_DELAY = Duration.ofMinutes(1);
   private static final int REQUEST_TIMEOUT_MILLIS = 5000;
 
-  /** One connection's line in a report. */
-  record Entry(String connectionId, ConnectionState state, ConnectionTraffic traffic) {
+  /** One connection's line in a report; {@code encrypted}: it runs in TLS (an addition, docs/wire-additions.md). */
+  record Entry(String connectionId, ConnectionState state, ConnectionTraffic traffic, boolean encrypted) {
     Entry {
       Objects.requireNonNull(connectionId, "connectionId");
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(traffic, "traffic");
+    }
+
+    /** A plain connection's line. */
+    Entry(String connectionId, ConnectionState state, ConnectionTraffic traffic) {
+      this(connectionId, state, traffic, false);
     }
   }
 
@@ -187,7 +192,10 @@ final class TrafficReporter implements AutoCloseable {
     return Optional.of(asked.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : asked);
   }
 
-  /** The report's body: {@code {"connections":[{...}, ...]}}. */
+  /**
+   * The report's body: {@code {"connections":[{...}, ...]}}, each entry's counters followed by
+   * {@code "encrypted"} (added with TLS; a reader takes a missing one as false).
+   */
   static String json(List<Entry> entries) {
     StringBuilder b = new StringBuilder(64 + entries.size() * 192).append("{\"connections\":[");
     for (int i = 0; i < entries.size(); i++) {
@@ -206,6 +214,7 @@ final class TrafficReporter implements AutoCloseable {
           .append(",\"dropped\":").append(t.dropped())
           .append(",\"errors\":").append(t.errors())
           .append(",\"stateChanges\":").append(t.stateChanges())
+          .append(",\"encrypted\":").append(e.encrypted())
           .append('}');
     }
     return b.append("]}").toString();

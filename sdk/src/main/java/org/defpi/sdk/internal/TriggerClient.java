@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import org.defpi.sdk.DefPiParameters;
+import org.defpi.wire.tls.TlsNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>dEF-Pi's runtime gave up after one failed call; we retry with capped back-off until a
  * deadline, because an orchestrator that is restarting, or does not know the process yet, is a
- * passing condition. The token is sent, never logged.
+ * passing condition. The token is sent, never logged. A process that holds a certificate says so
+ * with {@code X-Defpi-Tls: 1} (docs/wire-additions.md, "TLS", 2); the orchestrator then speaks TLS to
+ * its management port.
  *
  * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: this is the first thing a
  * process does, and the latter's first request costs some 250 ms more in a fresh JVM (measured:
@@ -56,13 +59,24 @@ final class TriggerClient {
    * @throws IllegalStateException the timeout passed; the message says what the last attempt got
    */
   void trigger() throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    trigger(false, System.nanoTime() + timeout.toNanos());
+  }
+
+  /**
+   * Calls until the orchestrator answers 204 or {@code deadline} ({@link System#nanoTime()}) passes:
+   * the start-up's deadline, which the certificate request shares.
+   *
+   * @param tls whether to say {@code X-Defpi-Tls: 1}: the process holds a certificate
+   * @throws IllegalStateException the deadline passed; the message says what the last attempt got
+   */
+  void trigger(boolean tls, long deadline) throws InterruptedException {
     for (int attempt = 0; ; attempt++) {
       String failure;
       try {
-        int status = put();
+        int status = put(tls);
         if (status == 204) {
-          log.info("trigger call to {} answered 204; waiting for the orchestrator", uri);
+          log.info("trigger call to {}{} answered 204; waiting for the orchestrator", uri,
+              tls ? " (" + TlsNames.TLS_HEADER + ": 1)" : "");
           return;
         }
         failure = "HTTP " + status;
@@ -80,7 +94,7 @@ final class TriggerClient {
   }
 
   /** One {@code PUT} with an empty body; its status. */
-  private int put() throws IOException {
+  private int put(boolean tls) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
     try {
       int millis = (int) REQUEST_TIMEOUT.toMillis();
@@ -89,6 +103,9 @@ final class TriggerClient {
       connection.setUseCaches(false);
       connection.setRequestMethod("PUT");
       connection.setRequestProperty("X-Auth-Token", token);
+      if (tls) {
+        connection.setRequestProperty(TlsNames.TLS_HEADER, "1");
+      }
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(0); // Content-Length: 0
       connection.getOutputStream().close();

@@ -5,14 +5,18 @@
  * org.defpi.sdk.internal.ProcessController} and {@link org.defpi.sdk.internal.DataConnection} give
  * them meaning; {@link org.defpi.sdk.internal.ProcessRuntime} wires it all. Nothing here is API.
  *
- * <h2>Start-up (WIRE.md section 4)</h2>
+ * <h2>Start-up (WIRE.md section 4, with the TLS addition of docs/wire-additions.md)</h2>
  *
  * <pre>
  *  process                                     orchestrator
  *    | listen on :4999                             |
- *    |--- PUT /process/trigger/{id} -------------->|  X-Auth-Token (retried with back-off)
- *    |&lt;-- 204 ------------------------------------|
- *    |&lt;== TCP connect to {id}:4999 ================|
+ *    | new EC P-256 key pair (in memory)           |
+ *    |--- POST /process/{id}/certificate --------->|  X-Auth-Token, {"publicKey": …}
+ *    |&lt;-- 200 certificate + CA, or 404/405 -------|  404/405: plain for life; else retried
+ *    |--- PUT /process/trigger/{id} -------------->|  X-Auth-Token, X-Defpi-Tls: 1 if 200
+ *    |&lt;-- 204 ------------------------------------|  (both calls share one deadline)
+ *    |&lt;== TCP connect to {id}:4999 ================|  then TLS 1.3 if the process holds a
+ *    |&lt;== TLS handshake (both authenticated) ======|  certificate: first byte 0x16
  *    |&lt;-- SetConfigMessage ------------------------|  init(config) on the service executor
  *    |--- ProcessStateUpdateMessage RUNNING ------>|
  *    |&lt;-- ConnectionMessage CREATE ---------------|  one per connection
@@ -59,6 +63,30 @@
  * and {@code resumeAfterInterrupt} is called. SUSPEND drops the socket and stops reconnecting until
  * RESUME (possibly to a new address); TERMINATE closes everything and calls {@code terminated()}
  * last.
+ *
+ * <h2>TLS</h2>
+ *
+ * {@link org.defpi.sdk.internal.TlsIdentity} holds the certificate of the latest answer and makes
+ * every TLS socket: a fresh {@code SSLContext} each (no session resumption), whose {@link
+ * org.defpi.sdk.internal.CurrentKeyManager} presents the current certificate and whose {@link
+ * org.defpi.sdk.internal.PeerTrustManager} accepts a peer that the JDK's PKIX trust manager accepts
+ * for the latest CA and that carries the names the socket's peer must have. On a {@code tls} data
+ * connection the TLS handshake comes first, the §7 handshake inside it:
+ *
+ * <pre>
+ *   C (connects)                                     L (listens on listenPort)
+ *     |=========== TCP connect =====================>|
+ *     |--- ClientHello ----------------------------->|  TLS 1.3 only
+ *     |&lt;-- ServerHello … certificate, CertVerify ----|  C checks: chains to the CA, names
+ *     |--- certificate, CertVerify, Finished ------->|  urn:defpi:process:&lt;L&gt; and
+ *     |                                              |  urn:defpi:user:&lt;own user&gt;; L likewise
+ *     |--- handshake(id, STARTING) ----------------->|  then §7 exactly as above, in TLS
+ * </pre>
+ *
+ * A socket whose handshake fails is closed and counted as an error before it becomes a {@link
+ * org.defpi.sdk.internal.Link}, so it never replaces a working one. {@link
+ * org.defpi.sdk.internal.CertificateRenewer} swaps the certificate at {@code renewAfter}; sockets
+ * already made keep theirs.
  *
  * <h2>What may be lost</h2>
  *

@@ -62,14 +62,15 @@ class TrafficReporterTest {
   @Test
   void theBodyListsEachConnectionWithItsCounters() {
     String json = TrafficReporter.json(List.of(
-        new TrafficReporter.Entry("c1", ConnectionState.CONNECTED, new ConnectionTraffic(1, 2, 30, 40, 5, 6, 7)),
+        new TrafficReporter.Entry("c1", ConnectionState.CONNECTED, new ConnectionTraffic(1, 2, 30, 40, 5, 6, 7), true),
         new TrafficReporter.Entry("we\"ird\\id\n", ConnectionState.SUSPENDED, ConnectionTraffic.NONE)));
 
+    // "encrypted" came with TLS, after the counters: a plain connection's entry says false.
     assertThat(json).isEqualTo("{\"connections\":["
         + "{\"connectionId\":\"c1\",\"state\":\"CONNECTED\",\"messagesIn\":1,\"messagesOut\":2,\"bytesIn\":30,"
-        + "\"bytesOut\":40,\"dropped\":5,\"errors\":6,\"stateChanges\":7},"
+        + "\"bytesOut\":40,\"dropped\":5,\"errors\":6,\"stateChanges\":7,\"encrypted\":true},"
         + "{\"connectionId\":\"we\\\"ird\\\\id\\u000a\",\"state\":\"SUSPENDED\",\"messagesIn\":0,\"messagesOut\":0,"
-        + "\"bytesIn\":0,\"bytesOut\":0,\"dropped\":0,\"errors\":0,\"stateChanges\":0}]}");
+        + "\"bytesIn\":0,\"bytesOut\":0,\"dropped\":0,\"errors\":0,\"stateChanges\":0,\"encrypted\":false}]}");
     assertThat(TrafficReporter.json(List.of())).isEqualTo("{\"connections\":[]}");
   }
 

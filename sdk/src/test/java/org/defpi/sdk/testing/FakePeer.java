@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.defpi.wire.frame.FrameReader;
 import org.defpi.wire.frame.FrameWriter;
 import org.defpi.wire.frame.Heartbeat;
@@ -17,12 +21,16 @@ import org.defpi.wire.message.UnknownMessageException;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionHandshake;
 import org.defpi.wire.protocol.ConnectionProto.ConnectionState;
 import org.defpi.wire.protocol.ProcessProto.ErrorMessage;
+import org.defpi.wire.tls.TlsNames;
 
 /**
  * The other end of a data connection, played frame by frame by the test: it can answer pings or
  * fall silent, reset its socket, send garbage. It listens on a loopback port; the runtime under
  * test connects. A background reader answers the runtime's pings (as a live dEF-Pi peer would,
  * whatever the test thread is doing) and queues every other frame; reads wait 5 s at most.
+ *
+ * <p>Made with an {@link SSLContext} it listens in TLS 1.3 and wants the runtime's certificate,
+ * presenting whatever identity the context holds (a rogue one, if the test likes).
  */
 public final class FakePeer implements AutoCloseable {
   private static final ProtobufMessageCodec CODEC = ProtobufMessageCodec.of(
@@ -42,13 +50,36 @@ public final class FakePeer implements AutoCloseable {
     server.setSoTimeout(5000);
   }
 
+  /** A peer that listens in TLS 1.3 with {@code context}'s identity and trust, wanting the runtime's certificate. */
+  public FakePeer(SSLContext context) throws IOException {
+    SSLServerSocket tls = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    tls.setEnabledProtocols(new String[] {TlsNames.PROTOCOL});
+    tls.setNeedClientAuth(true);
+    tls.setSoTimeout(5000);
+    server = tls;
+  }
+
   public int port() {
     return server.getLocalPort();
   }
 
-  /** Waits for the runtime to connect; the previous socket, if any, is forgotten. */
+  /**
+   * Waits for the runtime to connect; the previous socket, if any, is forgotten. In TLS the
+   * handshake runs here: a runtime that refuses this peer's certificate makes it throw.
+   */
   public void accept() throws IOException {
     Socket accepted = server.accept();
+    if (accepted instanceof SSLSocket ssl) {
+      ssl.setSoTimeout(5000);
+      try {
+        ssl.startHandshake();
+      } catch (IOException e) {
+        ssl.close();
+        throw e;
+      }
+      ssl.setSoTimeout(0);
+    }
     BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     FrameWriter out = new FrameWriter(accepted.getOutputStream());
     FrameReader in = new FrameReader(accepted.getInputStream());
@@ -82,6 +113,14 @@ public final class FakePeer implements AutoCloseable {
       // closed or reset: same as the end of the stream for the test
     }
     queue.add(END);
+  }
+
+  /** The certificate the runtime presented on the current socket (TLS only). */
+  public X509Certificate peerCertificate() throws IOException {
+    if (!(socket instanceof SSLSocket ssl)) {
+      throw new IllegalStateException("a plain fake peer sees no certificate");
+    }
+    return (X509Certificate) ssl.getSession().getPeerCertificates()[0];
   }
 
   public void answerPings(boolean answer) {

@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.defpi.wire.frame.FrameReader;
 import org.defpi.wire.frame.FrameWriter;
 import org.defpi.wire.message.ProtobufMessageCodec;
@@ -19,8 +23,12 @@ import org.defpi.wire.protocol.ProcessProto.GoToProcessStateMessage;
 import org.defpi.wire.protocol.ProcessProto.ProcessState;
 import org.defpi.wire.protocol.ProcessProto.ProcessStateUpdateMessage;
 import org.defpi.wire.protocol.ProcessProto.SetConfigMessage;
+import org.defpi.wire.tls.TlsNames;
 
-/** The orchestrator's end of a management connection: one request, one reply (5 s at most). */
+/**
+ * The orchestrator's end of a management connection: one request, one reply (5 s at most). Plain,
+ * or TLS 1.3 with whatever identity the test gives it ({@link #overTls}).
+ */
 public final class ManagementClient implements AutoCloseable {
   private static final ProtobufMessageCodec REPLIES = ProtobufMessageCodec.of(
       ProcessStateUpdateMessage.getDefaultInstance(), ErrorMessage.getDefaultInstance(),
@@ -31,10 +39,43 @@ public final class ManagementClient implements AutoCloseable {
   private final FrameWriter writer;
 
   ManagementClient(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    this(new Socket(InetAddress.getLoopbackAddress(), port));
+  }
+
+  private ManagementClient(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(5000);
     reader = new FrameReader(socket.getInputStream());
     writer = new FrameWriter(socket.getOutputStream());
+  }
+
+  /**
+   * Connects in TLS 1.3 and completes the handshake: the process's certificate must chain to what
+   * {@code context} trusts (its names are the test's to check, {@link #peerCertificate()}). In TLS
+   * 1.3 the client finishes first, so a process that refuses this client's certificate shows it
+   * only at the first read.
+   */
+  static ManagementClient overTls(int port, SSLContext context) throws IOException {
+    SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    SSLParameters parameters = ssl.getSSLParameters();
+    parameters.setProtocols(new String[] {TlsNames.PROTOCOL});
+    ssl.setSSLParameters(parameters);
+    ssl.setSoTimeout(5000);
+    try {
+      ssl.startHandshake();
+    } catch (IOException e) {
+      ssl.close();
+      throw e;
+    }
+    return new ManagementClient(ssl);
+  }
+
+  /** The certificate the process presented, on a TLS connection. */
+  public X509Certificate peerCertificate() throws IOException {
+    if (!(socket instanceof SSLSocket ssl)) {
+      throw new IllegalStateException("a plain management connection has no peer certificate");
+    }
+    return (X509Certificate) ssl.getSession().getPeerCertificates()[0];
   }
 
   public Message request(Message request) throws IOException {
@@ -59,7 +100,7 @@ public final class ManagementClient implements AutoCloseable {
   public boolean closedByProcess() throws IOException {
     try {
       return reader.read().isEmpty();
-    } catch (java.net.SocketException e) {
+    } catch (java.net.SocketException | javax.net.ssl.SSLException e) {
       return true;
     }
   }
@@ -91,6 +132,16 @@ public final class ManagementClient implements AutoCloseable {
   public Message connectionMode(ModeType mode, String connectionId, TestInterface.Side side, String targetAddress, int port)
       throws IOException {
     return request(connection(mode, connectionId, side, targetAddress, port));
+  }
+
+  /**
+   * CREATE or RESUME as the orchestrator sends them to processes that both hold a certificate:
+   * {@code tls} set, and the peer named by its real process id (what its certificate must name).
+   */
+  public Message tls(ModeType mode, String connectionId, TestInterface.Side side, String targetAddress, int port,
+      String remoteProcessId) throws IOException {
+    return request(connection(mode, connectionId, side, targetAddress, port).toBuilder()
+        .setRemoteProcessId(remoteProcessId).setTls(true).build());
   }
 
   static ConnectionMessage connection(ModeType mode, String connectionId, TestInterface.Side side,
