@@ -41,12 +41,16 @@ import org.defpi.orchestrator.store.RealStore;
  * api-clients=4} {@code subscribers=1,100,1000} {@code paced=100} (events a second for the delivery
  * latency) {@code sse=100} (HTTP event streams; 0: none) {@code sse-changes=200} {@code
  * claim-depths=100,1000,10000} (queue depths, in increasing order) {@code touch=1} (0: no write
- * between timed reads; see {@link Toucher}); stores {@code stores=h2,postgres} and {@code pg=JDBC-URL} (else {@code
+ * between timed reads; see {@link Toucher}); {@code parts=events,decisions,traffic,catalog,api,
+ * streams,reads,reconcile,claims} (some of them only); stores {@code stores=h2,postgres} and {@code pg=JDBC-URL} (else {@code
  * DEFPI_BENCH_PG}, else the test PostgreSQL on 127.0.0.1:54329; user {@code DEFPI_BENCH_PG_USER},
  * defpi). Exit status 0 whatever the numbers: it measures, it does not gate.
  */
 public final class ControlPlaneBench {
   private static final String DEFAULT_PG = "jdbc:postgresql://127.0.0.1:54329/defpi_test";
+  /** What can be run, in the order it runs: {@code parts=} picks some. */
+  private static final List<String> PARTS = List.of("events", "decisions", "traffic", "catalog", "api", "streams",
+      "reads", "reconcile", "claims");
 
   private ControlPlaneBench() {}
 
@@ -69,6 +73,11 @@ public final class ControlPlaneBench {
     List<Integer> claimDepths = Arrays.stream(options.getOrDefault("claim-depths", "100,1000,10000").split(","))
         .map(String::strip).map(Integer::parseInt).toList();
     boolean touch = !"0".equals(options.getOrDefault("touch", "1"));
+    java.util.Set<String> parts = java.util.Set.of(options.getOrDefault("parts", String.join(",", PARTS)).split(","));
+    if (!PARTS.containsAll(parts)) {
+      throw new IllegalArgumentException("parts are " + PARTS + ", not " + parts);
+    }
+
     List<String> stores = List.of(options.getOrDefault("stores", "h2,postgres").split(","));
 
     long started = System.nanoTime();
@@ -81,20 +90,21 @@ public final class ControlPlaneBench {
         Runtime.getRuntime().maxMemory() >> 20, Instant.now(), seconds, warmup);
     Seeded seeded = Seeder.make(fleet, clock);
     List<Row> rows = new ArrayList<>();
+    Sections sections = new Sections(rows, parts);
     try (SimulatedRegistry registry = new SimulatedRegistry(fleet.services(), fleet.tags())) {
       RealRegistry reader = new RealRegistry(new RealRegistry.Settings(registry.url(), "127.0.0.1:5000",
           Duration.ofSeconds(10)), clock);
 
       MemoryBench memory = new MemoryBench(seeded, budget);
-      section(rows, "memory: event bus", () -> memory.events(subscribers, paced, Duration.ofSeconds(2)));
-      section(rows, "memory: reconciliation and node sync decisions", () -> {
+      sections.run("events", "memory: event bus", () -> memory.events(subscribers, paced, Duration.ofSeconds(2)));
+      sections.run("decisions", "memory: reconciliation and node sync decisions", () -> {
         try (RealStore empty = RealStore.open(new RealStore.Settings(
             "jdbc:h2:mem:defpi-bench-empty;DB_CLOSE_DELAY=-1;MODE=PostgreSQL", "defpi", ""))) {
           return List.of(memory.reconcileInMemory(empty, reader), memory.nodeSyncDecision());
         }
       });
-      section(rows, "memory: traffic manager", () -> memory.traffic(2));
-      section(rows, "memory: registry catalog", () -> List.of(memory.catalogRefresh(registry, 100)));
+      sections.run("traffic", "memory: traffic manager", () -> memory.traffic(2));
+      sections.run("catalog", "memory: registry catalog", () -> List.of(memory.catalogRefresh(registry, 100)));
 
       boolean first = true;
       for (String name : stores) {
@@ -104,7 +114,7 @@ public final class ControlPlaneBench {
         }
         try (Database database = db.get()) {
           log("%s: %s", database.name(), database);
-          store(rows, database, seeded, registry, reader, budget, clients, trafficCap, apiClients,
+          store(sections, database, seeded, registry, reader, budget, clients, trafficCap, apiClients,
               first ? sse : 0, sseChanges, claimDepths, touch);
         }
         first = false;
@@ -118,21 +128,22 @@ public final class ControlPlaneBench {
   }
 
   /** One store: seeded, then the API over it, then what the orchestrator does over it on its own. */
-  private static void store(List<Row> rows, Database db, Seeded seeded, SimulatedRegistry registry,
+  private static void store(Sections sections, Database db, Seeded seeded, SimulatedRegistry registry,
       RealRegistry reader, Measure.Budget budget, int clients, Duration trafficCap, int apiClients, int sse,
       int sseChanges,
       List<Integer> claimDepths, boolean touch) throws Exception {
     String name = db.name();
     Fleet f = seeded.fleet();
-    section(rows, name + ": seeding", () -> {
+    sections.run(null, name + ": seeding", () -> {
       long t = System.nanoTime();
       try (RealStore s = RealStore.open(db.seeding())) {
         Seeder.write(seeded, s);
       }
       double elapsed = (System.nanoTime() - t) / 1e9;
+      db.analyze();
       long inserts = 1L + f.users() + f.pools() + f.nodes() + f.processes() + f.connections() + f.history();
       return List.of(new Row(name, "seed: single-row inserts of the store, 4 threads", inserts, Row.newHistogram(),
-          inserts / elapsed, "inserts", String.format(Locale.ROOT, "%.1f s, durability relaxed while seeding",
+          inserts / elapsed, "inserts", String.format(Locale.ROOT, "%.1f s, durability relaxed while seeding; then ANALYZE",
               elapsed)));
     });
     Path dataDir = Files.createTempDirectory("defpi-bench-wiring");
@@ -156,10 +167,10 @@ public final class ControlPlaneBench {
       Toucher toucher = new Toucher(beside, seeded);
       Api api = new Api(URI.create("http://127.0.0.1:" + orchestrator.port()));
       ApiBench bench = new ApiBench(name, seeded, api, budget, touch ? toucher::touch : () -> { });
-      section(rows, name + ": API lists over HTTP", () -> bench.lists(apiClients));
-      section(rows, name + ": traffic reports over HTTP", () -> bench.traffic(clients, trafficCap));
+      sections.run("api", name + ": API lists over HTTP", () -> bench.lists(apiClients));
+      sections.run("traffic", name + ": traffic reports over HTTP", () -> bench.traffic(clients, trafficCap));
       if (sse > 0) {
-        section(rows, name + ": event streams over HTTP", () -> bench.events(sse, sseChanges));
+        sections.run("streams", name + ": event streams over HTTP", () -> bench.events(sse, sseChanges));
       }
     } finally {
       try (var files = Files.walk(dataDir)) {
@@ -168,11 +179,11 @@ public final class ControlPlaneBench {
     }
     try (RealStore store = RealStore.open(db.settings())) {
       Toucher toucher = new Toucher(store, seeded);
-      StoreBench bench = new StoreBench(name, seeded, store, budget, touch ? toucher::touch : () -> { });
-      section(rows, name + ": store reads", bench::reads);
-      section(rows, name + ": reconciliation and node sync", () -> List.of(bench.reconcile(reader),
+      StoreBench bench = new StoreBench(name, seeded, store, budget, touch ? toucher::touch : () -> { }, db::analyze);
+      sections.run("reads", name + ": store reads", bench::reads);
+      sections.run("reconcile", name + ": reconciliation and node sync", () -> List.of(bench.reconcile(reader),
           bench.nodeSync(reader)));
-      section(rows, name + ": pending-change claims", () -> bench.claims(claimDepths, 4));
+      sections.run("claims", name + ": pending-change claims", () -> bench.claims(claimDepths, 4));
     }
   }
 
@@ -181,16 +192,25 @@ public final class ControlPlaneBench {
     List<Row> run() throws Exception;
   }
 
-  /** Runs a section, logs its rows as they come (so a later failure does not lose them), keeps them. */
-  private static void section(List<Row> rows, String name, Section section) throws Exception {
-    long t = System.nanoTime();
-    log("%s …", name);
-    List<Row> done = section.run();
-    for (Row r : done) {
-      System.err.print("  " + r.line());
+  /** The rows so far, and the parts to run ({@code parts=}). */
+  private record Sections(List<Row> rows, java.util.Set<String> enabled) {
+    /**
+     * Runs a section unless its part was left out (null: always), logs its rows as they come (so a
+     * later failure does not lose them), keeps them.
+     */
+    void run(String part, String name, Section section) throws Exception {
+      if (part != null && !enabled.contains(part)) {
+        return;
+      }
+      long t = System.nanoTime();
+      log("%s …", name);
+      List<Row> done = section.run();
+      for (Row r : done) {
+        System.err.print("  " + r.line());
+      }
+      log("%s: %.1f s", name, (System.nanoTime() - t) / 1e9);
+      rows.addAll(done);
     }
-    log("%s: %.1f s", name, (System.nanoTime() - t) / 1e9);
-    rows.addAll(done);
   }
 
   private static Optional<Database> open(String name, Map<String, String> options) throws Exception {

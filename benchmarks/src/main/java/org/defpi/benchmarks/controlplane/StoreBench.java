@@ -30,22 +30,33 @@ final class StoreBench {
   private final RealStore store;
   private final Measure.Budget budget;
   private final Measure.Op touch;
+  private final Measure.Op analyze;
   private final Clock clock = Clock.systemUTC();
 
-  /** @param touch a write between two timed reads ({@link Toucher}), not timed */
-  StoreBench(String section, Seeded seeded, RealStore store, Measure.Budget budget, Measure.Op touch) {
+  /**
+   * @param touch a write between two timed reads ({@link Toucher}), not timed
+   * @param analyze updates the planner's statistics ({@link Database#analyze}) after a bulk insert
+   */
+  StoreBench(String section, Seeded seeded, RealStore store, Measure.Budget budget, Measure.Op touch,
+      Measure.Op analyze) {
     this.section = section;
     this.seeded = seeded;
     this.store = store;
     this.budget = budget;
     this.touch = touch;
+    this.analyze = analyze;
   }
 
   /** The reads each reconciliation pass makes (and the scrape's count). */
   List<Row> reads() throws Exception {
     List<Row> rows = new ArrayList<>();
+    long before = MemoryBench.usedHeap();
+    List<Process> held = store.listProcesses();
+    long perProcess = (MemoryBench.usedHeap() - before) / Math.max(1, held.size());
+    held = null;
     rows.add(timed("store.listProcesses() (every process, JSON columns parsed)", seeded.processes().size(),
-        store::listProcesses));
+        store::listProcesses).withNote(String.format(Locale.ROOT, "~%,d B heap per listed process (approx.)",
+            perProcess)));
     rows.add(timed("store.listConnections()", seeded.connections().size(), store::listConnections));
     rows.add(timed("store.listNodes()", seeded.nodes().size(), store::listNodes));
     List<Process> all = seeded.processes();
@@ -128,6 +139,7 @@ final class StoreBench {
       }
       double insertsPerSecond = add * 1e9 / Math.max(1, System.nanoTime() - inserting);
       queued += add;
+      analyze.run();
       Run run = claimFor(workers);
       queued -= run.claimed();
       lastDepth = depth;
