@@ -72,7 +72,7 @@ final class ApiBench {
     rows.add(get("GET /pendingchange?limit=100 (admin, finished history)", s.fleet().history(),
         "/pendingchange?limit=100", admin));
     rows.add(get("GET /service?limit=100 (the catalog snapshot)", s.fleet().services(), "/service?limit=100", admin));
-    Measure.Timed concurrent = Measure.concurrent(clients, clients * 5, i -> api.get("/process?limit=100", admin));
+    Measure.Timed concurrent = Measure.concurrent(clients, clients * 3, i -> api.get("/process?limit=100", admin));
     rows.add(new Row(section, "GET /process?limit=100 (admin), " + clients + " clients at once", p,
         concurrent.histogram(), concurrent.perSecond(), "req", "CPU-bound: the throughput is the ceiling"));
     return rows;

@@ -85,9 +85,9 @@ public final class ControlPlaneBench {
     System.out.printf(Locale.ROOT, "control plane: %,d processes, %,d connections, %,d nodes, %d users, %,d finished"
         + " changes, registry %d services × %d tags%n", fleet.processes(), fleet.connections(), fleet.nodes(),
         fleet.users(), fleet.history(), fleet.services(), fleet.tags());
-    System.out.printf(Locale.ROOT, "machine: %d cores, JDK %s, max heap %,d MB, %s; each row %.1f s after %.1f s"
-        + " warm-up (at least 5 samples)%n%n", Runtime.getRuntime().availableProcessors(), Runtime.version(),
-        Runtime.getRuntime().maxMemory() >> 20, Instant.now(), seconds, warmup);
+    System.out.printf(Locale.ROOT, "machine: %d cores, JDK %s, max heap %,d MB, %s, load average %s; each row %.1f s"
+        + " after %.1f s warm-up (at least 5 samples)%n%n", Runtime.getRuntime().availableProcessors(),
+        Runtime.version(), Runtime.getRuntime().maxMemory() >> 20, Instant.now(), loadAverage(), seconds, warmup);
     Seeded seeded = Seeder.make(fleet, clock);
     List<Row> rows = new ArrayList<>();
     Sections sections = new Sections(rows, parts);
@@ -124,7 +124,7 @@ public final class ControlPlaneBench {
     System.out.print(Row.table(rows));
     System.out.printf(Locale.ROOT, "%nn: records the operation works over (processes read, subscribers, nodes...);"
         + " latency of one operation; throughput over the wall time of the row (one client unless said).%n"
-        + "whole run %.0f s%n", (System.nanoTime() - started) / 1e9);
+        + "whole run %.0f s; load average at the end %s%n", (System.nanoTime() - started) / 1e9, loadAverage());
   }
 
   /** One store: seeded, then the API over it, then what the orchestrator does over it on its own. */
@@ -259,6 +259,16 @@ public final class ControlPlaneBench {
   private static int integer(Map<String, String> options, String name, int fallback) {
     String v = options.get(name);
     return v == null ? fallback : Integer.parseInt(v.replace("_", ""));
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages (a shared machine: other work skews the numbers). */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static void log(String format, Object... args) {

@@ -298,7 +298,7 @@ final class MemoryBench {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new TrafficMeters(traffic).bindTo(prometheus);
     int[] bytes = {0};
-    Measure.Timed scrape = Measure.repeat(new Measure.Budget(Duration.ZERO, budget.measure(), 2, 20),
+    Measure.Timed scrape = Measure.repeat(new Measure.Budget(Duration.ZERO, budget.measure(), 1, 20),
         () -> bytes[0] = prometheus.scrape().length());
     rows.add(new Row(SECTION, "Prometheus scrape of the traffic meters (GET /metrics' body)", traffic.ends().size(),
         scrape.histogram(), scrape.perSecond(), "scrapes", String.format(Locale.ROOT,
@@ -340,7 +340,7 @@ final class MemoryBench {
       long before = registry.requests();
       refresh.run(); // the warm-up, and the count of requests one refresh makes
       long requests = registry.requests() - before;
-      Measure.Timed t = Measure.repeat(new Measure.Budget(Duration.ZERO, budget.measure(), 2, 20), refresh);
+      Measure.Timed t = Measure.repeat(new Measure.Budget(Duration.ZERO, budget.measure(), 1, 20), refresh);
       Fleet f = seeded.fleet();
       double mean = t.histogram().getMean() / 1e9;
       return new Row(SECTION, "ServiceCatalog refresh (RealRegistry, registry on loopback)",
