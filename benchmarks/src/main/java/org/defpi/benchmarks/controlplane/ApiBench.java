@@ -127,7 +127,7 @@ final class ApiBench {
         .withNote("no store read"));
     rows.add(timedGet(few, "GET /traffic (a user's)", ends, "/traffic", user));
     rows.add(timedGet(few, "GET /metrics (Prometheus text, after the reports)", ends, "/metrics", admin)
-        .withNote("5 series per reported end"));
+        .withNote("7 series per reported end"));
     return rows;
   }
 

@@ -344,7 +344,7 @@ final class MemoryBench {
       Fleet f = seeded.fleet();
       double mean = t.histogram().getMean() / 1e9;
       return new Row(SECTION, "ServiceCatalog refresh (RealRegistry, registry on loopback)",
-          (long) f.services() * f.tags(), t.histogram(), requests / mean, "registry req", String.format(Locale.ROOT,
+          (long) f.services() * f.tags(), t.histogram(), requests / mean, "req", String.format(Locale.ROOT,
               "%d services × %d tags: %,d requests a refresh, one at a time; %d services loaded", f.services(),
               f.tags(), requests, loaded[0]));
     } finally {
