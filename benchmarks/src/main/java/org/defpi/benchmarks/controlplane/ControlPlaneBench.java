@@ -51,6 +51,9 @@ public final class ControlPlaneBench {
   /** What can be run, in the order it runs: {@code parts=} picks some. */
   private static final List<String> PARTS = List.of("events", "decisions", "traffic", "catalog", "api", "streams",
       "reads", "reconcile", "claims");
+  /** The parts that need a seeded store, and of those the ones that need the orchestrator's HTTP API. */
+  private static final List<String> STORE_PARTS = List.of("api", "traffic", "streams", "reads", "reconcile", "claims");
+  private static final List<String> HTTP_PARTS = List.of("api", "traffic", "streams");
 
   private ControlPlaneBench() {}
 
@@ -107,7 +110,7 @@ public final class ControlPlaneBench {
       sections.run("catalog", "memory: registry catalog", () -> List.of(memory.catalogRefresh(registry, 100)));
 
       boolean first = true;
-      for (String name : stores) {
+      for (String name : STORE_PARTS.stream().anyMatch(parts::contains) ? stores : List.<String>of()) {
         Optional<Database> db = open(name.strip(), options);
         if (db.isEmpty()) {
           continue;
@@ -130,8 +133,7 @@ public final class ControlPlaneBench {
   /** One store: seeded, then the API over it, then what the orchestrator does over it on its own. */
   private static void store(Sections sections, Database db, Seeded seeded, SimulatedRegistry registry,
       RealRegistry reader, Measure.Budget budget, int clients, Duration trafficCap, int apiClients, int sse,
-      int sseChanges,
-      List<Integer> claimDepths, boolean touch) throws Exception {
+      int sseChanges, List<Integer> claimDepths, boolean touch) throws Exception {
     String name = db.name();
     Fleet f = seeded.fleet();
     sections.run(null, name + ": seeding", () -> {
@@ -143,9 +145,27 @@ public final class ControlPlaneBench {
       db.analyze();
       long inserts = 1L + f.users() + f.pools() + f.nodes() + f.processes() + f.connections() + f.history();
       return List.of(new Row(name, "seed: single-row inserts of the store, 4 threads", inserts, Row.newHistogram(),
-          inserts / elapsed, "inserts", String.format(Locale.ROOT, "%.1f s, durability relaxed while seeding; then ANALYZE",
-              elapsed)));
+          inserts / elapsed, "inserts", String.format(Locale.ROOT,
+              "%.1f s, durability relaxed while seeding; then ANALYZE", elapsed)));
     });
+    if (HTTP_PARTS.stream().anyMatch(sections.enabled()::contains)) {
+      api(sections, db, seeded, registry, budget, clients, trafficCap, apiClients, sse, sseChanges, touch);
+    }
+    try (RealStore store = RealStore.open(db.settings())) {
+      Toucher toucher = new Toucher(store, seeded);
+      StoreBench bench = new StoreBench(name, seeded, store, budget, touch ? toucher::touch : () -> { }, db::analyze);
+      sections.run("reads", name + ": store reads", bench::reads);
+      sections.run("reconcile", name + ": reconciliation and node sync", () -> List.of(bench.reconcile(reader),
+          bench.nodeSync(reader)));
+      sections.run("claims", name + ": pending-change claims", () -> bench.claims(claimDepths, 4));
+    }
+  }
+
+  /** The orchestrator over the seeded store, and its API over HTTP. */
+  private static void api(Sections sections, Database db, Seeded seeded, SimulatedRegistry registry,
+      Measure.Budget budget, int clients, Duration trafficCap, int apiClients, int sse, int sseChanges, boolean touch)
+      throws Exception {
+    String name = db.name();
     Path dataDir = Files.createTempDirectory("defpi-bench-wiring");
     Map<String, String> env = new HashMap<>(Map.of(
         "DEFPI_PORT", "0",
@@ -176,14 +196,6 @@ public final class ControlPlaneBench {
       try (var files = Files.walk(dataDir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
-    }
-    try (RealStore store = RealStore.open(db.settings())) {
-      Toucher toucher = new Toucher(store, seeded);
-      StoreBench bench = new StoreBench(name, seeded, store, budget, touch ? toucher::touch : () -> { }, db::analyze);
-      sections.run("reads", name + ": store reads", bench::reads);
-      sections.run("reconcile", name + ": reconciliation and node sync", () -> List.of(bench.reconcile(reader),
-          bench.nodeSync(reader)));
-      sections.run("claims", name + ": pending-change claims", () -> bench.claims(claimDepths, 4));
     }
   }
 

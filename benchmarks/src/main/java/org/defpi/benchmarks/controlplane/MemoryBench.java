@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
@@ -92,7 +93,7 @@ final class MemoryBench {
     Recorder pacedDelivery = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
     AtomicBoolean pacing = new AtomicBoolean();
     LongAdder delivered = new LongAdder();
-    long[] lastAt = new long[subscribers];
+    AtomicLongArray lastAt = new AtomicLongArray(subscribers);
     AtomicBoolean stop = new AtomicBoolean();
     List<Subscription> subscriptions = new ArrayList<>();
     List<Thread> drainers = new ArrayList<>();
@@ -110,7 +111,7 @@ final class MemoryBench {
               long now = System.nanoTime();
               (pacing.get() ? pacedDelivery : burstDelivery).recordValue(now - publishedAt[(int) e.get().seq()]);
               delivered.increment();
-              lastAt[index] = now;
+              lastAt.set(index, now);
             } else if (s.overflowed()) {
               return;
             }
@@ -142,13 +143,13 @@ final class MemoryBench {
       Thread.sleep(1);
     }
     long drained = 0;
-    for (long at : lastAt) {
-      drained = Math.max(drained, at);
+    for (int i = 0; i < subscribers; i++) {
+      drained = Math.max(drained, lastAt.get(i));
     }
     int cutOff = subscribers - bus.subscriberCount();
     List<Row> rows = new ArrayList<>();
-    String label = who.equals("admins") ? subscribers + " subscribers seeing all" : subscribers
-        + " subscribers, each a user seeing their own";
+    String label = who.equals("admins") ? subscribers + (subscribers == 1 ? " subscriber" : " subscribers")
+        + " seeing all" : subscribers + " subscribers, each a user seeing their own";
     rows.add(new Row(SECTION, String.format(Locale.ROOT, "EventBus.publish, burst of %,d, %s", burst, label),
         subscribers, publish, burst * 1e9 / (published - started), "events", String.format(Locale.ROOT,
             "all %,d deliveries in %.0f ms (%,.0f/s); %d cut off", delivered.sum(), (drained - started) / 1e6,
