@@ -12,9 +12,15 @@
 #       --dashboard-port P   the host port of the dashboard (8090)
 #       --skip-build         use the images in the registry as they are (or DEFPI_DEMO_BUILD=skip)
 #       --restart            deploy afresh even when the demo is running (a new day from the start)
-#   ./defpi demo down [--purge]
+#       --nodes N            on a test cluster of this machine (scripts/cluster.sh): a manager and N
+#                            workers, each a Docker engine of its own (N >= 2). node1 is the demo
+#                            user's home gateway (private: PV, household, battery, grid meter), the
+#                            others a public pool (energy manager, dashboard); the orchestrator runs
+#                            on the manager, its API at 127.0.0.1:8485
+#   ./defpi demo down [--purge] [--nodes]
 #                            remove the demo's processes and its user, then the orchestrator
-#                            (--purge: also the orchestrator's data; see scripts/orchestrator.sh)
+#                            (--purge: also the orchestrator's data; see scripts/orchestrator.sh);
+#                            --nodes: the test cluster's demo, and then the cluster itself
 #
 # What it leaves running after `down`: the Docker engine, the swarm and the registry with its
 # images (`./defpi env` made them; the tests use them too).
@@ -23,9 +29,29 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export JAVA_HOME=${JAVA_HOME:-${DEFPI_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}}
 
-API=http://127.0.0.1:8484
-ADMIN_PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
-DEMO_PASSWORD_FILE=/var/lib/defpi/demo-password
+# --nodes N anywhere: the demo on the test cluster (its own API, passwords and dashboard forwarder)
+nodes=0
+args=()
+while (($#)); do
+  if [[ $1 == --nodes ]]; then
+    if [[ ${2:-} =~ ^[0-9]+$ ]]; then nodes=$2; shift 2; else nodes=-1; shift; fi
+  else
+    args+=("$1")
+    shift
+  fi
+done
+set -- "${args[@]+"${args[@]}"}"
+if ((nodes != 0)); then
+  API=http://127.0.0.1:${DEFPI_CLUSTER_API_PORT:-8485}
+  ADMIN_PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/cluster/admin-password}
+  DEMO_PASSWORD_FILE=/var/lib/defpi/cluster/demo-password
+  CLUSTER_FLAG=(--cluster)
+else
+  API=http://127.0.0.1:8484
+  ADMIN_PASSWORD_FILE=${DEFPI_PASSWORD_FILE:-/var/lib/defpi/admin-password}
+  DEMO_PASSWORD_FILE=/var/lib/defpi/demo-password
+  CLUSTER_FLAG=()
+fi
 DEMO_USER=demo
 POOL=local
 REGISTRY=127.0.0.1:5000
@@ -113,7 +139,14 @@ if [[ ${1:-} == down ]]; then
   fi
   rm -f "$DEMO_PASSWORD_FILE"
   step "Removing the orchestrator"
-  scripts/orchestrator.sh down "$@" 2>&1 | sed -u -E 's/^\[orchestrator\] /      /'
+  scripts/orchestrator.sh down "$@" "${CLUSTER_FLAG[@]+"${CLUSTER_FLAG[@]}"}" 2>&1 | sed -u -E 's/^\[orchestrator\] /      /'
+  if ((nodes != 0)); then
+    STEPS=3
+    step "Removing the test cluster"
+    [[ -r /run/defpi/cluster/forward/dashboard-port ]] &&
+      scripts/cluster.sh unpublish "$(cat /run/defpi/cluster/forward/dashboard-port)" >/dev/null 2>&1 || true
+    scripts/cluster.sh down 2>&1 | sed -u -E 's/^\[cluster\] /      /'
+  fi
   printf '\nDone in %ds. Left running: the Docker engine, the swarm, the registry (./defpi env status).\n' \
     $((SECONDS - started))
   exit 0
@@ -136,12 +169,17 @@ done
 [[ $dashboard_port =~ ^[0-9]+$ ]] && ((dashboard_port > 0 && dashboard_port < 65536)) ||
   die "--dashboard-port takes a port number, like 8090"
 date -d "$start" >/dev/null 2>&1 || die "--start takes an ISO-8601 time, like 2026-06-21T00:00:00Z"
+((nodes == 0 || nodes >= 2)) || die "--nodes takes the number of workers, 2 or more (a home gateway and a pool)"
 
 # --- 1 environment -------------------------------------------------------------------------------
 step "Environment: Docker engine, swarm, registry, base image"
 command -v jq >/dev/null || { say "installing jq"; apt-get install -y -q jq >/dev/null; }
 # Their own progress lines, indented under the step.
 DEFPI_POSTGRES=0 scripts/env.sh up 2>&1 | sed -u -E 's/^\[env\] /      /' || die "the environment could not be set up (above)"
+if ((nodes)); then
+  say "the test cluster: a manager and $nodes workers"
+  scripts/cluster.sh up "$nodes" 2>&1 | sed -u -E 's/^\[cluster\] /      /' || die "the test cluster could not be started (above)"
+fi
 
 # --- 2 build ---------------------------------------------------------------------------------------
 # The build is skipped when the sources are those of the last demo build and the images are still
@@ -191,18 +229,26 @@ fi
 
 # --- 3 orchestrator ----------------------------------------------------------------------------------
 step "Orchestrator: $API"
-scripts/orchestrator.sh up 2>&1 | sed -u -E '/^\[orchestrator\] (ready|log in)/d; s/^\[orchestrator\] /      /' ||
-  die "the orchestrator did not start (above)"
+scripts/orchestrator.sh up "${CLUSTER_FLAG[@]+"${CLUSTER_FLAG[@]}"}" 2>&1 |
+  sed -u -E '/^\[orchestrator\] (ready|log in)/d; s/^\[orchestrator\] /      /' || die "the orchestrator did not start (above)"
 
 # --- 4 node and user ---------------------------------------------------------------------------------
-step "This machine's node public in pool '$POOL'; the demo user"
-node=$(docker info --format '{{.Swarm.NodeID}}' </dev/null)
-if [[ $(expect 200 "$(admin GET "/node/$node")" | jq -r .kind) != public ]]; then
-  pool=$(expect 200 "$(admin GET "/nodepool?name=$POOL")" | jq -r '.[0].id // empty')
+# public NODE_ID: the node public in pool $POOL (made if missing)
+public() {
+  [[ $(expect 200 "$(admin GET "/node/$1")" | jq -r .kind) == public ]] && return
+  [[ -n ${pool:-} ]] || pool=$(expect 200 "$(admin GET "/nodepool?name=$POOL")" | jq -r '.[0].id // empty')
   [[ -n $pool ]] || pool=$(expect 201 "$(admin POST /nodepool "{\"name\":\"$POOL\"}")" | jq -r .id)
-  expect 200 "$(admin PUT "/node/$node" "{\"kind\":\"public\",\"poolId\":\"$pool\"}")" >/dev/null
+  expect 200 "$(admin PUT "/node/$1" "{\"kind\":\"public\",\"poolId\":\"$pool\"}")" >/dev/null
+}
+cluster_node() { cat "/var/lib/defpi/cluster/node$1/node-id"; }
+if ((nodes)); then
+  step "The demo user; node1 its home gateway, node2..node$nodes public in pool '$POOL'"
+else
+  step "This machine's node public in pool '$POOL'; the demo user"
+  node=$(docker info --format '{{.Swarm.NodeID}}' </dev/null)
+  public "$node"
+  say "node $node is public"
 fi
-say "node $node is public"
 
 # The demo user's password is generated once, kept root-only, and printed at the end of every run.
 new_password() { head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n='; }
@@ -226,6 +272,21 @@ if [[ -z $user_id || ! -s $DEMO_PASSWORD_FILE ]]; then
 else
   say "user $DEMO_USER exists"
 fi
+if ((nodes)); then
+  gateway=$(cluster_node 1)
+  if [[ $(expect 200 "$(admin GET "/node/$gateway")" | jq -r '.userId // empty') != "$user_id" ]]; then
+    expect 200 "$(admin PUT "/node/$gateway" "{\"kind\":\"private\",\"userId\":\"$user_id\"}")" >/dev/null
+  fi
+  say "node1 ($gateway) is $DEMO_USER's home gateway"
+  for ((k = 2; k <= nodes; k++)); do public "$(cluster_node "$k")"; done
+  pool=${pool:-$(expect 200 "$(admin GET "/nodepool?name=$POOL")" | jq -r '.[0].id')}
+  say "node2..node$nodes are public in pool '$POOL'"
+  home=",\"nodeId\":\"$gateway\""
+  shared=",\"nodePoolId\":\"$pool\""
+else
+  home=''
+  shared=''
+fi
 
 # --- 5 processes -----------------------------------------------------------------------------------
 # name service configuration(JSON object) [extra JSON members]
@@ -233,12 +294,12 @@ HOLD=2100-01-01T00:00:00Z # the clocks hold at the day's start until everything 
 sim="\"simulationStart\":\"$start\",\"speed\":\"$speed\",\"seed\":\"$seed\""
 limits="\"importLimitWatts\":\"$import_limit\",\"exportLimitWatts\":\"$export_limit\""
 PROCESSES=(
-  "demo-pv|pv-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|"
-  "demo-load|household-load|{$sim,\"wallClockStart\":\"$HOLD\"}|"
-  "demo-battery|battery-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|"
-  "demo-grid|grid-meter|{\"speed\":\"$speed\"}|"
-  "demo-cem|energy-manager|{$limits}|"
-  "demo-dashboard|energy-dashboard|{$limits,\"title\":\"defpi energy demo\"}|,\"ports\":[{\"target\":8080,\"published\":$dashboard_port}]"
+  "demo-pv|pv-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|$home"
+  "demo-load|household-load|{$sim,\"wallClockStart\":\"$HOLD\"}|$home"
+  "demo-battery|battery-resource-manager|{$sim,\"wallClockStart\":\"$HOLD\"}|$home"
+  "demo-grid|grid-meter|{\"speed\":\"$speed\"}|$home"
+  "demo-cem|energy-manager|{$limits}|$shared"
+  "demo-dashboard|energy-dashboard|{$limits,\"title\":\"defpi energy demo\"}|,\"ports\":[{\"target\":8080,\"published\":$dashboard_port}]$shared"
 )
 CONNECTIONS=(
   "demo-pv:pv-resource-manager/observations demo-grid:grid-meter/resource-observations"
@@ -335,14 +396,31 @@ else
 fi
 
 # --- 7 where to look -------------------------------------------------------------------------------
+if ((nodes)); then
+  # The dashboard publishes its port on the node it runs on; forward that to this machine.
+  dash_node=
+  for ((i = 0; i < 60; i++)); do
+    dash_node=$(expect 200 "$(admin GET "/process/${ids[demo-dashboard]}")" | jq -r '.runsOn // empty')
+    [[ -n $dash_node ]] && break
+    sleep 0.5
+  done
+  [[ -n $dash_node ]] || die "the dashboard's node is not known after 30 s"
+  for ((k = 0; k <= nodes; k++)); do [[ $(cluster_node "$k") == "$dash_node" ]] && dash_k=$k; done
+  scripts/cluster.sh publish "${dash_k:?}" "$dashboard_port" "$dashboard_port" >/dev/null
+  echo "$dashboard_port" >/run/defpi/cluster/forward/dashboard-port
+  placement=$(expect 200 "$(admin GET "/process?userId=$user_id&limit=1000")" |
+    jq -r '.[] | select(.name | startswith("demo-")) | "\(.name)@\(.runsOn // "?")"' | sort | tr '\n' ' ')
+  for ((k = 0; k <= nodes; k++)); do placement=${placement//$(cluster_node "$k")/node$k}; done
+  say "placed: $placement"
+fi
 step "Ready in $((SECONDS - started)) s"
 cat <<INFO
 
   Dashboard     http://127.0.0.1:$dashboard_port/
   Web UI        $API/            user $DEMO_USER, password $(cat "$DEMO_PASSWORD_FILE")
   API docs      $API/docs
-  CLI           ./defpi login --user $DEMO_USER      then ./defpi processes, ./defpi top
+  CLI           ./defpi login --url $API --user $DEMO_USER      then ./defpi processes, ./defpi top
   Metrics       $API/metrics     (admin; password in $ADMIN_PASSWORD_FILE)
-  Stop it all   ./defpi demo down
+  Stop it all   ./defpi demo down${CLUSTER_FLAG:+ --nodes}
 
 INFO

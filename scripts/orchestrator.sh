@@ -39,7 +39,7 @@
 # (/var/lib/defpi/admin-password), DEFPI_ORCHESTRATOR_IMAGE (127.0.0.1:5000/defpi/orchestrator:latest),
 # DEFPI_LOG_FORMAT (text, or json: one JSON object a line, for a log collector; `docker logs` shows it).
 # These, when set, are passed to the orchestrator as they are (see its Settings): DEFPI_NODE_SYNC,
-# DEFPI_RECONCILE, DEFPI_TLS, DEFPI_CERT_TTL, DEFPI_OVERLAY_ENCRYPTION.
+# DEFPI_RECONCILE, DEFPI_TLS, DEFPI_CERT_TTL, DEFPI_OVERLAY_ENCRYPTION, DEFPI_OVERLAY_CHECK.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,7 +50,7 @@ for a in "$@"; do
 done
 set -- "${ARGS[@]+"${ARGS[@]}"}"
 readonly CLUSTER
-readonly PASSTHROUGH=(DEFPI_NODE_SYNC DEFPI_RECONCILE DEFPI_TLS DEFPI_CERT_TTL DEFPI_OVERLAY_ENCRYPTION)
+readonly PASSTHROUGH=(DEFPI_NODE_SYNC DEFPI_RECONCILE DEFPI_TLS DEFPI_CERT_TTL DEFPI_OVERLAY_ENCRYPTION DEFPI_OVERLAY_CHECK)
 
 readonly NAME=defpi-orchestrator
 readonly CONTROL_NET=defpi-control

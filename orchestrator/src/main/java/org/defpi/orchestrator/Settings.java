@@ -56,6 +56,9 @@ import org.defpi.orchestrator.store.RealStore;
  *                                                               AES-GCM on every node; without it traffic between
  *                                                               nodes silently vanishes). Off: the SDK's TLS encrypts
  *                                                               what crosses nodes (docs/wire-additions.md)
+ * DEFPI_OVERLAY_CHECK        30                                 with DEFPI_OVERLAY_ENCRYPTION=on: seconds between
+ *                                                               checks that the encrypted overlay carries traffic
+ *                                                               between every two nodes (node.OverlayCheck)
  * DEFPI_TLS                  on                                 on: the orchestrator is the deployment's certificate
  *                                                               authority, and processes that hold its certificates
  *                                                               talk TLS 1.3 (docs/wire-additions.md, "TLS"); off:
@@ -90,6 +93,7 @@ public record Settings(
     Optional<Duration> reconcile,
     LogFormat logFormat,
     boolean overlayEncryption,
+    Duration overlayCheck,
     boolean tls,
     Duration certTtl) {
   public Settings {
@@ -151,6 +155,7 @@ public record Settings(
             : Optional.of(seconds(env, "DEFPI_RECONCILE", 10)),
         logFormat(env),
         onOff(env, "DEFPI_OVERLAY_ENCRYPTION", false),
+        seconds(env, "DEFPI_OVERLAY_CHECK", 30),
         onOff(env, "DEFPI_TLS", true),
         certTtl(env));
   }
@@ -218,10 +223,10 @@ public record Settings(
   }
 
   private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
-    String value = text(env, name, fallback ? "on" : "off").toLowerCase(java.util.Locale.ROOT);
-    return switch (value) {
-      case "on", "true", "1", "yes" -> true;
-      case "off", "false", "0", "no" -> false;
+    String value = text(env, name, fallback ? "on" : "off");
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
       default -> throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
     };
   }

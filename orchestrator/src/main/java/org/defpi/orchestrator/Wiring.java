@@ -27,6 +27,7 @@ import org.defpi.orchestrator.layout.LayoutManager;
 import org.defpi.orchestrator.metrics.JvmMeters;
 import org.defpi.orchestrator.metrics.StoreGauges;
 import org.defpi.orchestrator.node.NodeManager;
+import org.defpi.orchestrator.node.OverlayCheck;
 import org.defpi.orchestrator.pendingchange.PendingChangeStore;
 import org.defpi.orchestrator.pendingchange.PendingChanges;
 import org.defpi.orchestrator.pendingchange.Workers;
@@ -67,11 +68,12 @@ public final class Wiring implements AutoCloseable {
   private final RealStore store;
   private final ScheduledExecutorService refresher;
   private final ScheduledExecutorService nodeSync;
+  private final ScheduledExecutorService overlayChecker;
   private boolean closed;
 
   private Wiring(Javalin app, PrometheusMeterRegistry meterRegistry, JvmMeters jvmMeters, Workers workers,
       RealProcesses processes, RealSwarm swarm, RealStore store, ScheduledExecutorService refresher,
-      ScheduledExecutorService nodeSync) {
+      ScheduledExecutorService nodeSync, ScheduledExecutorService overlayChecker) {
     this.app = app;
     this.meterRegistry = meterRegistry;
     this.jvmMeters = jvmMeters;
@@ -81,6 +83,7 @@ public final class Wiring implements AutoCloseable {
     this.store = store;
     this.refresher = refresher;
     this.nodeSync = nodeSync;
+    this.overlayChecker = overlayChecker;
   }
 
   /** Builds everything and starts the HTTP server; refuses to start with no users and no first admin password. */
@@ -120,6 +123,9 @@ public final class Wiring implements AutoCloseable {
         Thread.ofPlatform().name("defpi-registry-refresh").daemon().factory());
     ScheduledExecutorService nodeSync = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("defpi-sync").daemon().factory());
+    // Its own thread: probing unreachable nodes takes seconds, which the reconciler must not wait for.
+    ScheduledExecutorService overlayChecker = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("defpi-overlay-check").daemon().factory());
     boolean acts = settings.acts();
     try {
       // An orchestrator that only serves its store (DEFPI_RECONCILE=off) owns nothing on the Swarm:
@@ -194,6 +200,10 @@ public final class Wiring implements AutoCloseable {
           }
         }, 0, settings.reconcile().orElseThrow().toMillis(), TimeUnit.MILLISECONDS);
         nodes.start(nodeSync, settings.nodeSync(), meterRegistry);
+        if (settings.overlayEncryption()) {
+          nodes.useOverlayCheck(new OverlayCheck(swarm.overlayProbe(settings.imagePrefix() + "/defpi/jre:25"), clock)
+              .start(overlayChecker, settings.overlayCheck()));
+        }
       } else {
         LOG.warn("DEFPI_RECONCILE=off: no reconciliation, node sync or pending-change workers; this orchestrator only"
             + " serves its store, and what it is asked to do waits in the queue");
@@ -212,10 +222,12 @@ public final class Wiring implements AutoCloseable {
           .start(settings.port());
       LOG.info("defpi orchestrator {} listening on port {} (registry {}, images from {}, container {})", version(),
           app.port(), settings.registryUrl(), settings.imagePrefix(), settings.container().orElse("none"));
-      return new Wiring(app, meterRegistry, jvmMeters, workers, processes, swarm, store, refresher, nodeSync);
+      return new Wiring(app, meterRegistry, jvmMeters, workers, processes, swarm, store, refresher, nodeSync,
+          overlayChecker);
     } catch (Exception | Error e) {
       refresher.shutdownNow();
       nodeSync.shutdownNow();
+      overlayChecker.shutdownNow();
       if (workers != null) {
         workers.close();
       }
@@ -272,6 +284,7 @@ public final class Wiring implements AutoCloseable {
     app.stop();
     refresher.shutdownNow();
     nodeSync.shutdownNow();
+    overlayChecker.shutdownNow();
     if (!nodeSync.awaitTermination(5, TimeUnit.SECONDS)) {
       LOG.warn("the node sync did not stop within 5 s");
     }

@@ -388,6 +388,14 @@ public final class Routes {
     stream.put("subscribers", events.subscriberCount());
     ObjectNode queue = o.putObject("pendingChanges");
     pendingChanges.countByState().forEach((state, n) -> queue.put(state.name(), n));
+    nodes.overlayReport().ifPresent(r -> {
+      ObjectNode overlay = o.putObject("overlayCheck");
+      overlay.put("at", Views.time(r.at()));
+      var pairs = overlay.putArray("pairs");
+      r.pairs().forEach(p -> pairs.addObject().put("nodeA", p.nodeA()).put("nodeB", p.nodeB())
+          .put("carries", p.carries()).put("how", p.how()));
+      overlay.put("failing", r.failing().size());
+    });
     json(ctx, 200, o);
   }
 

@@ -53,6 +53,19 @@ public final class NodeManager {
   }
 
   /** Syncs now and then every {@code interval} on {@code scheduler}; a failed sync is logged and retried next time. */
+  private volatile OverlayCheck overlayCheck;
+
+  /** The check of the encrypted overlay, when it runs (DEFPI_OVERLAY_ENCRYPTION=on). */
+  public void useOverlayCheck(OverlayCheck check) {
+    this.overlayCheck = check;
+  }
+
+  /** The latest check of the encrypted overlay; empty when there is none (encryption off) or none yet. */
+  public Optional<OverlayCheck.Report> overlayReport() {
+    OverlayCheck check = overlayCheck;
+    return check == null ? Optional.empty() : check.latest();
+  }
+
   public NodeManager start(ScheduledExecutorService scheduler, Duration interval) {
     return start(scheduler, interval, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
   }

@@ -734,6 +734,145 @@ public final class RealSwarm implements Swarm, AutoCloseable {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper TASKS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+  /** The overlay check's network and global service (not a process: no {@value #MANAGED_LABEL}). */
+  public static final String OVERLAY_CHECK = "defpi-overlay-check";
+  static final String PLATFORM_LABEL = "org.defpi.platform";
+  static final int OVERLAY_CHECK_PORT = 7070;
+  /**
+   * Each probe serves its latest findings on {@value #OVERLAY_CHECK_PORT} to whoever connects, and every
+   * 10 s tries every other probe (busybox of the base image: nc, nslookup) and writes "ok ADDRESS" or
+   * "fail ADDRESS" a line each. Reading a probe's findings is itself a check of the path to it.
+   */
+  static final String OVERLAY_CHECK_SCRIPT = String.join("\n",
+      "touch /tmp/findings",
+      "nc -ll -p " + OVERLAY_CHECK_PORT + " -e /bin/cat /tmp/findings &",
+      "while true; do",
+      "  for ip in $(nslookup tasks." + OVERLAY_CHECK + " 2>/dev/null | awk '/^Address/ && $NF !~ /:53$|#/ { print $NF }'); do",
+      "    if nc -w 2 \"$ip\" " + OVERLAY_CHECK_PORT + " </dev/null >/dev/null 2>&1; then echo \"ok $ip\"; else echo \"fail $ip\"; fi",
+      "  done > /tmp/findings.new",
+      "  mv /tmp/findings.new /tmp/findings",
+      "  sleep 10",
+      "done");
+
+  /**
+   * The overlay check's connector ({@link org.defpi.orchestrator.node.OverlayCheck}): an encrypted,
+   * attachable network the orchestrator joins, a global service of probes on it (image {@code
+   * probeImage}), and each probe's findings read over the network.
+   */
+  public org.defpi.orchestrator.node.OverlayCheck.OverlayProbe overlayProbe(String probeImage) {
+    return new org.defpi.orchestrator.node.OverlayCheck.OverlayProbe() {
+      @Override
+      public String orchestratorNode() throws SwarmException {
+        try {
+          return docker.infoCmd().exec().getSwarm().getNodeID();
+        } catch (RuntimeException e) {
+          throw new SwarmException("cannot read this engine's swarm node: " + message(e), e);
+        }
+      }
+
+      @Override
+      public List<org.defpi.orchestrator.node.OverlayCheck.Reading> probe() throws SwarmException {
+        ensureOverlayCheck(probeImage);
+        List<org.defpi.orchestrator.node.OverlayCheck.Reading> readings = new java.util.ArrayList<>();
+        for (var probe : overlayProbes()) {
+          readings.add(readProbe(probe));
+        }
+        return readings;
+      }
+    };
+  }
+
+  private void ensureOverlayCheck(String image) throws SwarmException {
+    try {
+      if (findNetwork(OVERLAY_CHECK).isEmpty()) {
+        try {
+          docker.createNetworkCmd().withName(OVERLAY_CHECK).withDriver("overlay").withAttachable(true)
+              .withOptions(Map.of("encrypted", "")).withCheckDuplicate(true)
+              .withLabels(Map.of(PLATFORM_LABEL, OVERLAY_CHECK)).exec();
+        } catch (RuntimeException e) {
+          if (findNetwork(OVERLAY_CHECK).isEmpty()) {
+            throw e;
+          }
+        }
+      }
+      if (!joinedNetworks().contains(OVERLAY_CHECK)) {
+        join(OVERLAY_CHECK);
+      }
+      boolean exists = !docker.listServicesCmd().withNameFilter(List.of(OVERLAY_CHECK)).exec().stream()
+          .filter(s -> OVERLAY_CHECK.equals(s.getSpec().getName())).toList().isEmpty();
+      if (!exists) {
+        docker.createServiceCmd(new ServiceSpec()
+            .withName(OVERLAY_CHECK)
+            .withLabels(Map.of(PLATFORM_LABEL, OVERLAY_CHECK))
+            .withMode(new com.github.dockerjava.api.model.ServiceModeConfig()
+                .withGlobal(new com.github.dockerjava.api.model.ServiceGlobalModeOptions()))
+            .withTaskTemplate(new TaskSpec()
+                .withContainerSpec(new ContainerSpec().withImage(image)
+                    .withCommand(List.of("sh", "-c", OVERLAY_CHECK_SCRIPT))
+                    .withLabels(Map.of(PLATFORM_LABEL, OVERLAY_CHECK)))
+                .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY)
+                    .withDelay(RESTART_DELAY.toNanos()))
+                .withNetworks(List.of(new NetworkAttachmentConfig().withTarget(OVERLAY_CHECK))))
+            .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR))).exec();
+      }
+    } catch (RuntimeException e) {
+      throw new SwarmException("cannot set up the overlay check: " + message(e), e);
+    }
+  }
+
+  /** The probes running now: their nodes and addresses on the check's network. */
+  private List<org.defpi.orchestrator.node.OverlayCheck.Probe> overlayProbes() throws SwarmException {
+    String filters = "{\"service\":[\"" + OVERLAY_CHECK + "\"],\"desired-state\":[\"running\"]}";
+    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
+        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
+        .path("/v1.41/tasks?filters=" + java.net.URLEncoder.encode(filters, java.nio.charset.StandardCharsets.UTF_8))
+        .build();
+    try (var response = http.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        throw new SwarmException("listing the overlay check's tasks answered HTTP " + response.getStatusCode(), null);
+      }
+      List<org.defpi.orchestrator.node.OverlayCheck.Probe> probes = new java.util.ArrayList<>();
+      for (var task : TASKS_JSON.readTree(response.getBody())) {
+        if (!task.path("Status").path("State").asText().equals("running")) {
+          continue;
+        }
+        for (var attachment : task.path("NetworksAttachments")) {
+          if (!attachment.path("Network").path("Spec").path("Name").asText().equals(OVERLAY_CHECK)) {
+            continue;
+          }
+          for (var cidr : attachment.path("Addresses")) {
+            probes.add(new org.defpi.orchestrator.node.OverlayCheck.Probe(task.path("NodeID").asText(),
+                java.net.InetAddress.getByName(cidr.asText().replaceFirst("/.*$", ""))));
+          }
+        }
+      }
+      return probes;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new SwarmException("cannot list the overlay check's tasks: " + message(e), e);
+    }
+  }
+
+  /** A probe's findings, read from it over the check's network (2 s), or unreachable. */
+  private static org.defpi.orchestrator.node.OverlayCheck.Reading readProbe(
+      org.defpi.orchestrator.node.OverlayCheck.Probe probe) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(probe.address(), OVERLAY_CHECK_PORT), 2000);
+      socket.setSoTimeout(2000);
+      Set<java.net.InetAddress> reached = new java.util.HashSet<>();
+      Set<java.net.InetAddress> missed = new java.util.HashSet<>();
+      String text = new String(socket.getInputStream().readNBytes(64 * 1024), java.nio.charset.StandardCharsets.US_ASCII);
+      for (String line : text.split("\n")) {
+        String[] words = line.strip().split(" ");
+        if (words.length == 2 && words[1].matches("[0-9.]+")) {
+          (words[0].equals("ok") ? reached : missed).add(java.net.InetAddress.getByName(words[1]));
+        }
+      }
+      return new org.defpi.orchestrator.node.OverlayCheck.Reading(probe, Optional.of(reached), Optional.of(missed));
+    } catch (java.io.IOException e) {
+      return org.defpi.orchestrator.node.OverlayCheck.Reading.unreachable(probe);
+    }
+  }
+
   /** The engine's own words: docker-java puts the JSON error body in the message. */
   private static String message(Exception e) {
     String m = e.getMessage();
