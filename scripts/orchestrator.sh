@@ -351,7 +351,8 @@ cmd_down() {
 
   step processes
   local services
-  services=$(dk service ls -q --filter "label=$MANAGED_LABEL")
+  # the process services, and the overlay check's probes (label org.defpi.platform)
+  services=$( (dk service ls -q --filter "label=$MANAGED_LABEL"; dk service ls -q --filter "label=org.defpi.platform") | sort -u)
   if [[ -n $services ]]; then
     # shellcheck disable=SC2086 # one id per word
     dk service rm $services > /dev/null
@@ -363,7 +364,8 @@ cmd_down() {
 
   step networks
   local networks=() failed=() net
-  mapfile -t networks < <(dk network ls --filter "label=$USER_LABEL" --format '{{.Name}}')
+  mapfile -t networks < <( (dk network ls --filter "label=$USER_LABEL" --format '{{.Name}}'
+    dk network ls --filter "label=org.defpi.platform" --format '{{.Name}}') | sort -u)
   exists network "$LEGACY_NET" && networks+=("$LEGACY_NET")
   for net in "${networks[@]}"; do
     remove_network "$net" || failed+=("$net")

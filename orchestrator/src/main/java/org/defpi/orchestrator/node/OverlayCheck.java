@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * ({@code DEFPI_OVERLAY_ENCRYPTION=on}). Swarm encrypts them with the kernel's IPsec (ESP with
  * AES-GCM); a kernel without it drops the traffic between nodes silently, and connections would
  * just hang. So a probe runs on every node on an encrypted network of its own ({@link OverlayProbe}),
- * each probe tries every other, the orchestrator tries every probe, and a node pair that carries
- * nothing is reported (a WARN line when it starts or stops failing; {@code GET /status}).
+ * each probe tries every other, the orchestrator tries every probe and reads what each found (over
+ * a plain network beside), and a node pair that carries nothing is reported (a WARN line when it starts or stops failing; {@code GET /status}).
  *
  * <p>{@link #evaluate} is pure: what each probe said, and whether the orchestrator reached it, to
  * the pairs of nodes.
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class OverlayCheck {
   private static final Logger LOG = LoggerFactory.getLogger(OverlayCheck.class);
 
-  /** One probe: the node it runs on and its address on the check's network. */
+  /** One probe: the node it runs on and its address on the encrypted network being checked. */
   public record Probe(String nodeId, InetAddress address) {
     public Probe {
       Objects.requireNonNull(nodeId, "nodeId");
@@ -42,10 +42,12 @@ public final class OverlayCheck {
   }
 
   /**
-   * What the orchestrator read from a probe: the addresses it reached and those it did not, or
-   * nothing when the orchestrator could not reach the probe itself.
+   * What the orchestrator found of a probe: whether it reached the probe over the encrypted network,
+   * and what the probe says it reached of the others and missed (read over a plain network, so that
+   * a probe the encrypted one cannot reach still tells); nothing when it could not be read at all.
    */
-  public record Reading(Probe probe, Optional<Set<InetAddress>> reached, Optional<Set<InetAddress>> missed) {
+  public record Reading(Probe probe, boolean orchestratorReached, Optional<Set<InetAddress>> reached,
+      Optional<Set<InetAddress>> missed) {
     public Reading {
       Objects.requireNonNull(probe, "probe");
       Objects.requireNonNull(reached, "reached");
@@ -53,7 +55,7 @@ public final class OverlayCheck {
     }
 
     public static Reading unreachable(Probe probe) {
-      return new Reading(probe, Optional.empty(), Optional.empty());
+      return new Reading(probe, false, Optional.empty(), Optional.empty());
     }
   }
 
@@ -131,7 +133,7 @@ public final class OverlayCheck {
     Map<List<String>, String> how = new HashMap<>();
     for (Reading r : readings) {
       String from = r.probe().nodeId();
-      record(carries, how, orchestratorNode, from, r.reached().isPresent(), "the orchestrator's probe");
+      record(carries, how, orchestratorNode, from, r.orchestratorReached(), "the orchestrator's probe");
       r.reached().orElse(Set.of()).forEach(a -> {
         if (nodeOf.containsKey(a)) {
           record(carries, how, from, nodeOf.get(a), true, "probe to probe");

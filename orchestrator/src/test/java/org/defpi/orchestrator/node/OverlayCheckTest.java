@@ -20,7 +20,7 @@ class OverlayCheckTest {
   }
 
   private static Reading said(Probe p, Set<InetAddress> reached, Set<InetAddress> missed) {
-    return new Reading(p, Optional.of(reached), Optional.of(missed));
+    return new Reading(p, true, Optional.of(reached), Optional.of(missed));
   }
 
   @Test
@@ -46,7 +46,7 @@ class OverlayCheckTest {
     List<Pair> pairs = OverlayCheck.evaluate("n0", List.of(
         said(a, Set.of(ip(2), ip(3)), Set.of(ip(4))),
         said(b, Set.of(ip(2), ip(3)), Set.of(ip(4))),
-        Reading.unreachable(c)));
+        new Reading(c, false, Optional.of(Set.of(ip(4))), Optional.of(Set.of(ip(2), ip(3))))));
     assertThat(pairs).filteredOn(p -> !p.carries()).extracting(Pair::nodeA, Pair::nodeB).containsExactly(
         org.assertj.core.groups.Tuple.tuple("n0", "n2"), org.assertj.core.groups.Tuple.tuple("n1", "n2"));
     assertThat(pairs).filteredOn(Pair::carries).extracting(Pair::nodeA, Pair::nodeB)
@@ -62,6 +62,18 @@ class OverlayCheckTest {
         said(b, Set.of(ip(2)), Set.of())));
     assertThat(pairs).extracting(Pair::nodeA, Pair::nodeB, Pair::carries)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("n0", "n1", true));
+  }
+
+  @Test
+  void withoutEspAnywhereEveryPairFailsAndTheProbesStillTell() throws Exception {
+    Probe a = new Probe("n0", ip(2));
+    Probe b = new Probe("n1", ip(3));
+    Probe c = new Probe("n2", ip(4));
+    List<Pair> pairs = OverlayCheck.evaluate("n0", List.of(
+        new Reading(a, true, Optional.of(Set.of(ip(2))), Optional.of(Set.of(ip(3), ip(4)))),
+        new Reading(b, false, Optional.of(Set.of(ip(3))), Optional.of(Set.of(ip(2), ip(4)))),
+        new Reading(c, false, Optional.of(Set.of(ip(4))), Optional.of(Set.of(ip(2), ip(3))))));
+    assertThat(pairs).hasSize(3).allMatch(p -> !p.carries());
   }
 
   @Test
