@@ -91,7 +91,8 @@ final class SdkPath implements AutoCloseable {
     return connector;
   }
 
-  private static ServiceDefinition<Map<String, String>> definition(String receives, String sends,
+  /** A service of one interface version carrying {@link BytesValue}s; {@code built} gets its connection's handler. */
+  static ServiceDefinition<Map<String, String>> definition(String receives, String sends,
       CompletableFuture<Handler> built) {
     Service<Map<String, String>> service = (config, parameters) -> {};
     InterfaceVersion version = new InterfaceVersion("bench/data-path", "v1", receives, sends,
@@ -114,7 +115,8 @@ final class SdkPath implements AutoCloseable {
         .build();
   }
 
-  private static void awaitConnected(Connection... connections) {
+  /** Waits (10 s at most) until each connection's handshake is confirmed. */
+  static void awaitConnected(Connection... connections) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     for (Connection c : connections) {
       while (c.state() != ConnectionState.CONNECTED) {
