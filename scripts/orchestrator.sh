@@ -135,10 +135,11 @@ wait_gone() {
   return 1
 }
 
-# remove_network NAME: retries while endpoints of just-removed containers linger; 1 if still there
+# remove_network NAME: retries while endpoints of just-removed containers linger (on every node of
+# the swarm, for a global service's); 1 if still there after 30 s
 remove_network() {
   local i
-  for ((i = 0; i < 20; i++)); do
+  for ((i = 0; i < 60; i++)); do
     exists network "$1" || return 0
     dk network rm "$1" > /dev/null 2>&1 || true
     sleep 0.5

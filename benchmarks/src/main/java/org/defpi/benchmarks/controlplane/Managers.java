@@ -45,7 +45,7 @@ record Managers(ProcessManager processes, ConnectionManager connections, NodeMan
     PendingChanges changes = new PendingChanges(publishedChanges, ids, clock, RetryPolicy.DEFAULT);
     Workers workers = new Workers(publishedChanges, clock, RetryPolicy.DEFAULT, Workers.Settings.defaults("bench"));
     RealProcesses management = new RealProcesses(RealProcesses.Settings.byHostName(Duration.ofSeconds(2),
-        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2))));
+        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), java.util.Optional.empty()));
     ConnectionManager connections = new ConnectionManager(publishedProcesses, publishedConnections, management, changes,
         workers, ids, clock, new SecureRandom(), new ConnectionManager.Settings(Duration.ofSeconds(10)));
     NodeManager nodes = new NodeManager(swarm, nodeStore, ids, clock, false);

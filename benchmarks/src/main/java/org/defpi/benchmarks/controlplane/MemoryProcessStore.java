@@ -71,6 +71,11 @@ final class MemoryProcessStore implements ProcessStore {
   }
 
   @Override
+  public boolean updateTls(String id, boolean tls) {
+    return byId.computeIfPresent(id, (k, p) -> p.withTls(tls)) != null;
+  }
+
+  @Override
   public boolean deleteProcess(String id) {
     return byId.remove(id) != null;
   }

@@ -71,6 +71,11 @@ final class SimulatedSwarm implements Swarm {
   }
 
   @Override
+  public List<java.net.InetAddress> orphanAddresses(String processId, String userId) {
+    return List.of(); // the bench's Swarm loses no node
+  }
+
+  @Override
   public Set<String> userNetworks() {
     return userNetworks;
   }
