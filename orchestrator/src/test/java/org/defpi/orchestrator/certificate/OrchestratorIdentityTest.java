@@ -1,16 +1,14 @@
 package org.defpi.orchestrator.certificate;
 
+import org.defpi.orchestrator.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.defpi.wire.tls.TlsNames;
 import org.junit.jupiter.api.Test;
 
@@ -20,32 +18,10 @@ class OrchestratorIdentityTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Stands still until moved. */
-  private static final class MovingClock extends Clock {
-    private final AtomicReference<Instant> now = new AtomicReference<>(START);
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   @Test
   void itNamesTheOrchestratorAndIsRenewedWithANewKeyTwoThirdsOfTheWay() throws Exception {
-    MovingClock clock = new MovingClock();
+    TestClock clock = new TestClock(START);
     CertificateAuthority authority = CertificateAuthority.create(START, RANDOM);
     OrchestratorIdentity identity = new OrchestratorIdentity(authority, clock, Duration.ofHours(1), RANDOM);
 

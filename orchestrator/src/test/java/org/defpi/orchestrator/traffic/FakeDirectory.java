@@ -1,14 +1,8 @@
 package org.defpi.orchestrator.traffic;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.defpi.orchestrator.Refusal;
 import org.defpi.orchestrator.user.User;
 
@@ -51,29 +45,5 @@ final class FakeDirectory implements TrafficManager.Directory {
   @Override
   public Set<String> connectionsOf(String processId) {
     return connections.getOrDefault(processId, Set.of());
-  }
-
-  /** A clock that stands still until the test moves it. */
-  static final class ManualClock extends Clock {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:00:00Z"));
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.traffic;
 
+import org.defpi.orchestrator.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +23,7 @@ class TrafficManagerTest {
   private static final User BOB = new User("bob", "bob", Role.USER, Optional.empty(), Instant.EPOCH);
   private static final User ADMIN = new User("admin", "admin", Role.ADMIN, Optional.empty(), Instant.EPOCH);
 
-  private final FakeDirectory.ManualClock clock = new FakeDirectory.ManualClock();
+  private final TestClock clock = new TestClock();
   private final FakeDirectory directory = new FakeDirectory()
       .process("meter", "alice", "t-meter", "c1", "c2")
       .process("logger", "alice", "t-logger", "c1")

@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.traffic;
 
+import org.defpi.orchestrator.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The meters as Prometheus scrapes them: names, labels, values, and their removal. */
 class TrafficMetersTest {
-  private final FakeDirectory.ManualClock clock = new FakeDirectory.ManualClock();
+  private final TestClock clock = new TestClock();
   private final FakeDirectory directory = new FakeDirectory()
       .process("meter", "alice", "t-meter", "c1")
       .process("logger", "alice", "t-logger", "c1");

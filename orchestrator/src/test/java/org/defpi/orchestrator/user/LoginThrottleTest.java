@@ -1,5 +1,7 @@
 package org.defpi.orchestrator.user;
 
+import org.defpi.orchestrator.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.defpi.orchestrator.user;
+package org.defpi.orchestrator;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,22 +8,22 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still until a test moves it. Thread-safe. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  TestClock() {
+  public TestClock() {
     this(Instant.parse("2026-03-01T10:00:00Z"));
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now.updateAndGet(t -> t.plus(d));
   }
 
-  void set(Instant t) {
+  public void set(Instant t) {
     now.set(t);
   }
 
