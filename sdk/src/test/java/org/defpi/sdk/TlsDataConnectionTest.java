@@ -120,6 +120,22 @@ class TlsDataConnectionTest {
     awaitConnected(alphaHandler, betaHandler);
   }
 
+  @Test
+  void aResumeInTlsWithoutTheRemoteProcessIdChecksThePeerTheConnectionWasCreatedWith() throws Exception {
+    alphaManagement.tls(ModeType.CREATE, "c1", TestInterface.A, "", port, "beta");
+    betaManagement.tls(ModeType.CREATE, "c1", TestInterface.B, "127.0.0.1", port, "alpha");
+    RecordingHandler alphaHandler = chatAlpha.handlers().poll(5, SECONDS);
+    RecordingHandler betaHandler = chatBeta.handlers().poll(5, SECONDS);
+    awaitConnected(alphaHandler, betaHandler);
+
+    // As an orchestrator that names no remote process on RESUME (field 8 is CREATE's in WIRE.md) sends it.
+    var reply = betaManagement.request(ManagementClient.connection(ModeType.RESUME, "c1", TestInterface.B,
+        "127.0.0.1", port).toBuilder().setTls(true).build());
+    assertThat(reply).as("not an ErrorMessage asking for the remote process id")
+        .isInstanceOf(org.defpi.wire.protocol.ConnectionProto.ConnectionHandshake.class);
+    assertThat(betaHandler.connection().encrypted()).isTrue();
+  }
+
   /** Certificates a peer of alpha or beta must not be accepted with, each with whom it claims to be. */
   static Stream<Arguments> rogues() {
     return Stream.of(

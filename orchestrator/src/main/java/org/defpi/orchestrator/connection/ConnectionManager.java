@@ -700,7 +700,7 @@ public final class ConnectionManager implements ProcessConnections {
    * The RESUME for the end {@code self} that kept the connection while {@code moved} moved (or
    * triggered again): where to reconnect, by the rule of CREATE ({@link #createMessage}): the moved
    * process's id (its DNS name, the same after the move) when {@code self} is the client, "" when it
-   * listens; and {@code tls} as for CREATE.
+   * listens; and {@code tls} as for CREATE (with the moved process's id as {@code remoteProcessId}).
    */
   static ConnectionMessage resumeMessage(Connection connection, Process self, Process moved) {
     ConnectionMessage.Builder message = ConnectionMessage.newBuilder()
@@ -716,7 +716,8 @@ public final class ConnectionManager implements ProcessConnections {
    * the original SDK never sees it (docs/wire-additions.md, "TLS", 4).
    */
   private static ConnectionMessage.Builder withTls(ConnectionMessage.Builder message, Process self, Process other) {
-    return tls(self, other) ? message.setTls(true) : message;
+    // With tls, remoteProcessId too, RESUME included: it is the name the end checks the peer's certificate by.
+    return tls(self, other) ? message.setTls(true).setRemoteProcessId(other.id()) : message;
   }
 
   /** The CREATE for the end on {@code side}, run by {@code self}, whose peer is {@code other} (WIRE.md section 7). */

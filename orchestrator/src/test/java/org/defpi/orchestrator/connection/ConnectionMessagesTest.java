@@ -79,5 +79,10 @@ class ConnectionMessagesTest {
       assertThat(m.hasTls()).as("%s to %s", m.getMode(), m.getTargetAddress()).isEqualTo(set);
       assertThat(m.getTls()).isEqualTo(set);
     }
+    if (set) {
+      // the name each end checks the other's certificate by, on RESUME too
+      assertThat(ConnectionManager.resumeMessage(c, self, other).getRemoteProcessId()).isEqualTo(LARGE);
+      assertThat(ConnectionManager.resumeMessage(c, other, self).getRemoteProcessId()).isEqualTo(SMALL);
+    }
   }
 }

@@ -122,7 +122,8 @@ final class ConnectionRegistry {
       create(message);
     } else {
       try {
-        connection.resume(message.getTargetAddress(), message.getListenPort(), tlsPeer(message));
+        connection.resume(message.getTargetAddress(), message.getListenPort(),
+            tlsPeer(message, connection.remoteProcessId()));
       } catch (IOException e) {
         throw new ManagementException("connection " + id + ": " + e.getMessage());
       }
@@ -145,6 +146,15 @@ final class ConnectionRegistry {
    *     names no remote process to check the peer against
    */
   private Set<URI> tlsPeer(ConnectionMessage message) throws ManagementException {
+    return tlsPeer(message, "");
+  }
+
+  /**
+   * The names the peer must carry when the message asks for TLS: its {@code remoteProcessId}, or,
+   * for a RESUME that names none, the one the connection was created with (the peer is the same
+   * process, moved or restarted).
+   */
+  private Set<URI> tlsPeer(ConnectionMessage message, String knownRemote) throws ManagementException {
     if (!message.getTls()) {
       return null;
     }
@@ -154,11 +164,12 @@ final class ConnectionRegistry {
           + "holds no certificate (its orchestrator issued none: the certificate request answered 404 or 405), "
           + "so it can only connect in plain TCP");
     }
+    String remote = message.getRemoteProcessId().isEmpty() ? knownRemote : message.getRemoteProcessId();
     try {
-      return identity.peer(message.getRemoteProcessId());
+      return identity.peer(remote);
     } catch (IllegalArgumentException e) {
       throw new ManagementException("connection " + id + ": TLS needs the remote process id to check the peer's "
-          + "certificate against, and '" + message.getRemoteProcessId() + "' is none (" + e.getMessage() + ")");
+          + "certificate against, and '" + remote + "' is none (" + e.getMessage() + ")");
     }
   }
 

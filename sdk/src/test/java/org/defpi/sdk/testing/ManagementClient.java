@@ -144,7 +144,7 @@ public final class ManagementClient implements AutoCloseable {
         .setRemoteProcessId(remoteProcessId).setTls(true).build());
   }
 
-  static ConnectionMessage connection(ModeType mode, String connectionId, TestInterface.Side side,
+  public static ConnectionMessage connection(ModeType mode, String connectionId, TestInterface.Side side,
       String targetAddress, int port) {
     return ConnectionMessage.newBuilder()
         .setMode(mode)
