@@ -129,6 +129,13 @@ if [[ ${1:-} == down ]]; then
         [[ -z $(demo_processes "$user_id") ]] && break
         sleep 0.5
       done
+      if ((nodes)); then # its home gateway goes back to unidentified: a user owning a node cannot be deleted
+        while read -r gateway; do
+          [[ -n $gateway ]] || continue
+          expect 200 "$(admin PUT "/node/$gateway" '{"kind":"unidentified"}')" >/dev/null
+          say "node $gateway is unidentified again"
+        done < <(expect 200 "$(admin GET "/node?limit=1000")" | jq -r --arg u "$user_id" '.[] | select(.userId == $u) | .id')
+      fi
       expect 204 "$(admin DELETE "/user/$user_id")" >/dev/null
       say "removed user $DEMO_USER"
     else
