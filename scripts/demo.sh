@@ -120,6 +120,7 @@ remove_demo_processes() { # remove_demo_processes USER_ID
 if [[ ${1:-} == down ]]; then
   shift
   STEPS=2
+  ((nodes == 0)) || STEPS=3
   if curl -sf "$API/health" >/dev/null 2>&1 && [[ -r $ADMIN_PASSWORD_FILE ]]; then
     step "Removing the demo's processes and its user"
     user_id=$(demo_user_id)
@@ -148,7 +149,6 @@ if [[ ${1:-} == down ]]; then
   step "Removing the orchestrator"
   scripts/orchestrator.sh down "$@" "${CLUSTER_FLAG[@]+"${CLUSTER_FLAG[@]}"}" 2>&1 | sed -u -E 's/^\[orchestrator\] /      /'
   if ((nodes != 0)); then
-    STEPS=3
     step "Removing the test cluster"
     [[ -r /run/defpi/cluster/forward/dashboard-port ]] &&
       scripts/cluster.sh unpublish "$(cat /run/defpi/cluster/forward/dashboard-port)" >/dev/null 2>&1 || true
