@@ -2,7 +2,6 @@ package org.defpi.orchestrator.swarm;
 
 import static org.defpi.orchestrator.swarm.RealSwarm.RESTART_DELAY;
 import static org.defpi.orchestrator.swarm.RealSwarm.SPEC_LABEL;
-import static org.defpi.orchestrator.swarm.RealSwarm.TASKS_JSON;
 import static org.defpi.orchestrator.swarm.RealSwarm.message;
 import static org.defpi.orchestrator.swarm.RealSwarm.sha256;
 
@@ -147,17 +146,10 @@ final class RealOverlayProbe implements OverlayProbe {
 
   /** The probes running now: their nodes and addresses on the two networks. */
   private List<CheckTask> overlayProbes() throws SwarmException {
-    String filters = "{\"service\":[\"" + OVERLAY_CHECK + "\"],\"desired-state\":[\"running\"]}";
-    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
-        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
-        .path("/v1.41/tasks?filters=" + java.net.URLEncoder.encode(filters, java.nio.charset.StandardCharsets.UTF_8))
-        .build();
-    try (var response = swarm.http().execute(request)) {
-      if (response.getStatusCode() != 200) {
-        throw new SwarmException("listing the overlay check's tasks answered HTTP " + response.getStatusCode(), null);
-      }
+    try {
       List<CheckTask> probes = new ArrayList<>();
-      for (var task : TASKS_JSON.readTree(response.getBody())) {
+      for (var task : swarm.tasks("{\"service\":[\"" + OVERLAY_CHECK + "\"],\"desired-state\":[\"running\"]}",
+          "the overlay check's tasks")) {
         if (!task.path("Status").path("State").asText().equals("running")) {
           continue;
         }
@@ -179,8 +171,8 @@ final class RealOverlayProbe implements OverlayProbe {
         }
       }
       return probes;
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new SwarmException("cannot list the overlay check's tasks: " + message(e), e);
+    } catch (java.net.UnknownHostException e) {
+      throw new SwarmException("the overlay check's tasks have an address that is none: " + message(e), e);
     }
   }
 

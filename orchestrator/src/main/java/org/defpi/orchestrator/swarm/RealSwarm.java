@@ -696,19 +696,10 @@ public final class RealSwarm implements Swarm, AutoCloseable {
 
   @Override
   public List<java.net.InetAddress> orphanAddresses(String processId, String userId) throws SwarmException {
-    // docker-java's Task has no NetworksAttachments: the engine's JSON, read as a tree.
-    String filters = "{\"service\":[\"" + processId + "\"]}";
-    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
-        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
-        .path("/v1.41/tasks?filters=" + java.net.URLEncoder.encode(filters, java.nio.charset.StandardCharsets.UTF_8))
-        .build();
-    try (var response = http.execute(request)) {
-      if (response.getStatusCode() != 200) {
-        throw new SwarmException("listing the tasks of " + processId + " answered HTTP " + response.getStatusCode(), null);
-      }
+    try {
       List<java.net.InetAddress> addresses = new java.util.ArrayList<>();
       String network = userNetwork(userId);
-      for (var task : TASKS_JSON.readTree(response.getBody())) {
+      for (var task : tasks("{\"service\":[\"" + processId + "\"]}", "the tasks of " + processId)) {
         String desired = task.path("DesiredState").asText();
         String state = task.path("Status").path("State").asText();
         if (desired.equals("running") || !(state.equals("running") || state.equals("starting"))) {
@@ -727,8 +718,27 @@ public final class RealSwarm implements Swarm, AutoCloseable {
         }
       }
       return addresses;
+    } catch (java.net.UnknownHostException e) {
+      throw new SwarmException("the tasks of " + processId + " have an address that is none: " + message(e), e);
+    }
+  }
+
+  /**
+   * The engine's tasks for these filters (Docker's JSON), as a tree: docker-java's Task has no
+   * NetworksAttachments, which is where a task's addresses are.
+   */
+  com.fasterxml.jackson.databind.JsonNode tasks(String filtersJson, String what) throws SwarmException {
+    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
+        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
+        .path("/v1.41/tasks?filters=" + java.net.URLEncoder.encode(filtersJson, java.nio.charset.StandardCharsets.UTF_8))
+        .build();
+    try (var response = http.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        throw new SwarmException("listing " + what + " answered HTTP " + response.getStatusCode(), null);
+      }
+      return TASKS_JSON.readTree(response.getBody());
     } catch (java.io.IOException | RuntimeException e) {
-      throw new SwarmException("cannot list the tasks of " + processId + ": " + message(e), e);
+      throw new SwarmException("cannot list " + what + ": " + message(e), e);
     }
   }
 
@@ -740,11 +750,6 @@ public final class RealSwarm implements Swarm, AutoCloseable {
    */
   public org.defpi.orchestrator.node.OverlayCheck.OverlayProbe overlayProbe(String probeImage) {
     return new RealOverlayProbe(this, probeImage);
-  }
-
-  /** The same engine without docker-java's models, for the few calls it has none for. */
-  com.github.dockerjava.transport.DockerHttpClient http() {
-    return http;
   }
 
   static String sha256(String text) {
